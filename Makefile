@@ -1,0 +1,50 @@
+# Territoires d'industrie dashboard. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 8050
+
+.DEFAULT_GOAL := help
+.PHONY: help env etl run test test-fast bench lint demo clean
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@rm -f $(VENV)/.installed-*; touch $@
+
+env: $(STAMP) ## create the virtual environment (.venv) with pinned dependencies
+
+etl: $(STAMP) ## build the DuckDB database from the raw mirror (does nothing if inputs are unchanged)
+	$(PY) -m etl build
+
+run: $(STAMP) ## build the database if needed, then serve the dashboard on http://$(HOST):$(PORT)
+	$(PY) -m etl build
+	$(PY) -m dashboard --host $(HOST) --port $(PORT)
+
+demo: $(STAMP) ## load the opt-in demonstration registry (données fictives) into the database
+	$(PY) -m etl build
+	$(PY) -m etl demo
+
+test: $(STAMP) ## run the whole test suite (unit, ETL, integration over the mirror, browser)
+	$(PY) -m pytest -q
+
+test-fast: $(STAMP) ## run the tests that need neither the mirror nor a browser
+	$(PY) -m pytest -q -m "not integration and not browser"
+
+bench: $(STAMP) ## run the benchmarks and print the numbers recorded in BENCHMARKS.md
+	$(PY) -m etl build
+	$(PY) scripts/bench.py
+
+lint: $(STAMP) ## check the code with ruff
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check . || true
+
+clean: ## remove the built database and caches (not the environment)
+	rm -rf data/processed/*.duckdb* data/raw/* .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""ETL: raw files of the mirror -> DuckDB database of the Territoires d'industrie dashboard."""

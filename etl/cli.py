@@ -1,0 +1,94 @@
+"""Command line of the ETL: ``python -m etl build`` and friends."""
+
+from __future__ import annotations
+
+import resource
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from etl.config import get_paths
+from etl.errors import EtlError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Territoires d'industrie: build and feed the DuckDB database.")
+console = Console(stderr=False)
+err = Console(stderr=True)
+
+MirrorOpt = typer.Option(None, "--mirror", help="folder of the raw mirror (default: $TI_MIRROR or ../shared/mirror)")
+DbOpt = typer.Option(None, "--db", help="database file (default: $TI_DB or data/processed/ti.duckdb)")
+
+
+@contextmanager
+def _step(label: str):
+    t0 = time.perf_counter()
+    with console.status(f"[bold]{label}…"):
+        yield
+    console.print(f"  [green]✓[/] {label} [dim]({time.perf_counter() - t0:.1f} s)[/]")
+
+
+def fail(e: Exception) -> None:
+    err.print(f"[bold red]Erreur :[/] {e}", highlight=False, soft_wrap=True)
+    err.print("[dim]La base précédente est restée intacte.[/]")
+    raise typer.Exit(code=1)
+
+
+def print_report(checks) -> None:
+    """One line per check: a mark by severity, what was checked, the value and the detail."""
+    marks = {"error": "[red]✗[/]", "warning": "[yellow]![/]", "info": "[green]·[/]"}
+    console.print("[bold]Rapport de validation[/]")
+    for r in checks.sort_values(["check", "subject"], kind="stable").itertuples():
+        v = r.value
+        val = "" if v is None or v != v else (f"{v:,.0f}" if float(v).is_integer() else f"{v:.4g}")
+        detail = r.detail if len(r.detail) < 400 else r.detail[:397] + "…"
+        console.print(f" {marks.get(r.severity, ' ')} {r.check} [dim]{r.subject}[/]: [bold]{val}[/]"
+                      + (f" [dim]— {detail}[/]" if detail else ""), highlight=False, soft_wrap=True)
+
+
+@app.command()
+def build(mirror: Path = MirrorOpt, db: Path = DbOpt,
+          force: bool = typer.Option(False, "--force", help="rebuild even when nothing changed")) -> None:
+    """Build the database from the raw mirror (atomic; does nothing when inputs are unchanged)."""
+    from etl import steps  # noqa: F401  (registers the build steps of later sources)
+    from etl.build import build as run_build
+
+    paths = get_paths(mirror, db)
+    console.print(f"Miroir : {paths.mirror}\nBase   : {paths.database}")
+    try:
+        res = run_build(paths, force=force, progress=_step)
+    except EtlError as e:
+        fail(e)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if res.status == "up-to-date":
+        console.print(f"[green]À jour[/] : entrées et code inchangés, rien à faire ({res.seconds:.2f} s).")
+        return
+    print_report(res.checks)
+    errors = res.checks[res.checks.severity == "error"]
+    console.print(f"[bold green]Base construite[/] en {res.seconds:.1f} s "
+                  f"(mémoire max {peak:.0f} Mo) : {res.database}")
+    if len(errors):
+        console.print(f"[yellow]{len(errors)} contrôle(s) en erreur : voir le rapport ci-dessus.[/]")
+
+
+@app.command()
+def report(db: Path = DbOpt) -> None:
+    """Print the validation report of the current database."""
+    from etl.db import Database
+
+    paths = get_paths(None, db)
+    if not paths.database.is_file():
+        fail(EtlError(f"no database at {paths.database}: run `make etl` first"))
+    with Database(paths.database) as d:
+        print_report(d.df("SELECT * FROM validation"))
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""Readers shared by the source modules: they turn every low-level failure into a SourceError."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from etl.errors import SourceError
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """Provenance of one loaded file, written to the ``source`` table."""
+
+    name: str
+    path: Path
+    licence: str
+    vintage: str
+    rows: int
+
+
+def sha256(path: Path, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def require_file(path: Path) -> Path:
+    if not path.is_file():
+        raise SourceError(path, "file not found (set TI_MIRROR to the folder that holds the raw mirror)")
+    return path
+
+
+def read_text(path: Path, encoding: str = "utf-8") -> str:
+    data = require_file(path).read_bytes()
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise SourceError(path, f"not valid {encoding.upper()} text: byte 0x{data[e.start]:02x} at "
+                                f"offset {e.start} cannot be decoded; expected {encoding.upper()}",
+                          row=line) from None
+
+
+def read_json(path: Path) -> Any:
+    text = read_text(path)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise SourceError(path, f"invalid or truncated JSON: {e.msg} at line {e.lineno}, "
+                                f"column {e.colno}", row=e.lineno) from None
+
+
+def require_fields(path: Path, records: Sequence[dict], fields: Iterable[str], *, key: str | None = None,
+                   optional_when: dict[str, Any] | None = None) -> None:
+    """Every record has every field (a non-null value); the error names the record and field."""
+    fields = list(fields)
+    if not isinstance(records, list):
+        raise SourceError(path, f"expected a JSON list of records, got {type(records).__name__}")
+    for i, rec in enumerate(records, start=1):
+        if not isinstance(rec, dict):
+            raise SourceError(path, f"expected an object, got {type(rec).__name__}", row=i)
+        for f in fields:
+            if rec.get(f) in (None, ""):
+                where = rec.get(key) if key and rec.get(key) else i
+                raise SourceError(path, f"missing value for required field {f!r}", row=where, column=f)
+
+
+def require_columns(path: Path, columns: Iterable[str], required: Iterable[str]) -> None:
+    missing = [c for c in required if c not in set(columns)]
+    if missing:
+        raise SourceError(path, f"missing column(s) {missing}; the file has {list(columns)}",
+                          column=missing[0])
+
+
+def check_unique(path: Path, values: pd.Series, column: str) -> None:
+    dup = values[values.duplicated(keep=False)]
+    if len(dup):
+        first = dup.iloc[0]
+        rows = [int(i) + 1 for i in dup.index[dup == first]]
+        raise SourceError(path, f"duplicate code {first!r} (records {rows}); codes must be unique",
+                          row=str(first), column=column)
+
+
+def read_geojson(path: Path, required: Iterable[str]) -> gpd.GeoDataFrame:
+    """A GeoJSON FeatureCollection as a GeoDataFrame in WGS84, properties checked."""
+    doc = read_json(path)
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        raise SourceError(path, "expected a GeoJSON FeatureCollection")
+    feats = doc.get("features")
+    if not isinstance(feats, list):
+        raise SourceError(path, "expected a 'features' list", column="features")
+    required = list(required)
+    for i, f in enumerate(feats, start=1):
+        props = (f or {}).get("properties") or {}
+        for c in required:
+            if c not in props:
+                raise SourceError(path, f"feature has no property {c!r}; it has {sorted(props)}",
+                                  row=i, column=c)
+        if not (f or {}).get("geometry"):
+            raise SourceError(path, "feature has no geometry", row=i, column="geometry")
+    try:
+        gdf = gpd.GeoDataFrame.from_features(feats, crs="EPSG:4326")
+    except Exception as e:  # shapely/geopandas raise several types for bad coordinates
+        raise SourceError(path, f"unreadable geometry: {e}", column="geometry") from None
+    return gdf

