@@ -1,0 +1,86 @@
+"""The Dash application shell: header, navigation, page container and server.
+
+``create_app(db_path)`` builds a new app (tests build several); ``python -m dashboard`` serves one.
+Routing is done here rather than with ``dash.register_page`` so that a page can rewrite its own
+query string (the URL state) without the router rebuilding the page on every change.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dash
+from dash import Input, Output, State, dcc, html
+
+from dashboard import components as C
+from dashboard.pages import Page, load_pages
+from dashboard.queries import Queries, QueryError
+from etl.config import get_paths
+
+TITLE = "Territoires d'industrie — tableau de bord"
+ASSETS = Path(__file__).parent / "assets"
+
+
+def debug_requested() -> bool:
+    """The Dash debugger is on only when asked for explicitly (``TI_DEBUG=1``)."""
+    return os.environ.get("TI_DEBUG", "").strip() == "1"
+
+
+def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
+    """A new dashboard app over the database at ``db_path`` (default: ``TI_DB`` or the build's)."""
+    path = Path(db_path) if db_path is not None else get_paths().database
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: database not found; build it with `python -m etl build`")
+    q = Queries(path)
+    pages = load_pages()
+    app = dash.Dash(
+        __name__, title=TITLE, compress=True, assets_folder=str(ASSETS),
+        suppress_callback_exceptions=True, update_title=None,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.server.config["TI_QUERIES"] = q
+    nav = [(p.path, p.title) for p in pages]
+
+    def layout():
+        try:
+            vintages, built = q.vintage_summary(), q.built_at()
+        except Exception as e:  # noqa: BLE001 - an unreadable database is shown, not raised
+            vintages, built = [f"base illisible ({type(e).__name__})"], None
+        return html.Div(className="ti-app", lang="fr", children=[
+            dcc.Location(id="url", refresh=False),
+            C.header(TITLE, vintages, built, nav),
+            html.Main(id="page", className="ti-page"),
+            html.Footer(className="ti-footer", children=[
+                "Sources : INSEE (code officiel géographique), ANCT (périmètres Territoires "
+                "d'industrie, contours administratifs). Licence Ouverte. ",
+                dcc.Link("Détail des sources", href="/sources"),
+            ]),
+        ])
+
+    app.layout = layout
+
+    @app.callback(Output("page", "children"), Input("url", "pathname"), State("url", "search"))
+    def route(pathname, search):
+        return render_page(pages, q, pathname, search)
+
+    for p in pages:
+        if p.register is not None:
+            p.register(app, q)
+    return app
+
+
+def render_page(pages: list[Page], q: Queries, pathname, search):
+    """The layout of the page at ``pathname`` (a 'page not found' block for anything else)."""
+    state = C.UrlState.parse(search)
+    for p in pages:
+        if pathname == p.path:
+            try:
+                return p.layout(q, state)
+            except QueryError as e:
+                return C.error_box(f"Adresse invalide : {e}")
+    return html.Div(className="ti-notfound", children=[
+        html.H1("Page introuvable"),
+        html.P("Cette adresse ne correspond à aucune page du tableau de bord."),
+        dcc.Link("Retour à la carte", href="/"),
+    ])

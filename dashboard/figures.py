@@ -1,0 +1,175 @@
+"""Pure builders: classification, legend, map styling data, table rows and exports.
+
+No database access here: every function takes plain values (Series, lists, dicts) and returns
+plain values, so it can be tested with a handful of numbers.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+
+import mapclassify
+import numpy as np
+import pandas as pd
+
+# one theme for every page
+PALETTE = ("#cfdcf7", "#a3bbef", "#7595de", "#4a6fc4", "#2a4ea6", "#14307a", "#08184a")
+NO_DATA_COLOR = "#d9d9d9"
+OUTLINE_COLOR = "#555555"
+SELECTED_COLOR = "#e1000f"
+FONT = "Marianne, Arial, sans-serif"
+
+METHODS = {
+    "quantiles": "Quantiles",
+    "jenks": "Seuils naturels (Jenks)",
+    "egal": "Intervalles égaux",
+}
+DEFAULT_METHOD = "quantiles"
+DEFAULT_K = 5
+NO_DATA_LABEL = "pas de données"
+
+
+@dataclass(frozen=True)
+class Classes:
+    """A classification: ``breaks`` (k+1 edges), a class index per value (-1 = no data)."""
+
+    breaks: list[float]
+    index: np.ndarray
+    colors: list[str]
+
+    @property
+    def k(self) -> int:
+        return len(self.breaks) - 1
+
+
+def fmt_number(v, decimals: int = 0) -> str:
+    """A number written the French way (thin spaces for thousands, comma for decimals)."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return NO_DATA_LABEL
+    s = f"{float(v):,.{decimals}f}"
+    return s.replace(",", "\u202f").replace(".", ",")
+
+
+def fmt_value(v, decimals: int = 0, unit: str = "") -> str:
+    s = fmt_number(v, decimals)
+    return s if s == NO_DATA_LABEL or not unit else f"{s} {unit}"
+
+
+def palette(k: int) -> list[str]:
+    """``k`` colours of the sequential palette, light to dark."""
+    if k <= 0:
+        return []
+    if k == 1:
+        return [PALETTE[3]]
+    idx = np.linspace(0, len(PALETTE) - 1, k).round().astype(int)
+    return [PALETTE[i] for i in idx]
+
+
+def classify(values, method: str = DEFAULT_METHOD, k: int = DEFAULT_K) -> Classes:
+    """Class breaks by ``method`` (quantiles, jenks, egal) and each value's class.
+
+    Classes are half-open ``[a, b)`` except the last, which holds its maximum; NaN values get
+    class -1 ("pas de données"). Identical breaks (ties) are merged, so ``k`` is an upper bound.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown classification {method!r}; expected one of {', '.join(METHODS)}")
+    v = np.asarray(pd.to_numeric(pd.Series(values), errors="coerce"), dtype=float)
+    ok = ~np.isnan(v)
+    data = v[ok]
+    index = np.full(len(v), -1, dtype=int)
+    if data.size == 0:
+        return Classes([], index, [])
+    lo, hi = float(data.min()), float(data.max())
+    k = max(1, min(int(k), np.unique(data).size))
+    if lo == hi or k == 1:
+        breaks = [lo, hi]
+    else:
+        if method == "quantiles":
+            inner = list(np.quantile(data, np.linspace(0, 1, k + 1))[1:-1])
+        elif method == "jenks":
+            inner = list(mapclassify.FisherJenks(data, k=k).bins[:-1])
+        else:
+            inner = list(mapclassify.EqualInterval(data, k=k).bins[:-1])
+        # mapclassify bins are inclusive upper bounds; as [a, b) edges take the next value up
+        if method == "jenks":
+            uniq = np.unique(data)
+            inner = [float(uniq[min(np.searchsorted(uniq, b, side="right"), uniq.size - 1)])
+                     for b in inner]
+        breaks = sorted(set([lo, *[float(b) for b in inner if lo < b < hi], hi]))
+    edges = np.asarray(breaks)
+    cls = np.searchsorted(edges[1:-1], data, side="right") if len(edges) > 2 else np.zeros(data.size, int)
+    index[ok] = cls
+    return Classes(breaks, index, palette(len(breaks) - 1))
+
+
+def legend_items(classes: Classes, decimals: int = 0, unit: str = "",
+                 n_missing: int = 0) -> list[dict]:
+    """Legend rows ``{"label", "color", "count"}`` in ``[a, b)`` notation plus "pas de données"."""
+    items = []
+    counts = np.bincount(classes.index[classes.index >= 0], minlength=classes.k) if classes.k else []
+    for i in range(classes.k):
+        a, b = fmt_number(classes.breaks[i], decimals), fmt_number(classes.breaks[i + 1], decimals)
+        last = i == classes.k - 1
+        label = f"[{a} ; {b}]" if last else f"[{a} ; {b})"
+        items.append({"label": label, "color": classes.colors[i], "count": int(counts[i])})
+    items.append({"label": NO_DATA_LABEL, "color": NO_DATA_COLOR, "count": int(n_missing)})
+    if unit:
+        for it in items[:-1]:
+            it["label"] += f" {unit}"
+    return items
+
+
+def class_labels(classes: Classes, decimals: int = 0) -> list[str]:
+    """The ``[a, b)`` label of each value's class ("pas de données" for -1)."""
+    labels = [it["label"] for it in legend_items(classes, decimals)]
+    return [labels[i] if i >= 0 else NO_DATA_LABEL for i in classes.index]
+
+
+def map_hideout(keys, values, classes: Classes, decimals: int = 0, unit: str = "",
+                label: str = "") -> dict:
+    """What the clientside style and tooltip functions read (colour and text per key).
+
+    Small: one colour and one formatted value per feature, no geometry.
+    """
+    colors, texts = {}, {}
+    for key, v, c in zip(keys, values, classes.index, strict=True):
+        colors[key] = classes.colors[c] if c >= 0 else NO_DATA_COLOR
+        texts[key] = fmt_value(v, decimals, unit)
+    return {"colors": colors, "values": texts, "label": label, "nodata": NO_DATA_COLOR,
+            "outline": OUTLINE_COLOR}
+
+
+def table_frame(frame: pd.DataFrame, keys, values: pd.Series, classes: Classes,
+                indicator_label: str, decimals: int = 0, key_label: str = "Code") -> pd.DataFrame:
+    """The rows shown under the map: code, name, the indicator and its class."""
+    keys = list(keys)
+    out = pd.DataFrame({
+        key_label: keys,
+        "Nom": [str(n).strip() for n in frame.loc[keys, "name"]] if keys else [],
+        indicator_label: [None if pd.isna(v) else round(float(v), max(decimals, 0) + 2)
+                          for v in values.loc[keys]] if keys else [],
+        "Classe": class_labels(classes, decimals) if keys else [],
+    })
+    return out
+
+
+def csv_bytes(df: pd.DataFrame, note: str = "") -> bytes:
+    """CSV in UTF-8 with a byte-order mark (Excel reads the accents), ``;``-separated.
+
+    ``note`` (source, vintage, generated-data warning) goes into a last column ``Source``.
+    """
+    out = df.copy()
+    if note:
+        out["Source"] = note
+    return out.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+
+
+def xlsx_bytes(df: pd.DataFrame, note: str = "", sheet: str = "Données") -> bytes:
+    """An XLSX workbook: the rows, then a sheet ``Source`` with the provenance note."""
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        df.to_excel(xw, index=False, sheet_name=sheet[:31])
+        pd.DataFrame({"Source": [note or ""]}).to_excel(xw, index=False, sheet_name="Source")
+    return buf.getvalue()

@@ -1,0 +1,32 @@
+"""Pages of the dashboard: thin modules, each exposing ``PAGE`` (a :class:`Page`).
+
+To add a page: create ``dashboard/pages/<name>.py`` with ``PAGE = Page(...)``, add its module name
+to :data:`PAGE_MODULES`. ``layout(q, state)`` gets the query layer and the parsed URL state
+(:class:`dashboard.components.UrlState`) and returns a component; ``register(app, q)`` adds the
+page's callbacks to the app (callbacks are created per app, so tests can build several apps).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+PAGE_MODULES = ("carte", "sources")
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    title: str
+    order: int
+    layout: Callable[[Any, Any], Any]
+    register: Callable[[Any, Any], None] | None = None
+
+
+def load_pages() -> list[Page]:
+    """Every page, in menu order."""
+    import importlib
+
+    pages = [importlib.import_module(f"{__name__}.{m}").PAGE for m in PAGE_MODULES]
+    return sorted(pages, key=lambda p: p.order)
