@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pyproj
 import shapely
 from shapely import affinity
@@ -99,5 +100,5 @@ def inset_frames() -> list[shapely.Polygon]:
         x, y = to_l93.transform(i.lon, i.lat)
         h = (i.size_km / 2 + 12) * 1000
         b = shapely.box(x - h, y - h, x + h, y + h)
-        boxes.append(shapely.ops.transform(to_wgs.transform, b))
+        boxes.append(shapely.transform(b, lambda c: np.column_stack(to_wgs.transform(c[:, 0], c[:, 1]))))
     return boxes
