@@ -10,8 +10,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from urllib.parse import urlparse
+
 import dash
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, State, ctx, dcc, html, no_update
+from flask import has_request_context, request
 
 from dashboard import components as C
 from dashboard.pages import Page, load_pages
@@ -47,10 +50,18 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
             vintages, built = q.vintage_summary(), q.built_at()
         except Exception as e:  # noqa: BLE001 - an unreadable database is shown, not raised
             vintages, built = [f"base illisible ({type(e).__name__})"], None
+        # the first page is rendered with the layout itself (no round trip through the router):
+        # the browser asks for /_dash-layout from the page, whose address is the referrer
+        first = None
+        if has_request_context() and request.referrer:
+            ref = urlparse(request.referrer)
+            if ref.netloc == request.host:
+                first = render_page(pages, q, ref.path or "/", "?" + ref.query if ref.query else "")
         return html.Div(className="ti-app", lang="fr", children=[
             dcc.Location(id="url", refresh=False),
             C.header(TITLE, vintages, built, nav),
-            html.Main(id="page", className="ti-page"),
+            html.Main(id="page", className="ti-page", children=first,
+                      **{"data-rendered": "layout" if first is not None else "router"}),
             html.Footer(className="ti-footer", children=[
                 "Sources : INSEE (code officiel géographique), ANCT (périmètres Territoires "
                 "d'industrie, contours administratifs). Licence Ouverte. ",
@@ -60,8 +71,12 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
 
     app.layout = layout
 
-    @app.callback(Output("page", "children"), Input("url", "pathname"), State("url", "search"))
-    def route(pathname, search):
+    @app.callback(Output("page", "children"), Input("url", "pathname"), State("url", "search"),
+                  State("page", "data-rendered"))
+    def route(pathname, search, rendered):
+        # the initial call is skipped when the layout already holds the page
+        if ctx.triggered_id is None and rendered == "layout":
+            return no_update
         return render_page(pages, q, pathname, search)
 
     for p in pages:

@@ -83,6 +83,23 @@ def format_view(center, zoom) -> str | None:
         return None
 
 
+# -- dropdowns ---------------------------------------------------------------------------------
+
+DROPDOWN_LABELS = {
+    "select_all": "Tout sélectionner", "deselect_all": "Tout désélectionner",
+    "selected_count": "{num_selected} sélectionné(s)", "search": "Rechercher",
+    "clear_search": "Effacer la recherche", "clear_selection": "Effacer la sélection",
+    "no_options_found": "Aucun résultat",
+}
+
+
+def dropdown(id: str, options: list, value=None, *, clearable: bool = True, placeholder: str = "",
+             **kwargs):
+    """A ``dcc.Dropdown`` with French labels (use it for every dropdown of the app)."""
+    return dcc.Dropdown(id=id, options=options, value=value, clearable=clearable,
+                        placeholder=placeholder, labels=DROPDOWN_LABELS, **kwargs)
+
+
 # -- header and navigation ---------------------------------------------------------------------
 
 def header(title: str, vintages: list[str], built_at: str | None, nav: list[tuple[str, str]]):
@@ -110,8 +127,7 @@ def admin_filters(prefix: str, regions: list[dict], departements: list[dict],
     def dd(kind, label, options, value):
         return html.Div(className="ti-field", children=[
             html.Label(label, htmlFor=f"{prefix}-{kind}"),
-            dcc.Dropdown(id=f"{prefix}-{kind}", options=options, value=value, clearable=True,
-                         placeholder="Toutes", optionHeight=32),
+            dropdown(f"{prefix}-{kind}", options, value, placeholder="Toutes"),
         ])
 
     return html.Div(className="ti-filters", children=[

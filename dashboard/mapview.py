@@ -215,7 +215,7 @@ def on_select(q: Queries, selection, couche, reg, dep, arr):
     key = selection.get("key") if isinstance(selection, dict) else None
     sel_layer = selection.get("couche") if isinstance(selection, dict) else None
     if sel_layer != st.couche or not q.has_key(st.couche, key):
-        return panel_empty(), ""
+        return panel_empty(), "/_carte/empty"
     st = validate(q, couche, None, None, reg, dep, arr, key)
     d = q.detail(st.couche, key)
     return panel(d), selection_url(q, st)
@@ -225,7 +225,11 @@ def on_search(q: Queries, text):
     """Options of the search box for the typed text (unchanged for under two characters)."""
     if not isinstance(text, str) or len(text.strip()) < 2:
         return no_update
-    return [{"label": r["label"], "value": f"{r['kind']}:{r['key']}"} for r in q.search(text)]
+    # ``search`` holds the typed text: the dropdown's own filter must not hide the server's
+    # accent-insensitive matches (nor a commune's territory, whose name may not contain it)
+    typed = text[:80]
+    return [{"label": r["label"], "value": f"{r['kind']}:{r['key']}",
+             "search": f"{typed} {r['label']}"} for r in q.search(typed)]
 
 
 def on_pick(q: Queries, value, couche):

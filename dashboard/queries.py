@@ -522,16 +522,20 @@ class Queries:
         for r in hit.itertuples(index=False):
             out.append(_result(r.kind, r.key, r.name, r.dep))
         # a commune's territory: "rouen" finds Rouen and the territory it belongs to
-        communes = [r["key"] for r in out if r["kind"] == "commune"][:3]
+        names = {r["key"]: r["name"] for r in out if r["kind"] == "commune"}
+        communes = list(names)[:3]
         if communes:
             terr = self.db.df(
-                "SELECT DISTINCT t.wave, t.id, t.name, t.main_departement FROM territory_commune tc "
-                "JOIN territory t ON t.wave = tc.wave AND t.id = tc.territory_id "
-                "WHERE tc.commune_code IN (SELECT unnest(?)) ORDER BY t.wave DESC, t.id", [communes])
+                "SELECT tc.commune_code, t.wave, t.id, t.name, t.main_departement "
+                "FROM territory_commune tc JOIN territory t ON t.wave = tc.wave AND t.id = tc.territory_id "
+                "WHERE list_contains(?, tc.commune_code) ORDER BY t.wave DESC, t.id", [communes])
             seen = {(r["kind"], r["key"]) for r in out}
-            for w, i, n, d in terr.itertuples(index=False):
+            for c, w, i, n, d in terr.itertuples(index=False):
                 if ("ti" + w, i) not in seen:
-                    out.append(_result("ti" + w, i, str(n).strip(), d))
+                    seen.add(("ti" + w, i))
+                    res = _result("ti" + w, i, str(n).strip(), d)
+                    res["label"] += f", contient {names[c]}"
+                    out.append(res)
         return out
 
     def commune(self, code: str) -> dict | None:

@@ -36,22 +36,25 @@ def layout(q: Queries, state: C.UrlState):
         map_kwargs = {"center": center, "zoom": zoom, "viewport": {"bounds": bounds}}
     ind_options, _ = M.on_layer(q, st.couche, st.ind)
     selection = {"couche": st.couche, "key": st.sel} if st.sel else None
+    # every output starts filled in, so no callback runs on load (the map is drawn sooner)
+    (geo_url, hideout, legend, rows, columns, status, points_url, base_dep, base_reg,
+     frames) = M.on_view(q, st.couche, st.ind, st.classes, st.reg, st.dep, st.arr)
+    panel, sel_url = M.on_select(q, selection, st.couche, st.reg, st.dep, st.arr)
     return html.Div(className="ti-carte", children=[
         dcc.Store(id=_id("selection"), data=selection),
         html.Aside(className="ti-controls", **{"aria-label": "Réglages de la carte"}, children=[
             html.Div(className="ti-field", children=[
                 html.Label("Rechercher une commune, un EPCI, un territoire", htmlFor=_id("search")),
-                dcc.Dropdown(id=_id("search"), options=[], placeholder="ex. Rouen", searchable=True,
-                             clearable=True, optionHeight=40),
+                C.dropdown(_id("search"), [], placeholder="ex. Rouen", search_order="original"),
             ]),
             html.Div(className="ti-field", children=[
                 html.Label("Couche", htmlFor=_id("layer")),
-                dcc.Dropdown(id=_id("layer"), clearable=False, value=st.couche,
-                             options=[{"label": lay.label, "value": lay.id} for lay in LAYERS.values()]),
+                C.dropdown(_id("layer"), [{"label": lay.label, "value": lay.id} for lay in LAYERS.values()],
+                           st.couche, clearable=False),
             ]),
             html.Div(className="ti-field", children=[
                 html.Label("Indicateur", htmlFor=_id("ind")),
-                dcc.Dropdown(id=_id("ind"), clearable=False, value=st.ind, options=ind_options),
+                C.dropdown(_id("ind"), ind_options, st.ind, clearable=False),
             ]),
             html.Fieldset(className="ti-field", children=[
                 html.Legend("Classes"),
@@ -60,33 +63,33 @@ def layout(q: Queries, state: C.UrlState):
             ]),
             C.admin_filters(P, q.filter_options("region"), q.filter_options("departement", st.reg),
                             q.filter_options("arrondissement", st.reg, st.dep), state_for_filters(st)),
-            html.Div(id=_id("legend"), className="ti-legend", **{"aria-live": "polite"}),
+            html.Div(legend, id=_id("legend"), className="ti-legend", **{"aria-live": "polite"}),
         ]),
         html.Div(className="ti-mapwrap", children=[
             dl.Map(id=_id("map"), className="ti-map", zoomSnap=0.25, zoomDelta=0.5, minZoom=3,
                    maxZoom=13, attributionControl=False, keyboard=True, children=[
-                       dl.GeoJSON(id=_id("base-dep"), url=M.base_url(q, "departement", not st.filtered),
+                       dl.GeoJSON(id=_id("base-dep"), url=base_dep,
                                   interactive=False, style={"color": "#9a9a9a", "weight": 0.6,
                                                             "fill": False}),
-                       dl.GeoJSON(id=_id("frames"), url="/_carte/frames?v=" + q.version,
+                       dl.GeoJSON(id=_id("frames"), url=frames,
                                   interactive=False, style={"color": "#777", "weight": 0.8,
                                                             "fill": False, "dashArray": "3"}),
-                       dl.GeoJSON(id=_id("geo"), url=M.geo_url(q, st), style=ns("style"),
+                       dl.GeoJSON(id=_id("geo"), url=geo_url, style=ns("style"),
                                   hoverStyle=ns("hover"), onEachFeature=ns("tooltip"),
-                                  hideout={}, bubblingMouseEvents=False),
-                       dl.GeoJSON(id=_id("base-reg"), url=M.base_url(q, "region", not st.filtered),
+                                  hideout=hideout, bubblingMouseEvents=False),
+                       dl.GeoJSON(id=_id("base-reg"), url=base_reg,
                                   interactive=False, style={"color": "#3a3a3a", "weight": 1.2,
                                                             "fill": False}),
-                       dl.GeoJSON(id=_id("sel-geo"), url=M.selection_url(q, st), interactive=False,
+                       dl.GeoJSON(id=_id("sel-geo"), url=sel_url, interactive=False,
                                   style={"color": F.SELECTED_COLOR, "weight": 3, "fill": False}),
-                       dl.GeoJSON(id=_id("points"), url="/_carte/empty", pointToLayer=ns("point"),
+                       dl.GeoJSON(id=_id("points"), url=points_url, pointToLayer=ns("point"),
                                   onEachFeature=ns("pointTooltip")),
                    ], **map_kwargs),
-            html.Div(id=_id("status"), className="ti-status", role="status"),
+            html.Div(status, id=_id("status"), className="ti-status", role="status"),
         ]),
         html.Aside(id=_id("panel"), className="ti-panel", **{"aria-live": "polite",
                                                                "aria-label": "Fiche"},
-                   children=M.panel_empty()),
+                   children=panel),
         html.Section(className="ti-tablewrap", **{"aria-label": "Tableau des données affichées"}, children=[
             html.Div(className="ti-table-bar", children=[
                 html.H2("Données affichées", className="ti-h2"),
@@ -94,7 +97,8 @@ def layout(q: Queries, state: C.UrlState):
                 html.Button("Télécharger XLSX", id=_id("dl-xlsx"), className="ti-button"),
                 dcc.Download(id=_id("download")),
             ]),
-            dag.AgGrid(id=_id("grid"), className="ag-theme-alpine ti-grid", rowData=[], columnDefs=[],
+            dag.AgGrid(id=_id("grid"), className="ag-theme-alpine ti-grid", rowData=rows,
+                       columnDefs=columns,
                        defaultColDef={"sortable": True, "resizable": True},
                        dashGridOptions={"animateRows": False, "ensureDomOrder": True,
                                         "suppressCellFocus": False},
@@ -131,13 +135,14 @@ def register(app, q: Queries) -> None:
                   Output(_id("base-reg"), "url"), Output(_id("frames"), "url"),
                   Input(_id("layer"), "value"), Input(_id("ind"), "value"),
                   Input(_id("method"), "value"), Input(_id("reg"), "value"),
-                  Input(_id("dep"), "value"), Input(_id("arr"), "value"))
+                  Input(_id("dep"), "value"), Input(_id("arr"), "value"), prevent_initial_call=True)
     def _view(couche, ind, method, reg, dep, arr):
         return M.on_view(q, couche, ind, method, reg, dep, arr)
 
     @app.callback(Output(_id("panel"), "children"), Output(_id("sel-geo"), "url"),
                   Input(_id("selection"), "data"), Input(_id("layer"), "value"),
-                  Input(_id("reg"), "value"), Input(_id("dep"), "value"), Input(_id("arr"), "value"))
+                  Input(_id("reg"), "value"), Input(_id("dep"), "value"), Input(_id("arr"), "value"),
+                  prevent_initial_call=True)
     def _select(selection, couche, reg, dep, arr):
         return M.on_select(q, selection, couche, reg, dep, arr)
 

@@ -1,0 +1,100 @@
+"""One app server and one chromium for the whole browser session (over the real database)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from dashboard.app import create_app
+from dashboard.testing import launch_chromium, serve
+
+
+@pytest.fixture(scope="session")
+def base_url(real_db):
+    with serve(create_app(real_db).server) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from pathlib import Path
+
+    from dashboard.testing import CHROMIUM
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not installed (.ci/run installs it)")
+    with sync_api.sync_playwright() as p:
+        b = launch_chromium(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True,
+                              base_url=base_url)
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.errors = errors
+    yield pg
+    ctx.close()
+
+
+# -- helpers (shared by the browser tests of every page, through the ``ui`` fixture) -----------
+
+FEATURES = "path.ti-feature"
+
+
+def wait_features(page, n: int, timeout: float = 15000) -> int:
+    """Wait until exactly ``n`` map features are drawn; returns the count."""
+    page.wait_for_function(f"document.querySelectorAll('{FEATURES}').length === {n}", timeout=timeout)
+    return page.locator(FEATURES).count()
+
+
+def inside(page, index: int) -> tuple[float, float]:
+    """A viewport point where the ``index``-th map feature is the topmost element."""
+    pt = page.evaluate(
+        """(i) => { const el = document.querySelectorAll('FEATURES')[i];
+             const b = el.getBoundingClientRect();
+             for (let n = 4; n <= 64; n *= 2) {
+               for (let a = 1; a < n; a++) { for (let c = 1; c < n; c++) {
+                 const x = b.left + b.width * a / n, y = b.top + b.height * c / n;
+                 if (document.elementFromPoint(x, y) === el) { return [x, y]; } } } }
+             return null; }""".replace("FEATURES", FEATURES), index)
+    assert pt is not None, f"feature {index} is hidden"
+    return pt[0], pt[1]
+
+
+def pick(page, dropdown_id: str, text: str, option: str) -> None:
+    """Open a Dash 4 dropdown, type ``text`` and click the option whose label contains ``option``."""
+    page.click(f"#{dropdown_id}")
+    box = page.locator(".dash-dropdown-content input.dash-dropdown-search")
+    box.fill(text)
+    page.locator(".dash-dropdown-content .dash-dropdown-option", has_text=option).first.click()
+
+
+def option_labels(page, dropdown_id: str, text: str, expect: str) -> list[str]:
+    """Labels offered by a dropdown for ``text`` once an option containing ``expect`` shows up."""
+    page.click(f"#{dropdown_id}")
+    page.locator(".dash-dropdown-content input.dash-dropdown-search").fill(text)
+    page.locator(".dash-dropdown-content .dash-dropdown-option", has_text=expect).first.wait_for()
+    labels = page.locator(".dash-dropdown-content .dash-dropdown-option").all_inner_texts()
+    page.keyboard.press("Escape")
+    return labels
+
+
+def grid_row_count(page) -> int:
+    """Rows of the table under the map (ag-grid's own count of displayed rows)."""
+    return page.evaluate(
+        "(async () => { const api = await dash_ag_grid.getApiAsync('carte-grid');"
+        " return api.getDisplayedRowCount(); })()")
+
+
+@pytest.fixture(scope="session")
+def ui():
+    """The helpers above, for test modules (pytest runs in importlib mode: no sys.path tricks)."""
+    return SimpleNamespace(FEATURES=FEATURES, wait_features=wait_features, pick=pick, inside=inside,
+                           option_labels=option_labels, grid_row_count=grid_row_count)

@@ -1,0 +1,89 @@
+"""The map page in headless chromium, over the real database."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.integration]
+
+
+def test_map_draws_the_183_territories_of_2023(page, ui):
+    page.goto("/")
+    assert ui.wait_features(page, 183) == 183
+    assert "COG 2026" in page.inner_text("#ti-vintage")
+    assert ui.grid_row_count(page) == 183
+    assert page.errors == []
+
+
+def test_hover_shows_name_and_value(page, ui):
+    page.goto("/")
+    ui.wait_features(page, 183)
+    page.mouse.move(*ui.inside(page, 40))
+    tip = page.locator(".ti-tooltip")
+    tip.wait_for()
+    text = tip.inner_text()
+    assert "Population municipale" in text and re.search(r"\d", text)
+
+
+def test_click_opens_the_panel(page, ui):
+    page.goto("/")
+    ui.wait_features(page, 183)
+    x, y = ui.inside(page, 40)
+    page.mouse.move(x, y)
+    name = page.locator(".ti-tooltip strong").inner_text()
+    page.mouse.click(x, y)
+    title = page.locator("#carte-panel-title")
+    title.wait_for()
+    assert title.inner_text() == name
+    panel = page.inner_text("#carte-panel")
+    assert "Départements touchés" in panel and "Population" in panel
+    page.wait_for_function("location.search.includes('sel=ti-')")
+
+
+def test_search_rouen_finds_rouen_and_its_territory(page, ui):
+    page.goto("/")
+    ui.wait_features(page, 183)
+    labels = ui.option_labels(page, "carte-search", "rouen", "Rouen — Commune")
+    assert any(lab.startswith("Rouen — Commune") for lab in labels)
+    assert any("Axe Seine — Territoire d'industrie 2023" in lab for lab in labels)
+    ui.pick(page, "carte-search", "rouen", "Rouen — Commune")
+    page.locator("#carte-panel-title", has_text="Axe Seine").wait_for()
+    page.wait_for_function("location.search.includes('sel=ti-2802')")
+
+
+def test_filter_departement_then_reload_the_copied_url(page, ui):
+    page.goto("/")
+    ui.wait_features(page, 183)
+    ui.pick(page, "carte-dep", "76", "76 — Seine-Maritime")
+    ui.wait_features(page, 3)
+    page.wait_for_function("location.search.includes('dep=76')")
+    assert ui.grid_row_count(page) == 3
+    page.mouse.click(*ui.inside(page, 0))
+    page.locator("#carte-panel-title").wait_for()
+    title = page.inner_text("#carte-panel-title")
+    page.wait_for_function("location.search.includes('sel=')")
+    page.wait_for_timeout(300)  # let the view settle into the URL
+    copied = page.url
+    page.goto("about:blank")
+    page.goto(copied)
+    assert ui.wait_features(page, 3) == 3
+    page.locator("#carte-panel-title", has_text=title).wait_for()
+    assert "Seine-Maritime" in page.inner_text("#carte-dep")
+    assert ui.grid_row_count(page) == 3
+
+
+def test_csv_download_has_the_rows_of_the_table(page, ui):
+    page.goto("/?couche=epci&dep=76&ind=density&classes=jenks")
+    n = ui.wait_features(page, 19)  # the EPCI with communes in Seine-Maritime
+    with page.expect_download() as dl:
+        page.click("#carte-dl-csv")
+    raw = open(dl.value.path(), "rb").read()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == n == ui.grid_row_count(page)
+    assert "Métropole Rouen Normandie" in {r["Nom"] for r in rows}
+    assert all(r["Classe"] for r in rows)
