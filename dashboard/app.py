@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
 from urllib.parse import urlparse
 
 import dash
