@@ -41,7 +41,7 @@ class Classes:
 
     @property
     def k(self) -> int:
-        return len(self.breaks) - 1
+        return max(0, len(self.breaks) - 1)
 
 
 def fmt_number(v, decimals: int = 0) -> str:
@@ -89,19 +89,53 @@ def classify(values, method: str = DEFAULT_METHOD, k: int = DEFAULT_K) -> Classe
         if method == "quantiles":
             inner = list(np.quantile(data, np.linspace(0, 1, k + 1))[1:-1])
         elif method == "jenks":
-            inner = list(mapclassify.FisherJenks(data, k=k).bins[:-1])
+            inner = jenks_starts(data, k)
         else:
             inner = list(mapclassify.EqualInterval(data, k=k).bins[:-1])
-        # mapclassify bins are inclusive upper bounds; as [a, b) edges take the next value up
-        if method == "jenks":
-            uniq = np.unique(data)
-            inner = [float(uniq[min(np.searchsorted(uniq, b, side="right"), uniq.size - 1)])
-                     for b in inner]
-        breaks = sorted(set([lo, *[float(b) for b in inner if lo < b < hi], hi]))
+        # a class may hold the maximum alone ([hi ; hi]): an inner edge can equal hi
+        breaks = [lo, *sorted({float(b) for b in inner if lo < b <= hi}), hi]
     edges = np.asarray(breaks)
     cls = np.searchsorted(edges[1:-1], data, side="right") if len(edges) > 2 else np.zeros(data.size, int)
     index[ok] = cls
     return Classes(breaks, index, palette(len(breaks) - 1))
+
+
+def jenks_starts(values: np.ndarray, k: int, max_n: int = 1500) -> list[float]:
+    """Fisher-Jenks natural breaks: the smallest value of classes 2..k (the ``[a, b)`` edges).
+
+    Exact dynamic programme over the sorted values, minimising the within-class sum of squared
+    deviations, vectorised with numpy (mapclassify's version needs numba to be fast). Above
+    ``max_n`` values, evenly spaced order statistics stand in for the data.
+    """
+    x = np.sort(np.asarray(values, dtype=float))
+    if x.size > max_n:
+        x = x[np.linspace(0, x.size - 1, max_n).round().astype(int)]
+    n = x.size
+    k = min(k, np.unique(x).size)
+    if k < 2:
+        return []
+    s1 = np.concatenate([[0.0], np.cumsum(x)])
+    s2 = np.concatenate([[0.0], np.cumsum(x * x)])
+
+    idx = np.arange(n)
+    i_, j_ = idx[:, None], idx[None, :]  # rows: start of the last class, columns: its end
+    m = np.maximum(j_ - i_ + 1, 1)
+    t = s1[j_ + 1] - s1[i_]
+    seg = np.where(i_ <= j_, s2[j_ + 1] - s2[i_] - t * t / m, np.inf)  # SSD of x[i..j]
+    cost = seg[0].copy()  # one class over x[0..j]
+    start = np.zeros((k, n), dtype=int)
+    for c in range(1, k):
+        prev = np.concatenate([[np.inf], cost[:-1]])  # best cost of c classes over x[0..i-1]
+        tot = prev[:, None] + seg
+        tot[:c, :] = np.inf
+        start[c] = np.argmin(tot, axis=0)
+        cost = tot[start[c], idx]
+    starts, j = [], n - 1
+    for c in range(k - 1, 0, -1):
+        i = start[c, j]
+        starts.append(float(x[i]))
+        j = i - 1
+    return sorted(starts)
 
 
 def legend_items(classes: Classes, decimals: int = 0, unit: str = "",

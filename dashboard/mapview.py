@@ -80,7 +80,13 @@ class View:
 
 
 def view_model(q: Queries, st: MapState) -> View:
-    """Keys shown, their values and classes, the table rows and the style data of the map."""
+    """Keys shown, their values and classes, the table rows and the style data of the map
+    (cached per state: the data only changes with the database)."""
+    st = MapState(st.couche, st.ind, st.classes, st.reg, st.dep, st.arr)  # selection aside
+    return q.memo(("view", st), lambda: _view_model(q, st))
+
+
+def _view_model(q: Queries, st: MapState) -> View:
     ind = q.get_indicator(st.couche, st.ind)
     keys = q.filtered_keys(st.couche, st.reg, st.dep, st.arr)
     values = q.values(st.couche, st.ind).reindex(keys)

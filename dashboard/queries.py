@@ -169,12 +169,13 @@ class Queries:
         if self._db is None or stamp != self._stamp:
             with self._lock:
                 if self._db is None or stamp != self._stamp:
-                    old = self._db
+                    # close first: DuckDB reuses an open instance of the same path, which
+                    # would keep reading the replaced file
+                    if self._db is not None:
+                        self._db.close()
                     self._db = Database(self.path, read_only=True)
                     self._stamp = stamp
                     self._cache = {}
-                    if old is not None:
-                        old.close()
         return self._db
 
     @property
@@ -190,6 +191,20 @@ class Queries:
         if key not in cache:
             cache[key] = fn(db)
         return cache[key]
+
+    def memo(self, key: tuple, fn, limit: int = 2000):
+        """``fn()`` cached under ``key`` until the database changes (at most ``limit`` entries
+        per ``key[0]``, so hostile inputs cannot grow it without bound)."""
+        self.db  # noqa: B018 - reopen (and drop the cache) if the file changed
+        cache = self._cache
+        if key in cache:
+            return cache[key]
+        value = fn()
+        counts = cache.setdefault(("_memo_count",), {})
+        if counts.get(key[0], 0) < limit:
+            counts[key[0]] = counts.get(key[0], 0) + 1
+            cache[key] = value
+        return value
 
     def close(self) -> None:
         if self._db is not None:
@@ -356,13 +371,26 @@ class Queries:
 
         return self._cached(("touch", layer.id), load)
 
+    def mapped_keys(self, layer_id: str) -> list[str]:
+        """Keys of the features that have a display geometry (the overseas collectivities
+        outside the programme have none), sorted."""
+        layer = get_layer(layer_id)
+
+        def load(db):
+            shaped = {r[0] for r in db.rows(
+                "SELECT key FROM shape WHERE layer = ? AND level = 'coarse' AND geom IS NOT NULL",
+                [layer.shape])}
+            return [k for k in self.frame(layer_id).index if k in shaped]
+
+        return self._cached(("mapped", layer.id), load)
+
     def filtered_keys(self, layer_id: str, region: str | None = None, departement: str | None = None,
                       arrondissement: str | None = None) -> list[str]:
         """Keys of the features that touch the filter (all of them without a filter), sorted."""
         layer = get_layer(layer_id)
-        keys = self.frame(layer_id).index
+        keys = self.mapped_keys(layer_id)
         if not (region or departement or arrondissement):
-            return list(keys)
+            return keys
         t = self._touch(layer)
         if arrondissement:
             t = t[t["arrondissement"] == arrondissement]

@@ -1,0 +1,36 @@
+"""Fixtures of the dashboard tests: query layers over the miniature database."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from dashboard.queries import Queries
+from etl.db import Database
+
+
+@pytest.fixture(scope="session")
+def q(mini_db):
+    """Read-only queries over the miniature database (built once per session)."""
+    queries = Queries(mini_db)
+    yield queries
+    queries.close()
+
+
+@pytest.fixture
+def db_with_indicators(mini_db, tmp_path):
+    """A copy of the miniature database with a later issue's indicator tables added."""
+    path = tmp_path / "with-indicators.duckdb"
+    shutil.copy(mini_db, path)
+    with Database(path, read_only=False) as d:
+        d.execute("CREATE TABLE indicator_value (layer VARCHAR, key VARCHAR, indicator VARCHAR, "
+                  "value DOUBLE)")
+        d.execute("INSERT INTO indicator_value VALUES ('territory_2023', 'ti-2801', 'emplois_test', 1234.5), "
+                  "('territory_2023', 'ti-2802', 'emplois_test', NULL), "
+                  "('epci', '200000001', 'projets_demo', 3)")
+        d.execute("CREATE TABLE indicator_meta (indicator VARCHAR, label VARCHAR, unit VARCHAR, "
+                  "source VARCHAR, vintage VARCHAR, generated BOOLEAN, decimals INTEGER)")
+        d.execute("INSERT INTO indicator_meta VALUES ('emplois_test', 'Emplois industriels', 'emplois', "
+                  "'Urssaf', '2022', false, 1), ('projets_demo', 'Projets', '', 'registre', '2024', true, 0)")
+    return path
