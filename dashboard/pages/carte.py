@@ -101,6 +101,7 @@ def layout(q: Queries, state: C.UrlState):
                        columnDefs=columns,
                        defaultColDef={"sortable": True, "resizable": True},
                        dashGridOptions={"animateRows": False, "ensureDomOrder": True,
+                                        "suppressFieldDotNotation": True,
                                         "suppressCellFocus": False},
                        style={"height": "420px"}),
         ]),

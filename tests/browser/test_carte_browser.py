@@ -87,3 +87,38 @@ def test_csv_download_has_the_rows_of_the_table(page, ui):
     assert len(rows) == n == ui.grid_row_count(page)
     assert "Métropole Rouen Normandie" in {r["Nom"] for r in rows}
     assert all(r["Classe"] for r in rows)
+
+
+def test_table_shows_the_values_and_sorts_from_the_keyboard(page, ui):
+    page.goto("/?couche=arrondissement&dep=76")
+    ui.wait_features(page, 3)
+    cells = page.locator(".ag-center-cols-container [col-id='Population municipale (hab.)']")
+    assert sorted(cells.all_inner_texts()) == sorted(["645\u202f412", "333\u202f348", "231\u202f061"]) or \
+        all(t.replace("\u202f", "").replace(" ", "").isdigit() for t in cells.all_inner_texts())
+    header = page.locator(".ag-header-cell[col-id='Nom']")
+    header.focus()
+    page.keyboard.press("Enter")  # ag-grid sorts a focused header with Enter
+    page.wait_for_timeout(200)
+    names = page.locator(".ag-center-cols-container [col-id='Nom']").all_inner_texts()
+    assert names in (["Dieppe", "Le Havre", "Rouen"], ["Rouen", "Le Havre", "Dieppe"])
+
+
+def test_hostile_name_is_shown_as_text(browser, mini_db):
+    """A territory named <img src=x onerror=alert(1)> (miniature database) shows as characters."""
+    from dashboard.app import create_app
+    from dashboard.testing import serve
+
+    with serve(create_app(mini_db).server) as url:
+        ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+        pg = ctx.new_page()
+        dialogs = []
+        pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        pg.goto(url + "/?couche=ti2023&sel=ti-2802")
+        title = pg.locator("#carte-panel-title")
+        title.wait_for()
+        assert title.inner_text() == "<img src=x onerror=alert(1)>"
+        assert pg.locator("#carte-panel img, .ag-root img").count() == 0
+        pg.locator("path.ti-feature").first.wait_for(state="attached")
+        assert pg.get_by_text("<img src=x onerror=alert(1)>", exact=True).count() >= 2  # panel + table
+        assert dialogs == []
+        ctx.close()
