@@ -104,11 +104,6 @@ TOUCH_SQL = {
     t: f"SELECT DISTINCT {t} AS key, region, departement, arrondissement FROM commune "  # noqa: S608
        f"WHERE {t} IS NOT NULL" for t in ("arrondissement", "departement", "region")
 }
-COMMUNES_OF_SQL = {
-    t: f"SELECT code FROM commune WHERE {c} = ?"  # noqa: S608 - c from this literal mapping
-    for t, c in {"epci": "epci_siren", "arrondissement": "arrondissement",
-                 "departement": "departement", "region": "region"}.items()
-}
 GEOJSON_SQL = {
     False: "SELECT key, ST_AsGeoJSON(geom) AS g FROM shape WHERE layer = ? AND level = ? "
            "AND geom IS NOT NULL",
@@ -404,14 +399,14 @@ class Queries:
         """[[south, west], [north, east]] of the true geometry of some features, or None."""
         if not keys:
             return None
-        row = self.db.rows(
-            "SELECT min(ST_YMin(geom)), min(ST_XMin(geom)), max(ST_YMax(geom)), max(ST_XMax(geom)) "
-            "FROM shape WHERE layer = ? AND level = 'coarse' AND list_contains(?, key)",
-            [shape_layer, list(keys)])
-        if not row or row[0][0] is None:
+        ext = self._cached(("extents", shape_layer), lambda db: db.df(
+            "SELECT key, ST_YMin(geom) AS s, ST_XMin(geom) AS w, ST_YMax(geom) AS n, ST_XMax(geom) AS e "
+            "FROM shape WHERE layer = ? AND level = 'coarse' AND geom IS NOT NULL",
+            [shape_layer]).set_index("key"))
+        sub = ext[ext.index.isin(list(keys))]
+        if sub.empty:
             return None
-        s, w, n, e = row[0]
-        return [[s, w], [n, e]]
+        return [[float(sub["s"].min()), float(sub["w"].min())], [float(sub["n"].max()), float(sub["e"].max())]]
 
     def filter_bounds(self, region=None, departement=None, arrondissement=None):
         """Bounds of the most specific filter unit, or None."""
@@ -596,50 +591,62 @@ class Queries:
         return isinstance(key, str) and len(key) <= 20 and key in self.frame(layer_id).index
 
     def detail(self, layer_id: str, key) -> dict | None:
-        """Everything the side panel shows about one feature, or None when the key is unknown."""
+        """Everything the side panel shows about one feature, or None when the key is unknown.
+
+        Computed in memory from cached tables (communes, memberships, bounds): a click costs no
+        database round trip once the caches are warm.
+        """
         layer = get_layer(layer_id)
         if not self.has_key(layer_id, key):
             return None
         row = self.frame(layer_id).loc[key]
-        communes = self._communes_of(layer, key)
+        com = self._communes()
+        mine = com[com["code"].isin(self._commune_codes(layer, key))]
         out = {
             "layer": layer.id, "key": key, "name": str(row["name"]).strip(), "kind": layer.singular,
             "population": _num(row.get("population")), "area_km2": _num(row.get("area_km2")),
-            "n_communes": len(communes) if communes is not None else _num(row.get("n_communes")),
+            "n_communes": len(mine), "n_epci": int(mine["epci_siren"].nunique()),
         }
-        codes = list(communes)
-        out["n_epci"] = int(self.db.scalar(
-            "SELECT count(DISTINCT epci_siren) FROM commune WHERE list_contains(?, code)", [codes]) or 0)
-        deps = self.db.df(
-            "SELECT d.code, d.name, sum(c.population) AS n FROM commune c JOIN departement d ON d.code = c.departement "
-            "WHERE list_contains(?, c.code) GROUP BY ALL ORDER BY n DESC, d.code", [codes])
-        out["departements"] = [(c, n) for c, n in zip(deps["code"], deps["name"], strict=True)]
-        arrs = self.db.df(
-            "SELECT a.code, a.chef_lieu_name, a.chef_lieu_kind, count(*) AS n FROM commune c "
-            "JOIN arrondissement a ON a.code = c.arrondissement WHERE list_contains(?, c.code) "
-            "GROUP BY ALL ORDER BY a.chef_lieu_kind, a.chef_lieu_name", [codes])
-        out["chef_lieux"] = [(n, k) for n, k in zip(arrs["chef_lieu_name"], arrs["chef_lieu_kind"],
-                                                     strict=True)]
+        deps = (mine.groupby("departement")["population"].sum().reset_index()
+                .sort_values(["population", "departement"], ascending=[False, True]))
+        dep_names = self.frame("departement")["name"]
+        out["departements"] = [(c, str(dep_names.get(c, c))) for c in deps["departement"]]
+        arr = self.frame("arrondissement")
+        arr = arr[arr.index.isin(mine["arrondissement"].dropna().unique())]
+        arr = arr.sort_values(["chef_lieu_kind", "chef_lieu_name"])
+        out["chef_lieux"] = [(str(n), str(k)) for n, k in zip(arr["chef_lieu_name"], arr["chef_lieu_kind"],
+                                                               strict=True)]
         if layer.table == "territory":
-            mem = self.db.df("SELECT siren, kind, name FROM territory_member WHERE wave = ? AND "
-                             "territory_id = ? ORDER BY kind, name", [layer.wave, key])
-            out["members"] = [(s, k, str(n).strip()) for s, k, n in mem.itertuples(index=False)]
+            mem = self._members()
+            mem = mem[(mem["wave"] == layer.wave) & (mem["territory_id"] == key)]
+            out["members"] = [(s, k, str(n).strip()) for s, k, n in
+                              mem[["siren", "kind", "name"]].itertuples(index=False)]
         else:
             out["members"] = []
-        out["main_departement"] = deps["code"].iloc[0] if len(deps) else None
-        out["region"] = (self.db.scalar("SELECT region FROM departement WHERE code = ?",
-                                        [out["main_departement"]]) if out["main_departement"] else None)
+        out["main_departement"] = deps["departement"].iloc[0] if len(deps) else None
+        dep_region = self.frame("departement")["region"]
+        out["region"] = dep_region.get(out["main_departement"]) if out["main_departement"] else None
         out["indicators"] = self.indicator_values_for(layer_id, key)
         out["bounds"] = self.bounds(layer.shape, [key])
         return out
 
-    def _communes_of(self, layer: Layer, key: str) -> list[str]:
+    def _communes(self) -> pd.DataFrame:
+        return self._cached(("communes",), lambda db: db.df(
+            "SELECT code, departement, region, arrondissement, epci_siren, population FROM commune"))
+
+    def _members(self) -> pd.DataFrame:
+        return self._cached(("members",), lambda db: db.df(
+            "SELECT wave, territory_id, siren, kind, name FROM territory_member ORDER BY kind, name"))
+
+    def _commune_codes(self, layer: Layer, key: str) -> list[str]:
         if layer.table == "territory":
-            rows = self.db.rows("SELECT commune_code FROM territory_commune WHERE wave = ? AND "
-                                "territory_id = ?", [layer.wave, key])
-        else:
-            rows = self.db.rows(COMMUNES_OF_SQL[layer.table], [key])
-        return [r[0] for r in rows]
+            tc = self._cached(("territory_commune",), lambda db: db.df(
+                "SELECT wave, territory_id, commune_code FROM territory_commune"))
+            return tc.loc[(tc["wave"] == layer.wave) & (tc["territory_id"] == key), "commune_code"].tolist()
+        col = {"epci": "epci_siren", "arrondissement": "arrondissement", "departement": "departement",
+               "region": "region"}[layer.table]
+        com = self._communes()
+        return com.loc[com[col] == key, "code"].tolist()
 
 
 def _num(v):
