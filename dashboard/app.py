@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import dash
-from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash import Input, Output, State, dcc, html, no_update
 from flask import has_request_context, request
 
 from dashboard import components as C
@@ -51,16 +51,17 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
             vintages, built = [f"base illisible ({type(e).__name__})"], None
         # the first page is rendered with the layout itself (no round trip through the router):
         # the browser asks for /_dash-layout from the page, whose address is the referrer
-        first = None
+        first, path = None, None
         if has_request_context() and request.referrer:
             ref = urlparse(request.referrer)
             if ref.netloc == request.host:
-                first = render_page(pages, q, ref.path or "/", "?" + ref.query if ref.query else "")
+                path = ref.path or "/"
+                first = render_page(pages, q, path, "?" + ref.query if ref.query else "")
         return html.Div(className="ti-app", lang="fr", children=[
             dcc.Location(id="url", refresh=False),
+            dcc.Store(id="page-path", data=path),  # the path whose page is on screen
             C.header(TITLE, vintages, built, nav),
-            html.Main(id="page", className="ti-page", children=first,
-                      **{"data-rendered": "layout" if first is not None else "router"}),
+            html.Main(id="page", className="ti-page", children=first),
             html.Footer(className="ti-footer", children=[
                 "Sources : INSEE (code officiel géographique), ANCT (périmètres Territoires "
                 "d'industrie, contours administratifs). Licence Ouverte. ",
@@ -70,13 +71,13 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
 
     app.layout = layout
 
-    @app.callback(Output("page", "children"), Input("url", "pathname"), State("url", "search"),
-                  State("page", "data-rendered"))
-    def route(pathname, search, rendered):
-        # the initial call is skipped when the layout already holds the page
-        if ctx.triggered_id is None and rendered == "layout":
-            return no_update
-        return render_page(pages, q, pathname, search)
+    @app.callback(Output("page", "children"), Output("page-path", "data"),
+                  Input("url", "pathname"), State("url", "search"), State("page-path", "data"))
+    def route(pathname, search, shown):
+        # the layout already holds the first page: Location reporting its path changes nothing
+        if pathname == shown:
+            return no_update, no_update
+        return render_page(pages, q, pathname, search), pathname
 
     for p in pages:
         if p.register is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import dash_ag_grid as dag
 import dash_leaflet as dl
 from dash import ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
@@ -68,16 +70,16 @@ def layout(q: Queries, state: C.UrlState):
         html.Div(className="ti-mapwrap", children=[
             dl.Map(id=_id("map"), className="ti-map", zoomSnap=0.25, zoomDelta=0.5, minZoom=3,
                    maxZoom=13, attributionControl=False, keyboard=True, children=[
-                       dl.GeoJSON(id=_id("base-dep"), url=base_dep,
+                       dl.GeoJSON(id=_id("base-dep"), url=base_dep, format="geobuf",
                                   interactive=False, style={"color": "#9a9a9a", "weight": 0.6,
                                                             "fill": False}),
                        dl.GeoJSON(id=_id("frames"), url=frames,
                                   interactive=False, style={"color": "#777", "weight": 0.8,
                                                             "fill": False, "dashArray": "3"}),
-                       dl.GeoJSON(id=_id("geo"), url=geo_url, style=ns("style"),
+                       dl.GeoJSON(id=_id("geo"), url=geo_url, format="geobuf", style=ns("style"),
                                   hoverStyle=ns("hover"), onEachFeature=ns("tooltip"),
                                   hideout=hideout, bubblingMouseEvents=False),
-                       dl.GeoJSON(id=_id("base-reg"), url=base_reg,
+                       dl.GeoJSON(id=_id("base-reg"), url=base_reg, format="geobuf",
                                   interactive=False, style={"color": "#3a3a3a", "weight": 1.2,
                                                             "fill": False}),
                        dl.GeoJSON(id=_id("sel-geo"), url=sel_url, interactive=False,
@@ -193,6 +195,20 @@ def _routes(server, q: Queries) -> None:
         r.headers["Cache-Control"] = "public, max-age=86400"
         return r
 
+    def pbf(pair: tuple[bytes, bytes]) -> Response:
+        raw, gz = pair
+        if request.args.get("fmt") == "json":  # for people and tests: the same data as GeoJSON
+            import geobuf
+
+            return geojson(json.dumps(geobuf.decode(raw)).encode())
+        zipped = "gzip" in request.headers.get("Accept-Encoding", "")
+        r = Response(gz if zipped else raw, mimetype="application/x-protobuf")
+        if zipped:
+            r.headers["Content-Encoding"] = "gzip"
+        r.headers["Vary"] = "Accept-Encoding"
+        r.headers["Cache-Control"] = "public, max-age=86400"
+        return r
+
     def arg(name: str):
         v = request.args.get(name)
         return v if v and len(v) <= M.MAX_KEY_LEN else None
@@ -203,14 +219,14 @@ def _routes(server, q: Queries) -> None:
         layer = get_layer(st.couche)
         if st.filtered:
             keys = tuple(q.filtered_keys(st.couche, st.reg, st.dep, st.arr))
-            return geojson(q.geojson(layer.shape, level="medium", inset=False, keys=keys))
-        return geojson(q.geojson(layer.shape, level="coarse", inset=True))
+            return pbf(q.geobuf(layer.shape, level="medium", inset=False, keys=keys))
+        return pbf(q.geobuf(layer.shape, level="coarse", inset=True))
 
     @server.route("/_carte/base")
     def carte_base():
         kind = "base_region" if arg("kind") == "region" else "base_departement"
         inset = arg("inset") != "0"
-        return geojson(q.geojson(kind, level="coarse" if inset else "medium", inset=inset, names=False))
+        return pbf(q.geobuf(kind, level="coarse" if inset else "medium", inset=inset, names=False))
 
     @server.route("/_carte/frames")
     def carte_frames():

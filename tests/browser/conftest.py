@@ -54,8 +54,20 @@ def wait_features(page, n: int, timeout: float = 15000) -> int:
     return page.locator(FEATURES).count()
 
 
+def settle(page) -> None:
+    """Wait until the map stops moving (flyToBounds after a filter or a search)."""
+    page.wait_for_function(
+        """() => new Promise(ok => {
+             const pane = () => { const p = document.querySelector('.leaflet-map-pane');
+                                  return p ? p.style.transform + '|' + p.className : ''; };
+             const a = pane();
+             setTimeout(() => ok(a === pane() && !document.querySelector('.leaflet-zoom-anim')), 400);
+           })""", timeout=15000)
+
+
 def inside(page, index: int) -> tuple[float, float]:
     """A viewport point where the ``index``-th map feature is the topmost element."""
+    settle(page)
     pt = page.evaluate(
         """(i) => { const el = document.querySelectorAll('FEATURES')[i];
              const b = el.getBoundingClientRect();
@@ -63,8 +75,10 @@ def inside(page, index: int) -> tuple[float, float]:
                for (let a = 1; a < n; a++) { for (let c = 1; c < n; c++) {
                  const x = b.left + b.width * a / n, y = b.top + b.height * c / n;
                  if (document.elementFromPoint(x, y) === el) { return [x, y]; } } } }
-             return null; }""".replace("FEATURES", FEATURES), index)
-    assert pt is not None, f"feature {index} is hidden"
+             const e = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+             return {hidden: e ? e.tagName + '.' + e.getAttribute('class') : 'nothing',
+                     box: [b.left, b.top, b.width, b.height]}; }""".replace("FEATURES", FEATURES), index)
+    assert isinstance(pt, list), f"feature {index} is hidden: {pt}"
     return pt[0], pt[1]
 
 
@@ -74,6 +88,7 @@ def pick(page, dropdown_id: str, text: str, option: str) -> None:
     box = page.locator(".dash-dropdown-content input.dash-dropdown-search")
     box.fill(text)
     page.locator(".dash-dropdown-content .dash-dropdown-option", has_text=option).first.click()
+    page.locator(".dash-dropdown-content").wait_for(state="detached")
 
 
 def option_labels(page, dropdown_id: str, text: str, expect: str) -> list[str]:
@@ -97,4 +112,5 @@ def grid_row_count(page) -> int:
 def ui():
     """The helpers above, for test modules (pytest runs in importlib mode: no sys.path tricks)."""
     return SimpleNamespace(FEATURES=FEATURES, wait_features=wait_features, pick=pick, inside=inside,
+                           settle=settle,
                            option_labels=option_labels, grid_row_count=grid_row_count)
