@@ -41,7 +41,7 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
         suppress_callback_exceptions=True, update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
-    app.server.config["TI_QUERIES"] = q
+    app.server.config["DASHBOARD_QUERIES"] = q  # for Flask routes of later pages
     nav = [(p.path, p.title) for p in pages]
 
     def layout():
