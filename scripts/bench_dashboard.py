@@ -225,6 +225,9 @@ def bench_callbacks(db: Path, calls: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no request log lines
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5, help="cold page loads per case (median)")
     ap.add_argument("--calls", type=int, default=200, help="callback calls (median, p95)")
