@@ -103,7 +103,7 @@ def _view_model(q: Queries, st: MapState) -> View:
 def provenance(q: Queries, st: MapState, ind: Indicator) -> str:
     """The source note shown under the legend and written into every export."""
     layer = get_layer(st.couche)
-    vint = " ; ".join(q.vintage_summary()[:3])
+    vint = " ; ".join(q.layer_vintages(st.couche))
     parts = [f"{layer.label}", f"sources : {vint}"]
     if ind.source:
         parts.append(f"indicateur : {ind.source}" + (f", {ind.vintage}" if ind.vintage else ""))

@@ -111,6 +111,15 @@ GEOJSON_SQL = {
     True: "SELECT key, ST_AsGeoJSON(geom_inset) AS g FROM shape WHERE layer = ? AND level = ? "
           "AND geom_inset IS NOT NULL",
 }
+# the source files (``source.name``) behind each layer, for the provenance notes
+LAYER_SOURCES = {
+    "ti2023": ("territories:2023", "cog:communes", "commune_geometry"),
+    "ti2018": ("territories:2018", "cog:communes", "commune_geometry"),
+    "epci": ("cog:epci", "cog:communes", "commune_geometry"),
+    "arrondissement": ("cog:arrondissements", "cog:communes", "commune_geometry"),
+    "departement": ("cog:departements", "cog:communes", "commune_geometry"),
+    "region": ("cog:regions", "cog:communes", "commune_geometry"),
+}
 MAX_SEARCH_LEN = 80
 SEARCH_LIMIT = 15
 
@@ -217,6 +226,12 @@ class Queries:
         """Distinct vintages of the loaded sources, in load order of their first file."""
         df = self.sources()
         return list(dict.fromkeys(df["vintage"].dropna().astype(str)))
+
+    def layer_vintages(self, layer_id: str) -> list[str]:
+        """Vintages of the files a layer is built from (``source`` table), most specific first."""
+        names = LAYER_SOURCES[get_layer(layer_id).id]
+        df = self.sources().set_index("name")
+        return list(dict.fromkeys(str(df.at[n, "vintage"]) for n in names if n in df.index))
 
     def built_at(self) -> str | None:
         return self._cached(("built_at",), lambda db: db.scalar(
