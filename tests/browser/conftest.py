@@ -48,7 +48,7 @@ def page(browser, base_url):
 FEATURES = "path.ti-feature"
 
 
-def wait_features(page, n: int, timeout: float = 15000) -> int:
+def wait_features(page, n: int, timeout: float = 30000) -> int:
     """Wait until exactly ``n`` map features are drawn; returns the count."""
     page.wait_for_function(f"document.querySelectorAll('{FEATURES}').length === {n}", timeout=timeout)
     return page.locator(FEATURES).count()
@@ -62,7 +62,7 @@ def settle(page) -> None:
                                   return p ? p.style.transform + '|' + p.className : ''; };
              const a = pane();
              setTimeout(() => ok(a === pane() && !document.querySelector('.leaflet-zoom-anim')), 400);
-           })""", timeout=15000)
+           })""", timeout=30000)
 
 
 def inside(page, index: int) -> tuple[float, float]:
