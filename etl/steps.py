@@ -2,3 +2,4 @@
 
 Each module imported here appends a ``BuildStep`` to ``etl.build.EXTRA_STEPS``.
 """
+from etl import progress_step  # noqa: F401  (issue 5: published figures, employment, projects)
