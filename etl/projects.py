@@ -87,7 +87,8 @@ class RegistryError(EtlError):
 
     def __init__(self, path: Path, errors: list[RowError]) -> None:
         self.path, self.errors = Path(path), errors
-        super().__init__(f"file {path}: {len(errors)} bad row(s); nothing was loaded "
+        super().__init__(f"file {path}: {len(errors)} error(s) in {len({e.row for e in errors})} row(s); "
+                         f"nothing was loaded "
                          f"(use --skip-bad-rows to load the good rows only)")
 
 
