@@ -115,7 +115,7 @@ def dissolve(gdf: gpd.GeoDataFrame, by: str, *, aggfunc: dict[str, str] | None =
     keys = sub_geom[by].to_numpy()
     geoms = sub_geom.geometry.to_numpy()
     uniq, starts = np.unique(keys, return_index=True)
-    bounds = list(starts[1:]) + [len(keys)]
+    bounds = [*starts[1:], len(keys)] if len(starts) else []
     unions = np.empty(len(uniq), dtype=object)
     full = 0
     for j, (s, e) in enumerate(zip(starts, bounds, strict=True)):

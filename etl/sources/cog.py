@@ -71,9 +71,9 @@ def _groupings(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
             raise SourceError(path, f"SIREN {siren!r} is not 9 digits", row=i, column="code")
         rows.append({"siren": siren, "name": r["nom"].strip(), "kind": r["type"]})
         mem += [{"siren": siren, "commune_code": c} for c in _members(path, r, i)]
-    df = pd.DataFrame(rows)
+    df = pd.DataFrame(rows, columns=["siren", "name", "kind"])
     check_unique(path, df["siren"], "code")
-    return df, pd.DataFrame(mem)
+    return df, pd.DataFrame(mem, columns=["siren", "commune_code"])
 
 
 def read(mirror: Path) -> Cog:
