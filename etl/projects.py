@@ -24,9 +24,11 @@ arrondissement, département, région, territory of each wave, and ``is_demo``),
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -175,8 +177,19 @@ class Reference:
 
 
 def _parse_amount(s: pd.Series) -> pd.Series:
-    t = s.str.replace(_NUM_SPACES, "", regex=True).str.replace(",", ".", regex=False)
-    return pd.to_numeric(t.where(t != ""), errors="coerce").astype("float64")
+    """'1250000', '1 250 000,50' -> float; '' -> NaN; anything else -> NaN (flagged by the caller)."""
+    out = pd.to_numeric(s.where(s != ""), errors="coerce").astype("float64")
+    retry = out.isna() & (s != "")
+    if retry.any():  # French writing: spaces as thousands separators, decimal comma
+        t = s[retry].str.replace(_NUM_SPACES, "", regex=True).str.replace(",", ".", regex=False)
+        out[retry] = pd.to_numeric(t, errors="coerce").astype("float64")
+    return out
+
+
+def _matches(s: pd.Series, pattern: re.Pattern) -> pd.Series:
+    """Element-wise full match of text cells (a plain loop: faster than .str on object columns)."""
+    return pd.Series(np.fromiter((pattern.match(x) is not None for x in s), dtype=bool, count=len(s)),
+                     index=s.index)
 
 
 def validate(df: pd.DataFrame, ref: Reference) -> Validated:
@@ -189,32 +202,25 @@ def validate(df: pd.DataFrame, ref: Reference) -> Validated:
 
     for c in REQUIRED:
         flag(df[c] == "", c, "valeur obligatoire manquante")
-    flag(df["identifiant"].str.len() > 64, "identifiant", "plus de 64 caractères")
+    flag(df["identifiant"].map(len) > 64, "identifiant", "plus de 64 caractères")
     dup = (df["identifiant"] != "") & df["identifiant"].duplicated(keep=False)
     for i in dup[dup].index:
         others = [int(j) for j in df.index[dup & (df["identifiant"] == df.at[i, "identifiant"])] if j != i]
         errors.append(RowError(int(i), "identifiant", df.at[i, "identifiant"],
                                f"identifiant en double (aussi ligne(s) {others})"))
     # status
-    st = df["statut"].str.lower()
+    st = df["statut"].map(str.lower)
     flag((st != "") & ~st.isin(STATUSES), "statut", f"statut inconnu ; valeurs admises : {', '.join(STATUSES)}")
-    # date: YYYY-MM-DD, YYYY-MM or YYYY
-    parsed, precision = [], []
-    for i, v in df["date"].items():
-        m = _DATE.match(v)
-        d, p = None, None
-        if m:
-            try:
-                d = date(int(m[1]), int(m[2] or 1), int(m[3] or 1))
-                p = "day" if m[3] else "month" if m[2] else "year"
-            except ValueError:
-                d = None
-        if d is None and v != "":
-            errors.append(RowError(int(i), "date", v, "date invalide ; attendu AAAA-MM-JJ, AAAA-MM ou AAAA"))
-        elif d is not None and not date(1990, 1, 1) <= d <= date(2100, 12, 31):
-            errors.append(RowError(int(i), "date", v, "date hors de la période 1990-2100"))
-        parsed.append(d)
-        precision.append(p)
+    # date: YYYY-MM-DD, YYYY-MM or YYYY (vectorised: 100,000 rows in well under a second)
+    parts = df["date"].str.extract(_DATE)
+    iso = parts[0] + "-" + parts[1].fillna("01") + "-" + parts[2].fillna("01")
+    when = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
+    flag((df["date"] != "") & when.isna(), "date", "date invalide ; attendu AAAA-MM-JJ, AAAA-MM ou AAAA")
+    flag(when.notna() & ((when < pd.Timestamp(1990, 1, 1)) | (when > pd.Timestamp(2100, 12, 31))), "date",
+         "date hors de la période 1990-2100")
+    parsed = when.dt.date.where(when.notna(), None)
+    precision = pd.Series(np.where(parts[2].notna(), "day", np.where(parts[1].notna(), "month", "year")),
+                          index=df.index).where(when.notna(), None)
     # numbers
     nums = {}
     for c in AMOUNTS + JOBS:
@@ -230,15 +236,15 @@ def validate(df: pd.DataFrame, ref: Reference) -> Validated:
     none = (com == "") & (epci == "") & (ter == "")
     flag(none, "commune", "aucun lieu : renseigner commune, epci ou territoire (avec vague)")
     known = set(ref.communes["code"])
-    flag((com != "") & ~com.str.match(_COMMUNE), "commune", "code commune INSEE à 5 caractères attendu")
-    flag((com != "") & com.str.match(_COMMUNE) & ~com.isin(known), "commune", "code commune inconnu du COG 2026")
-    flag((epci != "") & ~epci.str.match(_SIREN), "epci", "SIREN à 9 chiffres attendu")
-    flag((epci != "") & epci.str.match(_SIREN) & ~epci.isin(ref.groupings), "epci",
-         "SIREN inconnu : ni un EPCI ni un EPT du COG 2026")
-    flag((ter != "") & ~ter.str.match(_TI), "territoire", "identifiant de territoire 'ti-0000' attendu")
+    com_ok, epci_ok, ter_ok = _matches(com, _COMMUNE), _matches(epci, _SIREN), _matches(ter, _TI)
+    flag((com != "") & ~com_ok, "commune", "code commune INSEE à 5 caractères attendu")
+    flag(com_ok & ~com.isin(known), "commune", "code commune inconnu du COG 2026")
+    flag((epci != "") & ~epci_ok, "epci", "SIREN à 9 chiffres attendu")
+    flag(epci_ok & ~epci.isin(ref.groupings), "epci", "SIREN inconnu : ni un EPCI ni un EPT du COG 2026")
+    flag((ter != "") & ~ter_ok, "territoire", "identifiant de territoire 'ti-0000' attendu")
     flag((ter != "") & ~wave.isin(WAVES), "vague", f"vague attendue avec un territoire : {' ou '.join(WAVES)}")
     flag((ter == "") & (wave != ""), "vague", "vague donnée sans territoire")
-    okter = (ter != "") & ter.str.match(_TI) & wave.isin(WAVES)
+    okter = ter_ok & wave.isin(WAVES)
     unknown_t = okter & ~pd.Series([(w, t) in ref.territories for w, t in zip(wave, ter, strict=True)],
                                    index=df.index, dtype=bool)
     flag(unknown_t, "territoire", "territoire inconnu pour cette vague")
@@ -294,12 +300,13 @@ def place(projects: pd.DataFrame, db: Database) -> pd.DataFrame:
     p["place_epci"] = p.commune_code.map(c.epci_siren.fillna(c.ept_siren)).where(
         p.commune_code.notna(), p.epci_siren)
     p["place_arrondissement"] = p.commune_code.map(c.arrondissement)
-    dep_of_grp = dict(zip(grp.siren, grp.main_departement, strict=True))
-    dep_of_ter = {(w, i): d for w, i, d in zip(ter.wave, ter.id, ter.main_departement, strict=True)}
-    p["place_departement"] = [
-        c.departement.get(cc) if isinstance(cc, str) else dep_of_grp.get(e) if isinstance(e, str)
-        else dep_of_ter.get((w, t)) for cc, e, w, t in zip(p.commune_code, p.epci_siren, p.territory_wave,
-                                                           p.territory_id, strict=True)]
+    dep_of_grp = grp.drop_duplicates("siren").set_index("siren").main_departement
+    ter_key = ter.wave + ":" + ter.id
+    dep_of_ter = pd.Series(ter.main_departement.to_numpy(), index=ter_key.to_numpy())
+    dep = p.commune_code.map(c.departement)
+    dep = dep.where(p.commune_code.notna(), p.epci_siren.map(dep_of_grp))
+    on_ter = p.commune_code.isna() & p.epci_siren.isna()
+    p["place_departement"] = dep.where(~on_ter, (p.territory_wave + ":" + p.territory_id).map(dep_of_ter))
     p["place_region"] = p.place_departement.map(dep_region)
     for w in WAVES:
         by_com = tc[tc.wave == w].set_index("commune_code").territory_id
@@ -311,37 +318,37 @@ def place(projects: pd.DataFrame, db: Database) -> pd.DataFrame:
     return p
 
 
-def _indicator_rows(projects: pd.DataFrame, prefix: str, is_demo: bool, source: str) -> pd.DataFrame:
-    layers = {"epci": "place_epci", "arrondissement": "place_arrondissement",
-              "departement": "place_departement", "region": "place_region",
-              "territory_2018": "place_territory_2018", "territory_2023": "place_territory_2023"}
+_PLACE_OF_LAYER = {"epci": "place_epci", "arrondissement": "place_arrondissement",
+                   "departement": "place_departement", "region": "place_region",
+                   "territory_2018": "place_territory_2018", "territory_2023": "place_territory_2023"}
+
+
+def _indicator_rows(db: Database, is_demo: bool, prefix: str, source: str) -> pd.DataFrame:
+    """Sums of the ``project`` table by place, one indicator per metric (SQL: fast at any size).
+
+    A sum over projects that all leave the column empty is NULL, so no row is written for it."""
     tag = " (données fictives)" if is_demo else ""
+    sums = ", ".join("sum(" + col + ") AS " + suffix if col else "count(*) AS " + suffix
+                     for suffix, _, _, col in METRICS)
     frames = []
-    for layer, col in layers.items():
-        s = projects[projects[col].notna()]
-        if s.empty:
-            continue
-        g = s.groupby(col)
-        for suffix, label, unit, value_col in METRICS:
-            v = g.size().astype("float64") if value_col is None else g[value_col].sum(min_count=1).astype("float64")
-            frames.append(ind.frame(layer, pd.Series(v.index), f"{prefix}{suffix}", label + tag, unit, None,
-                                    v.reset_index(drop=True), source, is_demo))
-    if not frames:
-        return pd.DataFrame(columns=list(ind.COLUMNS))
+    for layer, col in _PLACE_OF_LAYER.items():  # identifiers from the code's constants
+        sql = " ".join(["SELECT", col, "AS key,", sums, "FROM project WHERE is_demo = ? AND", col,
+                        "IS NOT NULL GROUP BY", col])
+        g = db.df(sql, [is_demo])
+        for suffix, label, unit, _ in METRICS:
+            frames.append(ind.frame(layer, g["key"], f"{prefix}{suffix}", label + tag, unit, None,
+                                    g[suffix].astype("float64"), source, is_demo))
     return pd.concat(frames, ignore_index=True)
 
 
 def refresh_indicators(db: Database) -> None:
     """Recompute ``projects_*`` (real) and ``demo_projects_*`` (demo) from the ``project`` table."""
-    proj = db.df("SELECT * FROM project") if "project" in db.tables() else pd.DataFrame(
-        columns=list(PROJECT_COLUMNS + PLACE_COLUMNS) + ["is_demo"])
-    real = proj[~proj.is_demo.astype(bool)]
-    names = sorted(set(real.registry))
-    ind.replace_family(db, "projects_", _indicator_rows(real, "projects_", False,
+    ensure_tables(db)
+    names = [r[0] for r in db.rows("SELECT name FROM registry WHERE NOT is_demo ORDER BY name")]
+    ind.replace_family(db, "projects_", _indicator_rows(db, False, "projects_",
                                                          "Registre des projets : " + ", ".join(names)))
-    demo = proj[proj.is_demo.astype(bool)]
     ind.replace_family(db, "demo_projects_", _indicator_rows(
-        demo, "demo_projects_", True, "Registre de démonstration — données fictives"))
+        db, True, "demo_projects_", "Registre de démonstration — données fictives"))
 
 
 def ensure_tables(db: Database) -> None:
@@ -402,24 +409,52 @@ def inputs_dir(processed: Path) -> Path:
     return processed / "inputs"
 
 
-def kept_file(processed: Path, name: str) -> Path:
-    return inputs_dir(processed) / f"registry-{name}.csv"
+def kept_file(processed: Path, name: str, suffix: str = ".csv") -> Path:
+    return inputs_dir(processed) / f"registry-{name}{suffix}"
+
+
+def kept_files(processed: Path) -> list[Path]:
+    """The registry copies kept for the rebuilds (CSV or XLSX)."""
+    return sorted(p for p in inputs_dir(processed).glob("registry-*")
+                  if p.suffix.lower() in (".csv", ".xlsx", ".xlsm"))
+
+
+def _date_text(dates: pd.Series, precision: pd.Series) -> pd.Series:
+    iso = pd.to_datetime(dates).dt.strftime("%Y-%m-%d")
+    return iso.where(precision == "day", iso.str[:7].where(precision == "month", iso.str[:4]))
 
 
 def to_schema(rows: pd.DataFrame) -> pd.DataFrame:
     """Validated rows written back in the documented schema (so that they re-validate)."""
     def num(s):
-        return s.map(lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() else repr(float(v))))
+        return s  # written by to_csv: NaN/NA as empty, integers as integers, floats in full precision
     return pd.DataFrame({
         "identifiant": rows["id"], "nom": rows["name"], "commune": rows["commune_code"].fillna(""),
         "epci": rows["epci_siren"].fillna(""), "territoire": rows["territory_id"].fillna(""),
         "vague": rows["territory_wave"].fillna(""),
-        "date": [d.isoformat()[: {"day": 10, "month": 7, "year": 4}[p]]
-                 for d, p in zip(rows["date"], rows["date_precision"], strict=True)],
+        "date": _date_text(rows["date"], rows["date_precision"]),
         "statut": rows["status"], "investissement_eur": num(rows["investment_eur"]),
         "aide_publique_eur": num(rows["public_aid_eur"]), "emplois_crees": num(rows["jobs_created"]),
         "emplois_maintenus": num(rows["jobs_maintained"]), "source": rows["source"],
         "beneficiaire": rows["beneficiary"].fillna(""), "siren": rows["siren"].fillna("")})
+
+
+def write_schema_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write the registry copy (``;``, UTF-8): empty cells for unknown values, integers without '.0'."""
+    cols = []
+    for c in frame.columns:
+        s = frame[c]
+        if pd.api.types.is_numeric_dtype(s):
+            f = s.astype("float64")
+            txt = np.where(f.isna(), "", np.where(f == np.floor(f.fillna(0)), f.fillna(0).astype("int64").astype(str),
+                                                  f.astype(str)))
+            cols.append(txt.tolist())
+        else:
+            cols.append(s.fillna("").astype(str).tolist())
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, delimiter=";")
+        w.writerow(list(frame.columns))
+        w.writerows(zip(*cols, strict=True))
 
 
 @dataclass
@@ -432,15 +467,18 @@ class ImportResult:
     database: Path
 
 
-def _swap_in(database: Path, edit) -> None:
-    """Copy the database, apply ``edit(db)`` to the copy, swap it in; the original is intact on failure."""
+@contextmanager
+def editing(database: Path):
+    """A writable copy of ``database``, swapped in (``os.replace``) when the block ends normally and
+    deleted when it raises: the original stays intact on any failure. One connection only (opening
+    a database costs the load of the spatial extension)."""
     tmp = database.with_name(database.name + ".importing")
     tmp.unlink(missing_ok=True)
     shutil.copyfile(database, tmp)
     try:
         d = Database(tmp, read_only=False)
         try:
-            edit(d)
+            yield d
             d.execute("CHECKPOINT")
         finally:
             d.close()
@@ -448,6 +486,12 @@ def _swap_in(database: Path, edit) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _swap_in(database: Path, edit) -> None:
+    """Apply ``edit(db)`` to a copy of the database and swap it in (see :func:`editing`)."""
+    with editing(database) as d:
+        edit(d)
 
 
 def _refresh_fingerprint(d: Database, paths) -> None:
@@ -468,38 +512,43 @@ def import_projects(path: Path, paths, *, skip_bad_rows: bool = False, name: str
     if not database.is_file():
         raise EtlError(f"no database at {database}: run `make etl` first")
     df = read_file(path)
-    with Database(database) as d:
-        v = validate(df, Reference.from_db(d))
-    if v.errors and not skip_bad_rows:
-        raise RegistryError(path, v.errors)
-    if v.rows.empty:
-        raise RegistryError(path, v.errors) if v.errors else SourceError(path, "no project row in the file")
     name = registry_name(Path(name) if name else path)
-    kept = kept_file(paths.processed, name)
-    kept.parent.mkdir(parents=True, exist_ok=True)
-    backup = kept.with_name(kept.name + ".previous")
-    had = kept.is_file()
-    if had:
-        shutil.copyfile(kept, backup)
-    new = kept.with_name(kept.name + ".new")
-    to_schema(v.rows).to_csv(new, index=False, sep=";", encoding="utf-8")
-    os.replace(new, kept)
-    skipped = len({e.row for e in v.errors})
+    previous = [p for p in kept_files(paths.processed) if p.stem == f"registry-{name}"]
+    backups = {p: p.with_name(p.name + ".previous") for p in previous}
+    wrote = False
     try:
-        def edit(d: Database) -> None:
+        with editing(database) as d:
+            v = validate(df, Reference.from_db(d))
+            if v.errors and not skip_bad_rows:
+                raise RegistryError(path, v.errors)
+            if v.rows.empty:
+                raise RegistryError(path, v.errors) if v.errors else SourceError(path, "no project row in the file")
+            # the file itself when every row is good, else its good rows in the documented schema
+            kept = kept_file(paths.processed, name, path.suffix.lower() if not v.errors else ".csv")
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            for p, b in backups.items():
+                os.replace(p, b)
+            wrote = True
+            new = kept.with_name(kept.name + ".new")
+            if v.errors:
+                write_schema_csv(to_schema(v.rows), new)
+            else:
+                shutil.copyfile(path, new)
+            os.replace(new, kept)
+            skipped = len({e.row for e in v.errors})
             store(d, name, v.rows, path=str(path), skipped=skipped, is_demo=False,
                   label=f"Registre importé : {path.name}")
             refresh_indicators(d)
             _record_source(d, f"registry:{name}", kept, REAL_LICENCE, f"importé de {path.name}", len(v.rows))
             _refresh_fingerprint(d, paths)
-        _swap_in(database, edit)
     except BaseException:
-        if had:
-            os.replace(backup, kept)
-        else:
+        if wrote:
             kept.unlink(missing_ok=True)
+            for p, b in backups.items():
+                os.replace(b, p)
         raise
-    backup.unlink(missing_ok=True)
+    for b in backups.values():
+        b.unlink(missing_ok=True)
     return ImportResult(name, len(v.rows), skipped, v.errors, kept, database)
 
 
@@ -519,7 +568,7 @@ def load_kept(ctx) -> None:
 
     ensure_tables(ctx.db)
     ref = Reference.from_db(ctx.db)
-    for f in sorted(inputs_dir(ctx.paths.processed).glob("registry-*.csv")):
+    for f in kept_files(ctx.paths.processed):
         v = validate(read_file(f), ref)
         if v.errors:
             e = v.errors[0]

@@ -44,10 +44,11 @@ def replace_family(db: Database, prefix: str, frame: pd.DataFrame) -> int:
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"indicator frame lacks columns {missing}")
+    frame = frame.astype({"layer": object, "key": object, "indicator": object})
     bad_layer = set(frame["layer"]) - set(LAYERS)
     if bad_layer:
         raise ValueError(f"unknown indicator layer(s) {sorted(bad_layer)}; expected one of {LAYERS}")
-    bad_name = frame.loc[~frame["indicator"].str.startswith(prefix), "indicator"]
+    bad_name = frame.loc[[not str(n).startswith(prefix) for n in frame["indicator"]], "indicator"]
     if len(bad_name):
         raise ValueError(f"indicator {bad_name.iloc[0]!r} does not start with its family prefix {prefix!r}")
     out = frame.loc[frame["value"].notna(), list(COLUMNS)].copy()

@@ -7,7 +7,6 @@ the row (1-based, header excluded), the column and what was expected.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Iterable
@@ -33,22 +32,24 @@ def read_csv(path: Path, required: Iterable[str], *, delimiter: str | None = Non
         raise SourceError(path, f"empty file: expected a header line with {list(required)}")
     if delimiter is None:
         delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    header = [h.strip() for h in rows[0]]
+    try:  # the C parser: 100,000 rows in a fraction of a second; blank lines kept to number rows
+        df = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=object, keep_default_na=False,
+                         na_filter=False, skip_blank_lines=False, engine="c")
+    except pd.errors.ParserError as e:
+        m = re.search(r"line (\d+)", str(e))
+        raise SourceError(path, f"malformed CSV: {e}", row=int(m[1]) - 1 if m else None) from None
+    df.columns = [str(h).strip() for h in df.columns]
+    header = list(df.columns)
     require_columns(path, header, list(required))
-    dup = sorted({h for h in header if header.count(h) > 1 and h})
+    dup = sorted({h.split(".")[0] for h in header if re.fullmatch(r".+\.\d+", h) and h.split(".")[0] in header})
     if dup:
         raise SourceError(path, f"column(s) {dup} appear more than once in the header", column=dup[0])
-    recs, index = [], []
-    for i, r in enumerate(rows[1:], start=1):
-        if not any(x.strip() for x in r):
-            continue
-        if len(r) != len(header):
-            raise SourceError(path, f"expected {len(header)} fields separated by {delimiter!r}, got {len(r)}",
-                              row=i)
-        recs.append([x.strip() for x in r])
-        index.append(i)
-    return pd.DataFrame(recs, columns=header, index=pd.Index(index, name="row"), dtype=object)
+    df.index = pd.RangeIndex(1, len(df) + 1, name="row")
+    cols = {c: np.array([x.strip() if isinstance(x, str) else "" for x in df[c].to_numpy()], dtype=object)
+            for c in df.columns}
+    blank = np.logical_and.reduce([v == "" for v in cols.values()]) if cols else np.zeros(0, bool)
+    out = pd.DataFrame(cols, index=df.index, dtype=object)
+    return out[~blank]
 
 
 def numbers(path: Path, values: pd.Series, column: str, *, integer: bool = False,

@@ -142,8 +142,12 @@ def _header(path: Path) -> list[str]:
 
 def _numbers(path: Path, chunk: pd.DataFrame, col: str, first_row: int) -> np.ndarray:
     txt = chunk[col]
-    num = pd.to_numeric(txt.replace("", None), errors="coerce").to_numpy(dtype="float64")
-    nonempty = (txt != "").to_numpy()
+    if txt.dtype == np.float64:  # fast path: the parser already read numbers (empty -> NaN)
+        num = txt.to_numpy()
+        nonempty = ~np.isnan(num)
+    else:
+        num = pd.to_numeric(txt.replace("", None), errors="coerce").to_numpy(dtype="float64")
+        nonempty = (txt != "").to_numpy()
     bad = (nonempty & np.isnan(num)) | (num < 0) | (np.nan_to_num(num) % 1 != 0)
     if bad.any():
         i = int(np.argmax(bad))
@@ -157,7 +161,17 @@ def read_communes(path: Path, successors: dict[str, str], *, chunksize: int = CH
 
     Errors name the row (1-based, header excluded) and the column: unknown commune code, empty
     sector, malformed or negative count, duplicate (commune, APE) row, bad encoding.
+
+    The counts are first parsed as numbers by the CSV parser (fast); if a cell is not a number
+    the file is read again as text to name the row and column of the first bad cell.
     """
+    try:
+        return _read_communes(path, successors, chunksize, numeric=True)
+    except ValueError:  # "could not convert string to float": find and name the cell
+        return _read_communes(path, successors, chunksize, numeric=False)
+
+
+def _read_communes(path: Path, successors: dict[str, str], chunksize: int, *, numeric: bool) -> CommuneData:
     header = _header(path)
     years = _years(path, header)
     est_cols = [f"Nombre d'établissements {y}" for y in years]
@@ -166,8 +180,12 @@ def read_communes(path: Path, successors: dict[str, str], *, chunksize: int = CH
     parts, keys, remapped = [], [], {}
     start = 1
     try:
-        reader = pd.read_csv(path, sep=";", dtype=object, usecols=usecols, chunksize=chunksize,
-                             encoding="utf-8-sig", na_filter=False, engine="c")
+        dtypes = {c: object for c in (COMMUNE, SECTOR, APE)}
+        dtypes.update({c: ("float64" if numeric else object) for c in est_cols + emp_cols})
+        reader = pd.read_csv(path, sep=";", dtype=dtypes, usecols=usecols, chunksize=chunksize,
+                             encoding="utf-8-sig", keep_default_na=False,
+                             na_values={c: [""] for c in est_cols + emp_cols} if numeric else None,
+                             engine="c")
         for chunk in reader:
             n = len(chunk)
             chunk = chunk.reset_index(drop=True)
