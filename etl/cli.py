@@ -102,6 +102,7 @@ RegistryFileArg = typer.Argument(..., help="registry file, CSV or XLSX (schema: 
 @app.command("import-projects")
 def import_projects_cmd(
         file: Path = RegistryFileArg,
+        mirror: Path = MirrorOpt,
         db: Path = DbOpt,
         skip_bad_rows: bool = typer.Option(False, "--skip-bad-rows",
                                            help="load the good rows even if some rows are bad"),
@@ -109,7 +110,7 @@ def import_projects_cmd(
     """Import a project registry: every bad row is reported; nothing is loaded if any is bad."""
     from etl.projects import RegistryError, import_projects
 
-    paths = get_paths(None, db)
+    paths = get_paths(mirror, db)  # the mirror only counts in the database's fingerprint
     try:
         res = import_projects(file, paths, skip_bad_rows=skip_bad_rows, name=name)
     except RegistryError as e:

@@ -89,6 +89,12 @@ def test_import_xlsx_with_typed_cells(paths, tmp_path):
                  "WHERE registry = 'registre-2024' ORDER BY id")
     assert str(r.date[0].date()) == "2024-06-01" and r.investment_eur[0] == 3_500_000 and r.jobs_created[0] == 40
     assert r.place_territory_2018.tolist() == ["ti-2801", "ti-2801"]
+    # the workbook itself is kept, and re-validates as the rebuild will read it
+    assert kept(paths) == ["registry-registre-2024.xlsx"]
+    with Database(paths.database) as d:
+        again = projects.validate(projects.read_file(paths.processed / "inputs" / "registry-registre-2024.xlsx"),
+                                  projects.Reference.from_db(d))
+    assert again.errors == [] and len(again.rows) == 2
 
 
 BAD = {  # line -> (row, column, reason part)
@@ -134,6 +140,12 @@ def test_every_bad_row_is_listed(paths, tmp_path):
 def test_skip_bad_rows_loads_the_good_ones(paths, tmp_path):
     res = projects.import_projects(write(tmp_path, [*GOOD, BAD["unknown commune"][0]]), paths, skip_bad_rows=True)
     assert (res.loaded, res.skipped) == (3, 1)
+    # only the good rows are kept, rewritten in the documented schema, and they re-validate
+    copy = paths.processed / "inputs" / "registry-projets.csv"
+    with Database(paths.database) as d:
+        again = projects.validate(projects.read_file(copy), projects.Reference.from_db(d))
+    assert again.errors == [] and again.rows.id.tolist() == ["P1", "P2", "P3"]
+    assert again.rows.investment_eur.tolist()[0] == 1_200_000 and again.rows.public_aid_eur.tolist()[0] == 250_000.5
     with Database(paths.database) as d:
         assert d.scalar("SELECT count(*) FROM project WHERE registry = 'projets'") == 3
         assert d.scalar("SELECT skipped_rows FROM registry WHERE name = 'projets'") == 1
