@@ -140,6 +140,8 @@ def read_file(path: Path) -> pd.DataFrame:
         df = read_csv(path, REQUIRED)
     else:
         raise SourceError(path, f"unsupported file type {suffix!r}: expected .csv or .xlsx")
+    # spreadsheets often export empty trailing columns ("a;b;c;"): dropped when nameless and empty
+    df = df[[c for c in df.columns if not (re.fullmatch(r"(Unnamed: \d+)?", str(c)) and (df[c] == "").all())]]
     extra = [c for c in df.columns if c not in COLUMNS + OPTIONAL_COLUMNS]
     if extra:
         raise SourceError(path, f"unknown column(s) {extra}; expected columns among "

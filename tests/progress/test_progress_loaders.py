@@ -152,3 +152,42 @@ def test_provenance_rows(db):
     assert {"published_figures", "france_relance:departement", "france_relance:region", "france_relance:france",
             "ditp:IND-337", "ditp:IND-334", "ditp:meta", "urssaf", "fonds_vert_2024"} <= names
     assert db.scalar("SELECT rows FROM source WHERE name = 'urssaf'") == 7
+
+
+# --- Urssaf reader, without a build -------------------------------------------------------------------
+
+URSSAF = "urssaf-sample/etablissements-et-effectifs-salaries-au-niveau-commune-x-ape-last_subset.csv"
+
+
+def test_urssaf_chunks_give_the_same_sums(mini_mirror):
+    import pandas as pd
+
+    from etl.sources import urssaf
+
+    succ = urssaf.successor_map(mini_mirror)
+    whole = urssaf.read_communes(mini_mirror / URSSAF, succ)
+    small = urssaf.read_communes(mini_mirror / URSSAF, succ, chunksize=2)
+    pd.testing.assert_frame_equal(whole.frame, small.frame)
+    assert (whole.rows, whole.years, whole.remapped) == (7, [2006, 2022], {"76010": "76009"})
+
+
+def test_urssaf_duplicate_across_chunks(mini_mirror, tmp_path):
+    from etl.errors import SourceError
+    from etl.sources import urssaf
+
+    f = tmp_path / "u.csv"
+    text = (mini_mirror / URSSAF).read_text(encoding="utf-8-sig")
+    f.write_text(text.replace(";76003;4399A;", ";76001;2511Z;"), encoding="utf-8")
+    with pytest.raises(SourceError) as ei:
+        urssaf.read_communes(f, urssaf.successor_map(mini_mirror), chunksize=2)
+    assert ei.value.row == 4 and "rows [1, 4]" in str(ei.value)
+
+
+def test_registry_csv_with_empty_trailing_columns(mini_mirror, tmp_path):
+    from etl import projects
+
+    f = tmp_path / "r.csv"
+    f.write_text("identifiant;nom;commune;date;statut;source;;\nA;Usine;76001;2024;financé;DGE;;\n;;;;;;;\n",
+                 encoding="utf-8")
+    df = projects.read_file(f)
+    assert df.index.tolist() == [1] and df.at[1, "commune"] == "76001"
