@@ -420,12 +420,17 @@ def demo_present(db: Database) -> bool:
 # files kept under data/processed/inputs, reloaded by the build
 # ---------------------------------------------------------------------------------------------
 
+RESERVED_NAMES = ("demo", "fonds-vert-2024")  # the demonstration registry; the one the build loads
+
+
 def registry_name(path: Path) -> str:
     """A safe registry name from a file name: 'Projets 2025.xlsx' -> 'projets-2025'."""
-    n = _NAME_OK.sub("-", Path(path).stem.lower()).strip("-")
+    n = _NAME_OK.sub("-", Path(path).stem.lower()).strip("-")[:60]
     if not n:
-        raise EtlError(f"cannot derive a registry name from {path.name!r}")
-    return n[:60]
+        raise EtlError(f"cannot derive a registry name from {Path(path).name!r}: use --name")
+    if n in RESERVED_NAMES:
+        raise EtlError(f"registry name {n!r} is reserved ({', '.join(RESERVED_NAMES)}): choose another with --name")
+    return n
 
 
 def inputs_dir(processed: Path) -> Path:

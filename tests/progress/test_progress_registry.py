@@ -218,3 +218,13 @@ def test_cli_reports_rows_and_exits_non_zero(paths, tmp_path):
     r = CliRunner().invoke(app, ["import-projects", str(f), "--db", str(paths.database), "--skip-bad-rows"])
     assert r.exit_code == 0, r.output
     assert "3 projet(s)" in r.output
+
+
+@pytest.mark.parametrize("name", ["demo", "Fonds vert 2024"])
+def test_reserved_registry_names(paths, tmp_path, name):
+    from etl.errors import EtlError
+
+    good = digest(paths.database)
+    with pytest.raises(EtlError, match="reserved"):
+        projects.import_projects(write(tmp_path, GOOD), paths, name=name)
+    assert digest(paths.database) == good and kept(paths) == []
