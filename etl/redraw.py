@@ -399,15 +399,18 @@ def compute(inp: RedrawInputs) -> dict[str, pd.DataFrame]:
     }
 
 
-_METRICS = ("n_territories", "n_communes", "n_epci", "population", "area_km2", "population_share",
-            "area_share")
-# both waves and their difference on one row; built from the constant metric names above
-_SUMMARY_CHANGE = (
-    "CREATE OR REPLACE VIEW redraw_summary_change AS SELECT a.level, a.code, a.name, a.region, "
-    + ", ".join(f"a.{m} AS {m}_2018, b.{m} AS {m}_2023, b.{m} - a.{m} AS {m}_diff" for m in _METRICS)
-    + " FROM redraw_summary a JOIN redraw_summary b ON a.level = b.level AND a.code = b.code"
-    " AND a.wave = '2018' AND b.wave = '2023'"
-)
+# both waves and their difference on one row
+_SUMMARY_CHANGE = """CREATE OR REPLACE VIEW redraw_summary_change AS
+       SELECT a.level, a.code, a.name, a.region,
+              a.n_territories AS n_territories_2018, b.n_territories AS n_territories_2023, b.n_territories - a.n_territories AS n_territories_diff,
+              a.n_communes AS n_communes_2018, b.n_communes AS n_communes_2023, b.n_communes - a.n_communes AS n_communes_diff,
+              a.n_epci AS n_epci_2018, b.n_epci AS n_epci_2023, b.n_epci - a.n_epci AS n_epci_diff,
+              a.population AS population_2018, b.population AS population_2023, b.population - a.population AS population_diff,
+              a.area_km2 AS area_km2_2018, b.area_km2 AS area_km2_2023, b.area_km2 - a.area_km2 AS area_km2_diff,
+              a.population_share AS population_share_2018, b.population_share AS population_share_2023, b.population_share - a.population_share AS population_share_diff,
+              a.area_share AS area_share_2018, b.area_share AS area_share_2023, b.area_share - a.area_share AS area_share_diff
+       FROM redraw_summary a JOIN redraw_summary b
+         ON a.level = b.level AND a.code = b.code AND a.wave = '2018' AND b.wave = '2023'"""
 _VIEWS = (
     _SUMMARY_CHANGE,
     """CREATE OR REPLACE VIEW redraw_transition_detail AS
