@@ -416,12 +416,15 @@ _VIEWS = (
     """CREATE OR REPLACE VIEW redraw_transition_detail AS
        SELECT f.ti_2018, t.name AS name_2018, t.transition, f.ti_2023, n.name AS name_2023,
               f.population, f.n_communes, f.area_km2, f.share_of_2018, f.share_of_2023,
-              f.ti_2023 IS NOT DISTINCT FROM t.counterpart_2023 AS is_counterpart
+              coalesce(f.ti_2023 = t.counterpart_2023, false) AS is_counterpart
        FROM redraw_flow f JOIN redraw_transition t USING (ti_2018)
        LEFT JOIN territory n ON n.wave = '2023' AND n.id = f.ti_2023""",
+    # every (wave, scope) pair, with 0 where no territory has that scope
     """CREATE OR REPLACE VIEW redraw_scope_count AS
-       SELECT s.wave, s.scope, l.label, l.rank, count(*) AS n_territories
-       FROM redraw_territory_scope s JOIN redraw_label l ON l.kind = 'scope' AND l.code = s.scope
+       SELECT w.wave, l.code AS scope, l.label, l.rank, count(s.territory_id) AS n_territories
+       FROM (SELECT DISTINCT wave FROM territory) w CROSS JOIN redraw_label l
+       LEFT JOIN redraw_territory_scope s ON s.wave = w.wave AND s.scope = l.code
+       WHERE l.kind = 'scope'
        GROUP BY ALL""",
 )
 
