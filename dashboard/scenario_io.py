@@ -29,6 +29,7 @@ from geo.scenario import (
     Scenario,
     ScenarioBase,
     ScenarioError,
+    check_members,
     check_scenario,
     evaluate,
 )
@@ -109,8 +110,6 @@ def scenario_from_csv(text: str | bytes, base: ScenarioBase) -> Scenario:
     rows, names = [], set()
     try:
         for i, rec in enumerate(reader, start=2):
-            if not any(rec):
-                continue
             if len(rec) != len(header):
                 raise ScenarioError(f"members CSV, line {i}: {len(rec)} fields, expected {len(header)}")
             rows.append({c: _uncell(rec[idx[c]].strip()) for c in MEMBER_COLUMNS})
@@ -121,6 +120,7 @@ def scenario_from_csv(text: str | bytes, base: ScenarioBase) -> Scenario:
         raise ScenarioError(f"members CSV, column 'scenario': several scenario names {sorted(names)[:3]}; "
                             "expected one")
     members = pd.DataFrame(rows, columns=MEMBER_COLUMNS, dtype=object)
+    check_members(base, members, first_row=2, what="members CSV, line")
     scenario = Scenario(name=names.pop() if names else "Scénario", members=members)
     check_scenario(base, scenario)
     return scenario

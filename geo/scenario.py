@@ -123,9 +123,12 @@ def _positions(units: Mapping[tuple[str, str], np.ndarray], keys: Iterable[tuple
     return np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Scenario:
-    """A full list of members by territory (``MEMBER_COLUMNS``) and a name."""
+    """A full list of members by territory (``MEMBER_COLUMNS``) and a name.
+
+    Two scenarios are equal when they have the same name and the same members.
+    """
 
     name: str
     members: pd.DataFrame
@@ -144,41 +147,55 @@ class Scenario:
         """The official 2023 map, the starting point of every scenario."""
         return cls(name=name, members=base.official.copy())
 
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Scenario) and self.name == other.name
+                and self.members.equals(other.members))
+
+    __hash__ = None  # mutable content (a DataFrame)
+
     def territory_ids(self) -> list[str]:
         return sorted(self.members["territory_id"].unique())
 
 
 def check_scenario(base: ScenarioBase, scenario: Scenario) -> None:
+    """Raise :class:`ScenarioError` unless the scenario's name and members are valid (see
+    :func:`check_members`)."""
+    if not isinstance(scenario.name, str) or len(scenario.name) > MAX_NAME:
+        raise ScenarioError(f"scenario name: expected text of at most {MAX_NAME} characters")
+    check_members(base, scenario.members)
+
+
+def check_members(base: ScenarioBase, m: pd.DataFrame, *, first_row: int = 1, what: str = "row") -> None:
     """Raise :class:`ScenarioError` unless every member is known, listed once, and no commune
-    falls in two territories (e.g. the Métropole du Grand Paris and one of its EPT)."""
-    m = scenario.members
+    falls in two territories (e.g. the Métropole du Grand Paris and one of its EPT).
+
+    Errors name the row (``what`` numbered from ``first_row``) and the column.
+    """
     missing = [c for c in MEMBER_COLUMNS if c not in m.columns]
     if missing:
         raise ScenarioError(f"members: missing column(s) {missing}; expected {MEMBER_COLUMNS}")
     if len(m) > MAX_MEMBERS:
         raise ScenarioError(f"members: {len(m)} rows, at most {MAX_MEMBERS} expected")
-    if not isinstance(scenario.name, str) or len(scenario.name) > MAX_NAME:
-        raise ScenarioError(f"scenario name: expected text of at most {MAX_NAME} characters")
     cols = [m[c].tolist() for c in ("territory_id", "territory_name", "kind", "siren")]
     name_of: dict[str, str] = {}
     seen: dict[tuple[str, str], int] = {}
-    for i, (tid, name, kind, siren) in enumerate(zip(*cols, strict=True), start=1):
+    for i, (tid, name, kind, siren) in enumerate(zip(*cols, strict=True), start=first_row):
         if not isinstance(tid, str) or not TERRITORY_ID.match(tid):
-            raise ScenarioError(f"row {i}, column 'territory_id': expected 1-40 letters, digits, '-' or "
+            raise ScenarioError(f"{what} {i}, column 'territory_id': expected 1-40 letters, digits, '-' or "
                                 f"'_', got {str(tid)[:50]!r}")
         if kind not in KINDS:
-            raise ScenarioError(f"row {i}, column 'kind': expected one of {list(KINDS)}, got {str(kind)[:50]!r}")
+            raise ScenarioError(f"{what} {i}, column 'kind': expected one of {list(KINDS)}, got {str(kind)[:50]!r}")
         if not isinstance(siren, str) or not SIREN.match(siren):
-            raise ScenarioError(f"row {i}, column 'siren': expected 9 digits, got {str(siren)[:50]!r}")
+            raise ScenarioError(f"{what} {i}, column 'siren': expected 9 digits, got {str(siren)[:50]!r}")
         if (kind, siren) not in base.units:
-            raise ScenarioError(f"row {i}, column 'siren': {kind} {siren} is unknown in the commune table")
+            raise ScenarioError(f"{what} {i}, column 'siren': {kind} {siren} is unknown in the commune table")
         if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME:
-            raise ScenarioError(f"row {i}, column 'territory_name': expected a name of 1-{MAX_NAME} characters")
+            raise ScenarioError(f"{what} {i}, column 'territory_name': expected a name of 1-{MAX_NAME} characters")
         if name_of.setdefault(tid, name) != name:
-            raise ScenarioError(f"row {i}, column 'territory_name': territory {tid!r} is already named "
+            raise ScenarioError(f"{what} {i}, column 'territory_name': territory {tid!r} is already named "
                                 f"{name_of[tid]!r}; expected one name per territory")
         if (kind, siren) in seen:
-            raise ScenarioError(f"row {i}: member {kind} {siren} is already listed in row {seen[(kind, siren)]}; "
+            raise ScenarioError(f"{what} {i}: member {kind} {siren} is already listed in {what} {seen[(kind, siren)]}; "
                                 "a member belongs to one territory")
         seen[(kind, siren)] = i
     if not seen:

@@ -20,7 +20,8 @@ Every commune has an area of 10 km².
 
 from __future__ import annotations
 
-import geopandas as gpd
+from types import SimpleNamespace
+
 import pandas as pd
 import pytest
 import shapely
@@ -113,6 +114,7 @@ def toy_db(tmp_path_factory):
     db.close()
 
 
-def toy_communes() -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({"code": [code(n) for n in range(1, 17)]},
-                            geometry=[square(n) for n in range(1, 17)], crs="EPSG:4326")
+@pytest.fixture(scope="session")
+def toy():
+    """The toy country's constants and shape helpers, for the tests' expected values."""
+    return SimpleNamespace(EPCI_SIREN=EPCI_SIREN, POP=POP, square=square, squares=squares, code=code)
