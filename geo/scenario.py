@@ -66,7 +66,7 @@ class ScenarioBase:
         ----------
         communes : one row per commune: ``code``, ``siren``, ``epci_siren``, ``ept_siren``,
             ``name`` and the ``indicators`` columns (additive: summed over a territory; NaN is
-            missing data and makes the territory's value missing too), geometry in WGS84
+            missing data, left out of the sum and counted), geometry in WGS84
         members : the official members: ``territory_id``, ``kind``, ``siren``, ``name``
         territories : the official territories: ``id``, ``name``, their indicators,
             ``n_communes``, ``n_members`` and geometry
@@ -307,7 +307,9 @@ def evaluate(base: ScenarioBase, scenario: Scenario, territory_ids: Iterable[str
     GeoDataFrame indexed by ``territory_id``: ``name``, ``status`` (``unchanged``,
     ``modified``, ``new``, ``removed``), ``n_members``, ``n_communes``, every indicator, the
     official value and the difference of each (``<x>_official``, ``<x>_diff``; NaN for a new
-    territory), ``density`` (inhabitants per km²), ``communes_added``, ``communes_removed``.
+    territory), ``<x>_n_missing`` (communes without a value for the indicator, left out of
+    the sum as in the official tables), ``density`` (inhabitants per km²),
+    ``communes_added``, ``communes_removed``.
     """
     m = scenario.members
     ids = (sorted(set(m["territory_id"]) | set(base.official_territories.index))
@@ -330,11 +332,16 @@ def evaluate(base: ScenarioBase, scenario: Scenario, territory_ids: Iterable[str
         else:
             same_members = frozenset(zip(g["kind"], g["siren"], strict=True)) == base.official_keys[tid]
             status = "unchanged" if sset == oset and same_members else "modified"
-        vals = base.values[pos].sum(axis=0) if len(pos) else np.zeros(len(base.indicators))
+        v = base.values[pos]
+        # as in the official tables, a commune without a value adds nothing; how many lack
+        # one is reported next to each indicator, so the figure is never silently partial
+        vals = np.nansum(v, axis=0) if len(pos) else np.zeros(len(base.indicators))
+        n_missing = np.isnan(v).sum(axis=0) if len(pos) else np.zeros(len(base.indicators), dtype=int)
         row = {"territory_id": tid, "status": status,
                "name": g["territory_name"].iloc[0] if g is not None else off.at[tid, "name"],
                "n_members": 0 if g is None else len(g), "n_communes": len(pos)}
         row.update(dict(zip(base.indicators, vals.tolist(), strict=True)))
+        row.update({f"{k}_n_missing": int(n) for k, n in zip(base.indicators, n_missing, strict=True)})
         if oset is not None:
             row["communes_added"] = len(sset - oset)
             row["communes_removed"] = len(oset - sset)
@@ -346,7 +353,7 @@ def evaluate(base: ScenarioBase, scenario: Scenario, territory_ids: Iterable[str
             geoms.append(None)
         rows.append(row)
     cols = ["territory_id", "name", "status", "n_members", "n_communes", *base.indicators,
-            "communes_added", "communes_removed"]
+            *(f"{k}_n_missing" for k in base.indicators), "communes_added", "communes_removed"]
     out = pd.DataFrame(rows).reindex(columns=cols).set_index("territory_id")
     if "population" in out and "area_km2" in out:
         out["density"] = out["population"] / out["area_km2"].where(out["area_km2"] > 0)
