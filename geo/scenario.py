@@ -81,12 +81,17 @@ class ScenarioBase:
         if not isinstance(communes, gpd.GeoDataFrame) or communes.crs is None:
             raise TypeError("expected communes as a GeoDataFrame with a CRS")
         com = communes.reset_index(drop=True)
-        pos = pd.Series(np.arange(len(com)), index=com.index)
         units: dict[tuple[str, str], np.ndarray] = {}
         names: dict[tuple[str, str], str] = {}
         for kind, col in (("EPCI", "epci_siren"), ("EPT", "ept_siren"), ("commune", "siren")):
-            grouped = pos.groupby(com[col].to_numpy()).agg(lambda s: s.to_numpy())
-            units.update({(kind, str(k)): v for k, v in grouped.items()})
+            keys = com[col]
+            idx = np.flatnonzero(keys.notna().to_numpy())
+            if not len(idx):
+                continue
+            k = keys.iloc[idx].astype(str).to_numpy()
+            order = np.argsort(k, kind="stable")
+            uniq, starts = np.unique(k[order], return_index=True)
+            units.update({(kind, u): chunk for u, chunk in zip(uniq, np.split(idx[order], starts[1:]), strict=True)})
         names.update({("commune", str(s)): n for s, n in zip(com["siren"], com["name"], strict=True)})
         for k, s, n in zip(members["kind"], members["siren"], members["name"], strict=True):
             names[(k, str(s))] = n
@@ -223,12 +228,28 @@ def move_member(base: ScenarioBase, scenario: Scenario, kind: str, siren: str, t
     ``to_name`` names a new territory (an existing one keeps its name). Returns the new
     scenario and the ids of the territories to recompute.
     """
-    siren = str(siren)
-    if (kind, siren) not in base.units:
-        raise ScenarioError(f"{kind} {siren} is unknown; expected the SIREN of an EPCI, an EPT or a commune "
-                            f"of kind {list(KINDS)}")
+    return _reassign(base, scenario, [(kind, siren)], to_territory, to_name)
+
+
+def gather(base: ScenarioBase, scenario: Scenario, members: Sequence[tuple[str, str]], new_id: str,
+           new_name: str) -> tuple[Scenario, list[str]]:
+    """Gather ``members`` ((kind, siren) pairs) into a new territory ``new_id``."""
+    if new_id in set(scenario.members["territory_id"]):
+        raise ScenarioError(f"territory {new_id!r} already exists; choose a new id")
+    if not members:
+        raise ScenarioError("gather: expected at least one member")
+    return _reassign(base, scenario, members, new_id, new_name)
+
+
+def _reassign(base: ScenarioBase, scenario: Scenario, keys: Sequence[tuple[str, str]], to_territory: str | None,
+              to_name: str | None) -> tuple[Scenario, list[str]]:
+    keys = [(k, str(s)) for k, s in keys]
+    for kind, siren in keys:
+        if (kind, siren) not in base.units:
+            raise ScenarioError(f"{kind} {siren[:50]} is unknown; expected the SIREN of a member of kind "
+                                f"{list(KINDS)} present in the commune table")
     m = scenario.members
-    here = (m["kind"] == kind) & (m["siren"] == siren)
+    here = pd.Series(list(zip(m["kind"], m["siren"], strict=True)), index=m.index).isin(set(keys))
     affected = list(m.loc[here, "territory_id"].unique())
     m = m[~here]
     if to_territory is not None:
@@ -239,25 +260,13 @@ def move_member(base: ScenarioBase, scenario: Scenario, kind: str, siren: str, t
             name = base.official_territories.at[to_territory, "name"]
         else:
             name = to_name or to_territory
-        row = pd.DataFrame([{"territory_id": to_territory, "territory_name": name, "kind": kind,
-                             "siren": siren, "member_name": base.unit_name(kind, siren)}])
-        m = pd.concat([m, row], ignore_index=True)
+        rows = pd.DataFrame([{"territory_id": to_territory, "territory_name": name, "kind": kind,
+                              "siren": siren, "member_name": base.unit_name(kind, siren)} for kind, siren in keys])
+        m = pd.concat([m, rows], ignore_index=True)
         affected.append(to_territory)
     out = Scenario(scenario.name, m)
     check_scenario(base, out)
     return out, list(dict.fromkeys(affected))
-
-
-def gather(base: ScenarioBase, scenario: Scenario, members: Sequence[tuple[str, str]], new_id: str,
-           new_name: str) -> tuple[Scenario, list[str]]:
-    """Gather ``members`` ((kind, siren) pairs) into a new territory ``new_id``."""
-    if new_id in set(scenario.members["territory_id"]):
-        raise ScenarioError(f"territory {new_id!r} already exists; choose a new id")
-    affected: list[str] = []
-    for kind, siren in members:
-        scenario, a = move_member(base, scenario, kind, siren, new_id, new_name)
-        affected += a
-    return scenario, list(dict.fromkeys(affected))
 
 
 # ---------------------------------------------------------------------------------------------
