@@ -42,11 +42,17 @@ MAX_FILE_BYTES = 2_000_000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def load_base(db: Database) -> ScenarioBase:
+def load_base(db: Database, extra: pd.DataFrame | None = None) -> ScenarioBase:
     """Read the commune layer and the official 2023 map into a :class:`ScenarioBase`.
 
-    Done once per process (about half a second on the full database); every scenario of
-    every user then shares it.
+    Done once per process (under two seconds on the full database); every scenario of every
+    user then shares it.
+
+    Parameters
+    ----------
+    extra : more per-commune indicators, additive (counts: jobs, establishments ...), indexed
+        by commune code; a commune absent from it has no value (missing, never 0). Each is
+        summed over the territories and compared with the official map like the population.
     """
     communes = db.geodf(
         """SELECT code, name, siren, epci_siren, ept_siren, population::DOUBLE AS population, area_km2,
@@ -58,7 +64,19 @@ def load_base(db: Database) -> ScenarioBase:
         """SELECT id, name, population::DOUBLE AS population, area_km2, n_communes, n_members,
                   ST_AsWKB(geom) AS geom
            FROM territory WHERE wave = '2023' ORDER BY id""")
-    return ScenarioBase.from_frames(communes, members, territories, indicators=CORE_INDICATORS)
+    indicators = list(CORE_INDICATORS)
+    if extra is not None:
+        clash = [c for c in extra.columns if c in communes.columns]
+        if clash:
+            raise ValueError(f"extra indicators {clash} clash with commune columns {list(communes.columns)}")
+        num = extra.apply(pd.to_numeric, errors="raise").astype("float64")
+        communes = communes.join(num, on="code")
+        # the official value of an extra indicator: the sum over the official communes
+        tc = db.df("SELECT territory_id, commune_code FROM territory_commune WHERE wave = '2023'")
+        official = tc.join(num, on="commune_code").groupby("territory_id")[list(num.columns)].sum(min_count=1)
+        territories = territories.join(official, on="id")
+        indicators += list(num.columns)
+    return ScenarioBase.from_frames(communes, members, territories, indicators=indicators)
 
 
 # ---------------------------------------------------------------------------------------------

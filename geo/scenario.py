@@ -317,7 +317,7 @@ def evaluate(base: ScenarioBase, scenario: Scenario, territory_ids: Iterable[str
     ``modified``, ``new``, ``removed``), ``n_members``, ``n_communes``, every indicator, the
     official value and the difference of each (``<x>_official``, ``<x>_diff``; NaN for a new
     territory), ``<x>_n_missing`` (communes without a value for the indicator, left out of
-    the sum as in the official tables), ``density`` (inhabitants per km²),
+    the sum as in the official tables; NaN when no commune has one), ``density`` (inhabitants per km²),
     ``communes_added``, ``communes_removed``.
     """
     m = scenario.members
@@ -346,6 +346,8 @@ def evaluate(base: ScenarioBase, scenario: Scenario, territory_ids: Iterable[str
         # one is reported next to each indicator, so the figure is never silently partial
         vals = np.nansum(v, axis=0) if len(pos) else np.zeros(len(base.indicators))
         n_missing = np.isnan(v).sum(axis=0) if len(pos) else np.zeros(len(base.indicators), dtype=int)
+        if len(pos):  # no commune with a value: the figure is absent, not 0
+            vals = np.where(n_missing == len(pos), np.nan, vals)
         row = {"territory_id": tid, "status": status,
                "name": g["territory_name"].iloc[0] if g is not None else off.at[tid, "name"],
                "n_members": 0 if g is None else len(g), "n_communes": len(pos)}

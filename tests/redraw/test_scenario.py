@@ -176,3 +176,15 @@ def test_csv_bytes_limits(base, official):
     with pytest.raises(ScenarioError, match="at most"):
         scenario_from_csv(b"x" * 3_000_000, base)
     assert list(official.members.columns) == MEMBER_COLUMNS
+
+
+def test_extra_indicator_is_summed_and_missing_is_counted(toy_db):
+    # jobs known for C03 and C07 (EPCI E4) and C11, unknown elsewhere
+    extra = pd.DataFrame({"jobs": [30.0, 20.0, 5.0]}, index=pd.Index(["C03", "C07", "C11"], name="code"))
+    base = load_base(toy_db, extra=extra)
+    sc, affected = move_member(base, Scenario.official(base), "EPCI", E["E4"], "ti-0005")
+    r = evaluate(base, sc, affected)
+    assert r.loc["ti-0005", ["jobs", "jobs_official", "jobs_diff", "jobs_n_missing"]].tolist() == [55, 5, 50, 1]
+    # no commune of ti-0001 has a value any more: absent, not 0
+    assert math.isnan(r.loc["ti-0001", "jobs"]) and math.isnan(r.loc["ti-0001", "jobs_diff"])
+    assert r.loc["ti-0001", ["jobs_official", "jobs_n_missing"]].tolist() == [50, 2]
