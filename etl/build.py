@@ -30,7 +30,7 @@ from etl.sources._io import SourceFile, sha256
 from geo.crs import OVERSEAS_DEPARTEMENTS, areas_km2
 from geo.dissolve import clean_coverage, dissolve
 from geo.insets import departement_extents, with_insets
-from geo.simplify import LEVELS, geojson_bytes, round_coordinates, simplify_layer
+from geo.simplify import COMMUNE_LEVELS, LEVELS, geojson_bytes, round_coordinates, simplify_layer
 from geo.validate import invalid_reasons, overlap_ratio
 
 SCHEMA_VERSION = "1"
@@ -285,25 +285,29 @@ def build_foundation(ctx: BuildContext, progress) -> None:
                    "ept_siren", "geometry"]]
     agg = {"population": "sum", "code": "count"}
     with progress("Dissolution : EPCI, EPT, arrondissements, départements, régions, territoires"):
-        filled = full = 0
-        for layer, key in (("epci", "epci_siren"), ("ept", "ept_siren"), ("arrondissement", "arrondissement"),
-                           ("departement", "departement"), ("region", "region")):
-            r = dissolve(cc, key, aggfunc=agg)
-            layers[layer] = r.frame.rename(columns={"code": "n_communes"})
-            filled += r.holes_filled
-            full += r.full_unions
-            main_dep = _main_value(cc.dropna(subset=[key]), key, "departement", "population")
-            layers[layer]["main_departement"] = main_dep.reindex(layers[layer].index)
+        jobs = [(layer, cc, key) for layer, key in (
+            ("epci", "epci_siren"), ("ept", "ept_siren"), ("arrondissement", "arrondissement"),
+            ("departement", "departement"), ("region", "region"))]
         for w in waves:
             tc = territory_commune[territory_commune.wave == w.wave]
             joined = cc.merge(tc[["commune_code", "territory_id"]], left_on="code", right_on="commune_code")
-            joined = gpd.GeoDataFrame(joined, geometry="geometry", crs="EPSG:4326")
-            r = dissolve(joined, "territory_id", aggfunc=agg)
-            filled += r.holes_filled
-            full += r.full_unions
+            jobs.append((f"territory_{w.wave}", gpd.GeoDataFrame(joined, geometry="geometry", crs="EPSG:4326"),
+                         "territory_id"))
+
+        def run(job):
+            layer, frame, key = job
+            r = dissolve(frame, key, aggfunc=agg)
             fr = r.frame.rename(columns={"code": "n_communes"})
-            fr["main_departement"] = _main_value(joined, "territory_id", "departement", "population")
-            layers[f"territory_{w.wave}"] = fr
+            fr["main_departement"] = _main_value(frame.dropna(subset=[key]), key, "departement",
+                                                 "population").reindex(fr.index)
+            return layer, fr, r
+
+        # shapely releases the GIL in its unions: two layers at a time
+        with ThreadPoolExecutor(2) as ex:
+            done = list(ex.map(run, jobs))
+        filled = sum(r.holes_filled for _, _, r in done)
+        full = sum(r.full_unions for _, _, r in done)
+        layers = {layer: fr for layer, fr, _ in done}
         ctx.check("sliver_holes_filled", "all dissolved layers", filled,
                   "holes containing no commune, left by simplification")
         ctx.check("full_overlay_unions", "all dissolved layers", full,
@@ -345,13 +349,12 @@ def build_foundation(ctx: BuildContext, progress) -> None:
         extents = departement_extents(communes, communes["departement"])
         jobs = [(k, fr, fr["main_departement"], LEVELS) for k, fr in layers.items()]
         cidx = communes.set_index("code")
-        jobs.append(("commune", cidx[["geometry"]], cidx["departement"],
-                     [lv for lv in LEVELS if lv.name != "fine"]))
+        jobs.append(("commune", cidx[["geometry"]], cidx["departement"], COMMUNE_LEVELS))
         for layer in ("departement", "region"):
             ref = anct.layers[layer].set_index("code")
             dep = (ref.index.to_series() if layer == "departement"
                    else layers["region"]["main_departement"].reindex(ref.index))
-            jobs.append((f"base_{layer}", ref[["geometry"]], dep, [lv for lv in LEVELS if lv.name != "fine"]))
+            jobs.append((f"base_{layer}", ref[["geometry"]], dep, LEVELS[1:]))
         # shapely releases the GIL: the layers are simplified two at a time
         with ThreadPoolExecutor(2) as ex:
             shapes = list(ex.map(lambda j: _shapes(j[0], j[1], j[2], extents, ctx, levels=j[3]),

@@ -28,6 +28,7 @@ def _ident(name: str) -> str:
 def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open a DuckDB connection (in memory when ``path`` is None) with spatial loaded."""
     con = duckdb.connect(":memory:" if path is None else str(path), read_only=read_only)
+    con.execute("SET enable_progress_bar = false")
     try:
         con.execute("LOAD spatial")
     except duckdb.Error:

@@ -1,7 +1,8 @@
 """Overseas départements relocated as insets beside mainland France for national views.
 
 Each département is projected in its own metric CRS, scaled into a box of fixed size and
-placed west of the Bay of Biscay; the real geometry stays in the ``geom`` column.
+placed west of the Bay of Biscay; the real geometry stays in the ``geom`` column. Placement is
+done in Web Mercator, the projection of the web map, so the boxes stand upright on screen.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import pyproj
 import shapely
 from shapely import affinity
 
-from geo.crs import LAMBERT93, WGS84, metric_crs
+from geo.crs import WGS84, metric_crs
+
+WEB_MERCATOR = "EPSG:3857"
 
 
 @dataclass(frozen=True)
@@ -36,11 +39,16 @@ INSETS = (
 INSET_BY_DEP = {i.departement: i for i in INSETS}
 
 
+def _mercator_stretch(lat: float) -> float:
+    """Web Mercator metres per ground metre at a latitude."""
+    return 1 / np.cos(np.radians(lat))
+
+
 def _transform_for(inset: Inset, extent: tuple[float, float, float, float]):
     minx, miny, maxx, maxy = extent
-    scale = inset.size_km * 1000 / max(maxx - minx, maxy - miny)
-    to_l93 = pyproj.Transformer.from_crs(WGS84, LAMBERT93, always_xy=True)
-    tx, ty = to_l93.transform(inset.lon, inset.lat)
+    scale = inset.size_km * 1000 * _mercator_stretch(inset.lat) / max(maxx - minx, maxy - miny)
+    to_merc = pyproj.Transformer.from_crs(WGS84, WEB_MERCATOR, always_xy=True)
+    tx, ty = to_merc.transform(inset.lon, inset.lat)
     cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
     # x' = scale*x + (tx - scale*cx)
     return [scale, 0, 0, scale, tx - scale * cx, ty - scale * cy]
@@ -63,7 +71,7 @@ def relocate(gdf: gpd.GeoDataFrame, departement: str, extent: tuple[float, float
         extent = tuple(local.total_bounds)
     matrix = _transform_for(inset, extent)
     moved = [None if g is None else affinity.affine_transform(g, matrix) for g in local.to_numpy()]
-    return gpd.GeoSeries(moved, index=gdf.index, crs=LAMBERT93).to_crs(WGS84)
+    return gpd.GeoSeries(moved, index=gdf.index, crs=WEB_MERCATOR).to_crs(WGS84)
 
 
 def with_insets(gdf: gpd.GeoDataFrame, departement: gpd.pd.Series,
@@ -93,12 +101,12 @@ def departement_extents(communes: gpd.GeoDataFrame, departement: gpd.pd.Series) 
 
 def inset_frames() -> list[shapely.Polygon]:
     """Boxes drawn around the insets (WGS84), for the national map."""
-    to_l93 = pyproj.Transformer.from_crs(WGS84, LAMBERT93, always_xy=True)
-    to_wgs = pyproj.Transformer.from_crs(LAMBERT93, WGS84, always_xy=True)
+    to_merc = pyproj.Transformer.from_crs(WGS84, WEB_MERCATOR, always_xy=True)
+    to_wgs = pyproj.Transformer.from_crs(WEB_MERCATOR, WGS84, always_xy=True)
     boxes = []
     for i in INSETS:
-        x, y = to_l93.transform(i.lon, i.lat)
-        h = (i.size_km / 2 + 12) * 1000
+        x, y = to_merc.transform(i.lon, i.lat)
+        h = (i.size_km / 2 + 12) * 1000 * _mercator_stretch(i.lat)
         b = shapely.box(x - h, y - h, x + h, y + h)
         boxes.append(shapely.transform(b, lambda c: np.column_stack(to_wgs.transform(c[:, 0], c[:, 1]))))
     return boxes

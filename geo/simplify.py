@@ -27,6 +27,10 @@ LEVELS = (
     Level("coarse", 0.008, 0.0001),
 )
 
+# Communes: the source is already generalised to about the "medium" detail, so that level only
+# rounds coordinates (35,000 polygons: simplifying them again would cost seconds for nothing).
+COMMUNE_LEVELS = (Level("medium", 0.0, 0.0001), LEVELS[2])
+
 
 def round_coordinates(geoms: np.ndarray, grid: float) -> np.ndarray:
     """Coordinates rounded to ``grid`` (display only: cheaper than a topology-safe snap)."""

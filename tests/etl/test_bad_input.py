@@ -193,3 +193,14 @@ def test_invalid_geometry_is_repaired_and_reported(mirror_copy, tmp_path):
     row = v.loc[("invalid_geometries", "commune polygons (input, COM/COMD/COMA)")]
     assert row.value == 1 and "76004" in row.detail and "Self-intersection" in row.detail
     assert v.loc[("invalid_geometries", "dissolved layers (output)")].value == 0
+
+
+def test_unreadable_geojson_geometry(setup):
+    mirror, paths, good = setup
+
+    def bad(doc):
+        doc["features"][1]["geometry"] = {"type": "Polygon", "coordinates": [[[1.0]]]}
+        return doc
+    edit_json(mirror / "anct-admin/polygone-4326_arr.geojson", bad)
+    assert_fails_and_db_intact(paths, good, file="polygone-4326_arr.geojson", row=2, column="geometry",
+                               match="unreadable geometry")

@@ -1,0 +1,77 @@
+"""Benchmarks of the project (`make bench`). Prints a table of measured numbers.
+
+- ETL: full build from the mirror into a fresh file, a no-change rebuild, peak memory (RSS of
+  the build process), median of N runs.
+- Then every other ``scripts/bench_*.py`` (dashboard, progress, redraw), each in its own process.
+
+Numbers are recorded in BENCHMARKS.md with the command that produced them; this script never
+asserts on time: it reports, and says whether each target is met.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+def measure_in_child(db: Path, *args: str) -> dict:
+    code = (
+        "import json, resource, subprocess, sys, time;"
+        "t=time.perf_counter();"
+        f"subprocess.run([sys.executable,'-m','etl','build','--db',{str(db)!r},*{list(args)!r}],"
+        "check=True, stdout=subprocess.DEVNULL);"
+        "s=time.perf_counter()-t;"
+        "print(json.dumps({'seconds': s, 'peak_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024}))"
+    )
+    out = subprocess.run([PY, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench_etl(runs: int = 3) -> dict:
+    with tempfile.TemporaryDirectory() as d:
+        db = Path(d) / "bench.duckdb"
+        full = [measure_in_child(db, "--force") for _ in range(runs)]
+        nochange = [measure_in_child(db) for _ in range(runs)]
+    return {
+        "full_build_s_median": statistics.median(r["seconds"] for r in full),
+        "full_build_s_runs": [round(r["seconds"], 2) for r in full],
+        "full_build_peak_mb": max(r["peak_mb"] for r in full),
+        "nochange_rebuild_s_median": statistics.median(r["seconds"] for r in nochange),
+        "nochange_rebuild_s_runs": [round(r["seconds"], 2) for r in nochange],
+    }
+
+
+def main() -> int:
+    only = sys.argv[1:]
+    results = {}
+    if not only or "etl" in only:
+        print("== ETL: full build and no-change rebuild (3 runs each) ==", flush=True)
+        r = bench_etl()
+        results["etl"] = r
+        print(f"full build         : median {r['full_build_s_median']:.1f} s  runs {r['full_build_s_runs']}"
+              f"  (target < 30 s, aim 15)  peak RSS {r['full_build_peak_mb']:.0f} MB")
+        print(f"no-change rebuild  : median {r['nochange_rebuild_s_median']:.2f} s  runs "
+              f"{r['nochange_rebuild_s_runs']}  (target < 2 s)")
+    for script in sorted((ROOT / "scripts").glob("bench_*.py")):
+        name = script.stem.removeprefix("bench_")
+        if only and name not in only:
+            continue
+        print(f"\n== {name} ({script.name}) ==", flush=True)
+        proc = subprocess.run([PY, str(script)], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        results[name] = {"exit": proc.returncode}
+    out = ROOT / ".bench"
+    out.mkdir(exist_ok=True)
+    (out / "last.json").write_text(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
