@@ -25,6 +25,7 @@ import shapely
 from etl.db import Database
 from geo.scenario import (
     CORE_INDICATORS,
+    MAX_MEMBERS,
     MEMBER_COLUMNS,
     Scenario,
     ScenarioBase,
@@ -140,6 +141,36 @@ def scenario_from_csv(text: str | bytes, base: ScenarioBase) -> Scenario:
     members = pd.DataFrame(rows, columns=MEMBER_COLUMNS, dtype=object)
     check_members(base, members, first_row=2, what="members CSV, line")
     scenario = Scenario(name=names.pop() if names else "Scénario", members=members)
+    check_scenario(base, scenario)
+    return scenario
+
+
+# ---------------------------------------------------------------------------------------------
+# the scenario kept in the browser between callbacks (a dcc.Store): small and checked on return
+# ---------------------------------------------------------------------------------------------
+
+def scenario_to_store(scenario: Scenario) -> dict:
+    """The scenario as plain JSON data (its name and members, a few dozen kilobytes)."""
+    return {"name": scenario.name,
+            "members": [dict(zip(MEMBER_COLUMNS, r, strict=True))
+                        for r in scenario.members[MEMBER_COLUMNS].itertuples(index=False)]}
+
+
+def scenario_from_store(data: object, base: ScenarioBase) -> Scenario:
+    """Rebuild a scenario sent back by the browser; anything malformed raises ScenarioError."""
+    if not isinstance(data, dict) or not isinstance(data.get("members"), list):
+        raise ScenarioError("scenario: expected an object with a 'members' list")
+    name, rows = data.get("name", "Scénario"), data["members"]
+    if not isinstance(name, str):
+        raise ScenarioError("scenario: expected a text 'name'")
+    if len(rows) > MAX_MEMBERS:
+        raise ScenarioError(f"scenario: {len(rows)} members, at most {MAX_MEMBERS} expected")
+    for i, r in enumerate(rows, start=1):
+        if not isinstance(r, dict) or any(not isinstance(r.get(c), str) for c in MEMBER_COLUMNS):
+            raise ScenarioError(f"scenario member {i}: expected an object with text fields {MEMBER_COLUMNS}")
+    members = pd.DataFrame([{c: r[c] for c in MEMBER_COLUMNS} for r in rows], columns=MEMBER_COLUMNS)
+    check_members(base, members)
+    scenario = Scenario(name=name, members=members)
     check_scenario(base, scenario)
     return scenario
 

@@ -15,7 +15,9 @@ from dashboard.scenario_io import (
     load_scenario,
     save_scenario,
     scenario_from_csv,
+    scenario_from_store,
     scenario_to_csv,
+    scenario_to_store,
 )
 from geo.scenario import (
     MEMBER_COLUMNS,
@@ -188,3 +190,16 @@ def test_extra_indicator_is_summed_and_missing_is_counted(toy_db):
     # no commune of ti-0001 has a value any more: absent, not 0
     assert math.isnan(r.loc["ti-0001", "jobs"]) and math.isnan(r.loc["ti-0001", "jobs_diff"])
     assert r.loc["ti-0001", ["jobs_official", "jobs_n_missing"]].tolist() == [50, 2]
+
+
+def test_store_round_trip_and_hostile_data(base, official):
+    sc, _ = move_member(base, official, "EPCI", E["E4"], "ti-0005")
+    data = json.loads(json.dumps(scenario_to_store(sc)))
+    assert scenario_from_store(data, base) == sc
+    bad = [None, [], {"members": "x"}, {"members": [1]}, {"name": 3, "members": []},
+           {"members": [{"territory_id": "ti-0001"}]},
+           {"members": [dict(data["members"][0], siren="<img src=x>")]},
+           {"members": [data["members"][0]] * 6000}]
+    for b in bad:
+        with pytest.raises(ScenarioError):
+            scenario_from_store(b, base)
