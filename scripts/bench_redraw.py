@@ -24,7 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 import shapely  # noqa: E402
 
-from dashboard.scenario_io import load_base, scenario_to_geojson  # noqa: E402
+from dashboard.scenario_io import (  # noqa: E402
+    load_base,
+    scenario_from_store,
+    scenario_to_geojson,
+    scenario_to_store,
+)
 from etl.config import get_paths  # noqa: E402
 from etl.db import Database  # noqa: E402
 from geo.scenario import Scenario, evaluate, gather, move_member  # noqa: E402
@@ -71,7 +76,8 @@ def main() -> int:
         return rng.choice(near) if near else rng.choice([i for i in ids if i != tid])
 
     results = []
-    move_ms, move_json_ms = [], []
+    move_ms, move_json_ms, callback_ms = [], [], []
+    store = json.dumps(scenario_to_store(official))
     for _ in range(args.trials):
         r = epci.iloc[rng.randrange(len(epci))]
         target = neighbour(r["territory_id"])
@@ -84,9 +90,18 @@ def main() -> int:
         assert res["status"].eq("modified").all() or len(res) == 2, res["status"].tolist()
         move_ms.append(1000 * (t1 - t))
         move_json_ms.append(1000 * (t2 - t))
+        # what a callback does: the scenario comes back from the browser, is checked, moved,
+        # recomputed, and both the figures and the new scenario go back
+        t = time.perf_counter()
+        sc = scenario_from_store(json.loads(store), base)
+        sc, affected = move_member(base, sc, "EPCI", r["siren"], target)
+        out = (scenario_to_geojson(sc, evaluate(base, sc, affected)), json.dumps(scenario_to_store(sc)))
+        callback_ms.append(1000 * (time.perf_counter() - t))
+        assert out[0] and out[1]
         json.loads(body)  # what would be sent is valid JSON (not timed)
     results.append(report("move an EPCI to a neighbour: recompute", move_ms))
     results.append(report("move an EPCI to a neighbour: recompute + GeoJSON", move_json_ms))
+    results.append(report("  same, whole callback (store in/out, checks)", callback_ms))
 
     # the worst case: into (or out of) the territory with the most communes
     big = max(base.official_sets, key=lambda k: len(base.official_sets[k]))
