@@ -30,6 +30,10 @@ the ``/redecoupage`` page reads, so that no class, count or share is computed in
 ``redraw_territory_arrondissement``, ``redraw_arrondissement``, ``redraw_territory_scope``
     the sous-préfecture view (see :func:`sous_prefecture`), with the view
     ``redraw_scope_count``.
+``redraw_territory_departement``
+    each territory of each wave with every département it touches (and its région), the
+    population there and its share: what the région/département filters of the pages use
+    (a territory astride two départements shows under both).
 ``redraw_label``
     French labels and display order of every class above.
 
@@ -376,6 +380,22 @@ def sous_prefecture(c: pd.DataFrame, arrondissements: pd.DataFrame,
     return SousPrefecture(ta, a, s)
 
 
+def territory_departements(c: pd.DataFrame) -> pd.DataFrame:
+    """``redraw_territory_departement``: each (wave, territory, département) with population and share."""
+    rows = []
+    for w in WAVES:
+        cov = c[c[f"ti_{w}"].notna()].rename(columns={f"ti_{w}": "territory_id"})
+        g = (cov.groupby(["territory_id", "departement", "region"])
+             .agg(population=("population", "sum"), n_communes=("code", "size")).reset_index())
+        tot = g.groupby("territory_id")["population"].transform("sum")
+        g["share_of_territory"] = g["population"] / tot.where(tot > 0)
+        rows.append(g.assign(wave=w))
+    out = pd.concat(rows, ignore_index=True)
+    out["population"] = out["population"].astype("int64")
+    return out[["wave", "territory_id", "departement", "region", "population", "n_communes",
+                "share_of_territory"]]
+
+
 # ---------------------------------------------------------------------------------------------
 # the build step
 # ---------------------------------------------------------------------------------------------
@@ -395,6 +415,7 @@ def compute(inp: RedrawInputs) -> dict[str, pd.DataFrame]:
         "redraw_territory_arrondissement": sp.territory_arrondissement,
         "redraw_arrondissement": sp.arrondissement,
         "redraw_territory_scope": sp.territory_scope,
+        "redraw_territory_departement": territory_departements(c),
         "redraw_label": pd.DataFrame(CHANGE_LABELS, columns=["kind", "code", "label", "rank"]),
     }
 

@@ -167,3 +167,16 @@ def test_validation_report(toy_db):
     assert checks["redraw_change_classes"]["detail"] == "same: 6, moved: 2, entered: 2, left: 2, outside: 4"
     assert checks["redraw_transitions"]["detail"] == "kept: 1, split: 1, merged: 1, dropped: 1"
     assert checks["redraw_communes_2023"]["severity"] == "info"
+
+
+def test_territory_departements_for_filters(toy_db):
+    got = {(w, t, d): (r, p) for w, t, d, r, p in toy_db.rows(
+        "SELECT wave, territory_id, departement, region, population FROM redraw_territory_departement")}
+    assert {k: v for k, v in got.items() if k[0] == "2023"} == {
+        ("2023", "ti-0003", "D1"): ("R1", 200), ("2023", "ti-0001", "D1"): ("R1", 400),
+        ("2023", "ti-0001", "D2"): ("R1", 200), ("2023", "ti-0005", "D2"): ("R1", 300),
+        ("2023", "ti-0005", "D3"): ("R2", 100), ("2023", "ti-0002", "D3"): ("R2", 200)}
+    # région R2 filter: the territories touching it in 2023
+    ids = [r[0] for r in toy_db.rows("""SELECT DISTINCT territory_id FROM redraw_territory_departement
+                                        WHERE wave = '2023' AND region = 'R2' ORDER BY 1""")]
+    assert ids == ["ti-0002", "ti-0005"]
