@@ -35,7 +35,7 @@ class ScenarioError(ValueError):
     """A scenario that cannot be applied: names the member or territory and what was expected."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ScenarioBase:
     """The reference data of every scenario (read-only once built, shared by all users).
 
@@ -43,7 +43,7 @@ class ScenarioBase:
     """
 
     codes: np.ndarray  # commune codes, position i is commune i
-    geoms: np.ndarray  # commune polygons (None when a commune has none)
+    geoms: np.ndarray  # commune polygons (None or empty when a commune has none)
     values: np.ndarray  # (n_communes, n_indicators) float: the additive indicators
     indicators: tuple[str, ...]  # column names of ``values``
     units: Mapping[tuple[str, str], np.ndarray]  # (kind, siren) -> positions of its communes
