@@ -180,3 +180,38 @@ def test_territory_departements_for_filters(toy_db):
     ids = [r[0] for r in toy_db.rows("""SELECT DISTINCT territory_id FROM redraw_territory_departement
                                         WHERE wave = '2023' AND region = 'R2' ORDER BY 1""")]
     assert ids == ["ti-0002", "ti-0005"]
+
+
+def _flow(rows):
+    import numpy as np
+    import pandas as pd
+
+    f = pd.DataFrame(rows, columns=["ti_2018", "ti_2023", "population"]).assign(n_communes=1, area_km2=1.0)
+    tot23 = f[f.ti_2023.notna()].groupby("ti_2023")["population"].sum()
+    f["share_of_2023"] = f["population"] / f["ti_2023"].map(tot23)
+    f.loc[f.ti_2023.isna(), "share_of_2023"] = np.nan
+    return f
+
+
+def test_transition_thresholds_at_their_boundaries():
+    import pandas as pd
+
+    from etl.redraw import classify_transitions
+
+    fl = _flow([
+        # exactly half covered: not dropped; all of it in U1, which it makes entirely: kept
+        ("T1", "U1", 50), ("T1", None, 50),
+        # just under half covered: dropped
+        ("T2", "U2", 49), ("T2", None, 51),
+        # a second successor with exactly 20 %: split
+        ("T3", "U3", 80), ("T3", "U4", 20),
+        # a second successor with 19 %: kept (U5 is fed by T4 alone)
+        ("T4", "U5", 81), ("T4", "U6", 19),
+        # scattered in four pieces of 25 %: no piece has half: split
+        ("T5", "U7", 25), ("T5", "U8", 25), ("T5", "U9", 25), ("T5", "U10", 25),
+        # all of T6 goes to U11, but U11 gets 3 times more from elsewhere: merged
+        ("T6", "U11", 100), (None, "U11", 300),
+    ])
+    terr = pd.DataFrame({"wave": "2018", "id": [f"T{i}" for i in range(1, 7)], "name": "x"})
+    got = classify_transitions(fl, terr).set_index("ti_2018")["transition"].to_dict()
+    assert got == {"T1": "kept", "T2": "dropped", "T3": "split", "T4": "kept", "T5": "split", "T6": "merged"}
