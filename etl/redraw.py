@@ -10,7 +10,8 @@ the ``/redecoupage`` page reads, so that no class, count or share is computed in
     ``change`` in ``both`` (in a territory in both waves), ``entered`` (only in 2023), ``left``
     (only in 2018), ``outside`` (in neither). For ``both``, ``movement`` is ``same`` when the
     commune's 2023 territory is the counterpart of its 2018 territory, else ``moved``;
-    ``change_class`` merges both into the five classes of the change map legend. The
+    ``change_class`` merges both into the five classes of the change map legend (counts in
+    the view ``redraw_change_count``, per France, région and département). The
     counterparts of both territories are stored (``counterpart_2023`` of ``ti_2018``,
     ``counterpart_2018`` of ``ti_2023``).
 ``redraw_counterpart``
@@ -440,6 +441,25 @@ _VIEWS = (
               coalesce(f.ti_2023 = t.counterpart_2023, false) AS is_counterpart
        FROM redraw_flow f JOIN redraw_transition t USING (ti_2018)
        LEFT JOIN territory n ON n.wave = '2023' AND n.id = f.ti_2023""",
+    # the change map legend: communes and population of each class, for France, each région
+    # and each département, with 0 where a class has no commune
+    """CREATE OR REPLACE VIEW redraw_change_count AS
+       WITH places AS (
+           SELECT DISTINCT 'france' AS level, 'FR' AS code FROM redraw_commune
+           UNION ALL SELECT DISTINCT 'region', region FROM redraw_commune
+           UNION ALL SELECT DISTINCT 'departement', departement FROM redraw_commune),
+       counts AS (
+           SELECT 'france' AS level, 'FR' AS code, change_class, count(*) AS n, sum(population) AS p
+           FROM redraw_commune GROUP BY ALL
+           UNION ALL SELECT 'region', region, change_class, count(*), sum(population)
+           FROM redraw_commune GROUP BY ALL
+           UNION ALL SELECT 'departement', departement, change_class, count(*), sum(population)
+           FROM redraw_commune GROUP BY ALL)
+       SELECT pl.level, pl.code, l.code AS change_class, l.label, l.rank,
+              coalesce(c.n, 0) AS n_communes, coalesce(c.p, 0)::BIGINT AS population
+       FROM places pl CROSS JOIN redraw_label l
+       LEFT JOIN counts c ON c.level = pl.level AND c.code = pl.code AND c.change_class = l.code
+       WHERE l.kind = 'change'""",
     # every (wave, scope) pair, with 0 where no territory has that scope
     """CREATE OR REPLACE VIEW redraw_scope_count AS
        SELECT w.wave, l.code AS scope, l.label, l.rank, count(s.territory_id) AS n_territories

@@ -10,7 +10,7 @@ from etl.db import Database
 
 TABLES = {"redraw_commune", "redraw_counterpart", "redraw_flow", "redraw_transition", "redraw_summary",
           "redraw_territory_arrondissement", "redraw_arrondissement", "redraw_territory_scope",
-          "redraw_territory_departement", "redraw_label", "redraw_summary_change", "redraw_transition_detail", "redraw_scope_count"}
+          "redraw_territory_departement", "redraw_label", "redraw_summary_change", "redraw_transition_detail", "redraw_scope_count", "redraw_change_count"}
 
 
 @pytest.fixture(scope="module")

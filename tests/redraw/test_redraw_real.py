@@ -46,6 +46,11 @@ def test_classes_add_up(db):
     s = dict(db.rows("SELECT wave, n_communes FROM redraw_summary WHERE level = 'france'"))
     assert s["2023"] == counts["same"] + counts["moved"] + counts["entered"]
     assert s["2018"] == counts["same"] + counts["moved"] + counts["left"]
+    legend = dict(db.rows("SELECT change_class, n_communes FROM redraw_change_count WHERE level = 'france'"))
+    assert legend == counts
+    by_region = dict(db.rows("""SELECT change_class, sum(n_communes) FROM redraw_change_count
+                                WHERE level = 'region' GROUP BY 1"""))
+    assert by_region == counts
 
 
 def test_same_means_counterpart(db):

@@ -215,3 +215,13 @@ def test_transition_thresholds_at_their_boundaries():
     terr = pd.DataFrame({"wave": "2018", "id": [f"T{i}" for i in range(1, 7)], "name": "x"})
     got = classify_transitions(fl, terr).set_index("ti_2018")["transition"].to_dict()
     assert got == {"T1": "kept", "T2": "dropped", "T3": "split", "T4": "kept", "T5": "split", "T6": "merged"}
+
+
+def test_change_counts_for_the_legend(toy_db):
+    fr = toy_db.rows("""SELECT change_class, n_communes, population FROM redraw_change_count
+                        WHERE level = 'france' ORDER BY rank""")
+    assert fr == [("same", 6, 800), ("moved", 2, 200), ("entered", 2, 400), ("left", 2, 100),
+                  ("outside", 4, 40)]
+    d3 = toy_db.rows("""SELECT change_class, n_communes FROM redraw_change_count
+                        WHERE level = 'departement' AND code = 'D3' ORDER BY rank""")
+    assert d3 == [("same", 2), ("moved", 0), ("entered", 1), ("left", 0), ("outside", 1)]
