@@ -231,6 +231,15 @@ def move_member(base: ScenarioBase, scenario: Scenario, kind: str, siren: str, t
     return _reassign(base, scenario, [(kind, siren)], to_territory, to_name)
 
 
+def new_territory_id(scenario: Scenario, prefix: str = "nouveau") -> str:
+    """The first free id ``nouveau-1``, ``nouveau-2`` ... for a territory the analyst creates."""
+    used = set(scenario.members["territory_id"])
+    n = 1
+    while f"{prefix}-{n}" in used:
+        n += 1
+    return f"{prefix}-{n}"
+
+
 def gather(base: ScenarioBase, scenario: Scenario, members: Sequence[tuple[str, str]], new_id: str,
            new_name: str) -> tuple[Scenario, list[str]]:
     """Gather ``members`` ((kind, siren) pairs) into a new territory ``new_id``."""

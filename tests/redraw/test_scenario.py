@@ -27,6 +27,7 @@ from geo.scenario import (
     fill_empty_holes,
     gather,
     move_member,
+    new_territory_id,
 )
 
 # the SIRENs of the toy country's EPCI (conftest.py): E["E4"] is EPCI E4
@@ -71,7 +72,9 @@ def test_move_an_epci(toy, base, official):
 
 
 def test_gather_into_a_new_territory(toy, base, official):
+    assert new_territory_id(official) == "nouveau-1"
     sc, affected = gather(base, official, [("EPCI", E["E3"]), ("EPCI", E["E8"])], "nouveau-1", "Nord")
+    assert new_territory_id(sc) == "nouveau-2"
     assert affected == ["nouveau-1"]
     r = evaluate(base, sc, affected).loc["nouveau-1"]
     assert (r["status"], r["name"], r["population"], r["n_communes"], r["n_members"]) == ("new", "Nord", 140, 6, 2)
