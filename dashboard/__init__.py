@@ -1,0 +1,1 @@
+"""The Territoires d'industrie dashboard (Dash): ``python -m dashboard`` serves it."""
