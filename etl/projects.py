@@ -380,8 +380,8 @@ def _typed(p: pd.DataFrame) -> pd.DataFrame:
         if c in _TEXT:
             out[c] = s.astype("string")
         elif c == "date":
-            out[c] = pd.Series([None if pd.isna(d) else pd.Timestamp(d).date() for d in s], index=p.index,
-                               dtype=object)
+            ts = pd.to_datetime(s)
+            out[c] = pd.Series(ts.dt.date.to_numpy(dtype=object), index=p.index).where(ts.notna(), None)
         elif c in ("jobs_created", "jobs_maintained"):
             out[c] = pd.to_numeric(s).astype("Int64")
         elif c == "is_demo":
