@@ -214,15 +214,15 @@ def validate(df: pd.DataFrame, ref: Reference) -> Validated:
     st = df["statut"].map(str.lower)
     flag((st != "") & ~st.isin(STATUSES), "statut", f"statut inconnu ; valeurs admises : {', '.join(STATUSES)}")
     # date: YYYY-MM-DD, YYYY-MM or YYYY (vectorised: 100,000 rows in well under a second)
-    parts = df["date"].str.extract(_DATE)
-    iso = parts[0] + "-" + parts[1].fillna("01") + "-" + parts[2].fillna("01")
-    when = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
-    flag((df["date"] != "") & when.isna(), "date", "date invalide ; attendu AAAA-MM-JJ, AAAA-MM ou AAAA")
+    dt = df["date"]
+    length = dt.map(len)
+    shaped = _matches(dt, _DATE)
+    when = pd.to_datetime(dt.where(shaped), format="ISO8601", errors="coerce")
+    flag((dt != "") & when.isna(), "date", "date invalide ; attendu AAAA-MM-JJ, AAAA-MM ou AAAA")
     flag(when.notna() & ((when < pd.Timestamp(1990, 1, 1)) | (when > pd.Timestamp(2100, 12, 31))), "date",
          "date hors de la période 1990-2100")
     parsed = when.dt.date.where(when.notna(), None)
-    precision = pd.Series(np.where(parts[2].notna(), "day", np.where(parts[1].notna(), "month", "year")),
-                          index=df.index).where(when.notna(), None)
+    precision = length.map({10: "day", 7: "month", 4: "year"}).where(when.notna(), None)
     # numbers
     nums = {}
     for c in AMOUNTS + JOBS:
