@@ -453,17 +453,16 @@ def _date_text(dates: pd.Series, precision: pd.Series) -> pd.Series:
 
 
 def to_schema(rows: pd.DataFrame) -> pd.DataFrame:
-    """Validated rows written back in the documented schema (so that they re-validate)."""
-    def num(s):
-        return s  # written by to_csv: NaN/NA as empty, integers as integers, floats in full precision
+    """Validated rows written back in the documented schema (so that they re-validate); numbers stay
+    numbers, written by :func:`write_schema_csv`."""
     return pd.DataFrame({
         "identifiant": rows["id"], "nom": rows["name"], "commune": rows["commune_code"].fillna(""),
         "epci": rows["epci_siren"].fillna(""), "territoire": rows["territory_id"].fillna(""),
         "vague": rows["territory_wave"].fillna(""),
         "date": _date_text(rows["date"], rows["date_precision"]),
-        "statut": rows["status"], "investissement_eur": num(rows["investment_eur"]),
-        "aide_publique_eur": num(rows["public_aid_eur"]), "emplois_crees": num(rows["jobs_created"]),
-        "emplois_maintenus": num(rows["jobs_maintained"]), "source": rows["source"],
+        "statut": rows["status"], "investissement_eur": rows["investment_eur"],
+        "aide_publique_eur": rows["public_aid_eur"], "emplois_crees": rows["jobs_created"],
+        "emplois_maintenus": rows["jobs_maintained"], "source": rows["source"],
         "beneficiaire": rows["beneficiary"].fillna(""), "siren": rows["siren"].fillna("")})
 
 
