@@ -17,8 +17,12 @@ The indicators offered for a layer are *discovered*, never listed by hand:
    except the quality-control columns of :data:`HIDDEN_COLUMNS`; known columns get a French
    label from :data:`COLUMN_LABELS`, others show their column name;
 2. ``density`` (population / area) when the table has both columns;
-3. every row of the optional long table ``indicator_value`` for that layer, described by the
-   optional table ``indicator_meta``. A build step that wants its figures on the map writes::
+3. every (indicator, year) of the shared long table ``indicator(layer, key, indicator, label,
+   unit, year, value, source, is_demo)`` written by the build steps through
+   ``etl/sources/_indicators.py`` (one choice per year, latest first; ``is_demo`` rows are
+   labelled "données fictives" on screen and in exports; a unit without a row has no data);
+4. (simpler alternative for a step that needs no years) the optional long table
+   ``indicator_value`` described by ``indicator_meta``::
 
        indicator_value(layer VARCHAR,   -- a shape.layer name: 'territory_2023', 'territory_2018',
                                         --   'epci', 'arrondissement', 'departement', 'region'
@@ -135,7 +139,9 @@ class Indicator:
     vintage: str = ""
     generated: bool = False
     decimals: int = 0
-    column: str | None = None  # a column of the layer's table, else a row of indicator_value
+    column: str | None = None  # a column of the layer's table, else a row of a long table
+    long_name: str | None = None  # ``indicator.indicator`` (the shared long table)
+    year: int | None = None  # ``indicator.year``
 
 
 def normalize(text: str) -> str:
@@ -274,6 +280,8 @@ class Queries:
             order = list(COLUMN_ORDER)
             out.sort(key=lambda i: order.index(i.id) if i.id in order else len(order))
             tables = db.tables()
+            if "indicator" in tables:
+                out += self._long_indicators(db, layer)
             if "indicator_value" in tables:
                 meta = {}
                 if "indicator_meta" in tables:
@@ -297,6 +305,24 @@ class Queries:
 
         return self._cached(("indicators", layer.id), load)
 
+    @staticmethod
+    def _long_indicators(db, layer: Layer) -> list[Indicator]:
+        """One choice per (indicator, year) of the shared ``indicator`` table, latest year first."""
+        df = db.df(
+            "SELECT indicator, year, any_value(label) AS label, any_value(unit) AS unit, "
+            "any_value(source) AS source, bool_or(is_demo) AS demo, "
+            "bool_or(value <> round(value)) AS fractional FROM indicator WHERE layer = ? "
+            "GROUP BY indicator, year ORDER BY indicator, year DESC NULLS LAST", [layer.shape])
+        out = []
+        for r in df.itertuples(index=False):
+            year = None if pd.isna(r.year) else int(r.year)
+            ind_id = r.indicator if year is None else f"{r.indicator}_{year}"
+            label = str(r.label).strip() + ("" if year is None else f" ({year})")
+            out.append(Indicator(ind_id, label, str(r.unit or ""), str(r.source or ""),
+                                 "" if year is None else str(year), bool(r.demo),
+                                 1 if r.fractional else 0, None, str(r.indicator), year))
+        return out
+
     def get_indicator(self, layer_id: str, indicator_id: str | None) -> Indicator:
         """The indicator ``indicator_id`` of a layer; raises :class:`QueryError` listing the choices."""
         inds = self.indicators(layer_id)
@@ -315,6 +341,11 @@ class Queries:
             keys = self.frame(layer_id).index
             if ind.column is not None:
                 s = self.frame(layer_id)[ind.column].astype(float)
+            elif ind.long_name is not None:
+                df = db.df("SELECT key, value FROM indicator WHERE layer = ? AND indicator = ? "
+                           "AND year IS NOT DISTINCT FROM ?", [layer.shape, ind.long_name, ind.year])
+                s = pd.Series(df["value"].astype(float).to_numpy(), index=df["key"].astype(str))
+                s = s[~s.index.duplicated()].reindex(keys)
             else:
                 df = db.df("SELECT key, value FROM indicator_value WHERE layer = ? AND indicator = ?",
                            [layer.shape, ind.id])

@@ -33,4 +33,11 @@ def db_with_indicators(mini_db, tmp_path):
                   "source VARCHAR, vintage VARCHAR, generated BOOLEAN, decimals INTEGER)")
         d.execute("INSERT INTO indicator_meta VALUES ('emplois_test', 'Emplois industriels', 'emplois', "
                   "'Urssaf', '2022', false, 1), ('projets_demo', 'Projets', '', 'registre', '2024', true, 0)")
+        d.execute("CREATE TABLE IF NOT EXISTS indicator (layer VARCHAR, key VARCHAR, indicator VARCHAR, "
+                  "label VARCHAR, unit VARCHAR, year INTEGER, value DOUBLE, source VARCHAR, is_demo BOOLEAN)")
+        d.execute("INSERT INTO indicator VALUES "
+                  "('territory_2023', 'ti-2801', 'test_jobs', 'Emplois test', 'emplois', 2022, 120, 'Urssaf', false), "
+                  "('territory_2023', 'ti-2801', 'test_jobs', 'Emplois test', 'emplois', 2021, 100, 'Urssaf', false), "
+                  "('territory_2023', 'ti-2802', 'test_jobs', 'Emplois test', 'emplois', 2021, 7.5, 'Urssaf', false), "
+                  "('territory_2023', 'ti-2802', 'demo_test', 'Projets (données fictives)', '', NULL, 3, 'démo', true)")
     return path
