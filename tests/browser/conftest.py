@@ -55,13 +55,16 @@ def wait_features(page, n: int, timeout: float = 30000) -> int:
 
 
 def settle(page) -> None:
-    """Wait until the map stops moving (flyToBounds after a filter or a search)."""
+    """Wait until the map stops moving (flyToBounds after a filter or a search): the map pane
+    and the address (which takes the view at each move end) unchanged over three samples."""
     page.wait_for_function(
         """() => new Promise(ok => {
-             const pane = () => { const p = document.querySelector('.leaflet-map-pane');
-                                  return p ? p.style.transform + '|' + p.className : ''; };
-             const a = pane();
-             setTimeout(() => ok(a === pane() && !document.querySelector('.leaflet-zoom-anim')), 400);
+             const probe = () => { const p = document.querySelector('.leaflet-map-pane');
+               return (p ? p.style.transform + '|' + p.className : '') + '|' + location.search; };
+             const a = probe();
+             setTimeout(() => { const b = probe();
+               setTimeout(() => ok(a === b && b === probe()
+                                   && !document.querySelector('.leaflet-zoom-anim')), 400); }, 400);
            })""", timeout=30000)
 
 

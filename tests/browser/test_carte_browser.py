@@ -61,6 +61,9 @@ def test_filter_departement_then_reload_the_copied_url(page, ui):
     ui.pick(page, "carte-dep", "76", "76 — Seine-Maritime")
     ui.wait_features(page, 3)
     page.wait_for_function("location.search.includes('dep=76')")
+    # the map has flown to the département: its view, in the address, is zoomed in
+    page.wait_for_function("(/vue=[^&]*,([0-9.]+)/.exec(location.search) || [0, 0])[1] > 6.5",
+                           timeout=30000)
     assert ui.grid_row_count(page) == 3
     page.mouse.click(*ui.inside(page, 0))
     page.locator("#carte-panel-title").wait_for()
