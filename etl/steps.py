@@ -2,3 +2,4 @@
 
 Each module imported here appends a ``BuildStep`` to ``etl.build.EXTRA_STEPS``.
 """
+from etl import redraw  # noqa: E402,F401  (redraw tables: 2018 -> 2023)
