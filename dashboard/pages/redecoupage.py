@@ -221,7 +221,7 @@ def on_edit(q: Queries, action: str | None, member, target, new_name, gathered, 
             else:
                 return no_update, "Choisissez le territoire de destination."
             sc, changed = move_member(base, sc, key[0], key[1], tid, name)
-            return scenario_to_store(sc), f"{base.unit_name(*key)} déplacé vers {tid}. Territoires recalculés : " \
+            return scenario_to_store(sc), f"{base.unit_name(*key) or ' '.join(key)} déplacé vers {tid}. Territoires recalculés : " \
                                           f"{', '.join(changed)}."
         if action == "gather":
             keys = [k for k in (_member_key(v) for v in (gathered or [])[:MAX_GATHER]) if k] \
@@ -240,6 +240,9 @@ def on_edit(q: Queries, action: str | None, member, target, new_name, gathered, 
 def on_scenario_view(q: Queries, store):
     """The redrawn polygons, the figures of the changed territories with the official values and
     differences, the destination options, and a one-line summary."""
+    if store is None:  # the official map: nothing to recompute
+        return (RF.scenario_geojson_empty(), [], [], target_options(q, None),
+                "Aucune modification : c'est la carte officielle 2023.")
     try:
         sc = _scenario(q, store)
     except ScenarioError as e:
