@@ -41,7 +41,7 @@ PATH = "/redecoupage"
 WAVE_LAYER = {"2018": "ti2018", "2023": "ti2023"}
 NEW_TARGET = "__nouveau__"
 MAX_NAME = 120
-MAX_UPLOAD_B64 = 3_000_000  # characters of a data URL (about 2 MB of file)
+MAX_UPLOAD_B64 = 14_000_000  # characters of a data URL: a GeoJSON of all 183 territories is ~4 MB
 MAX_GATHER = 50
 
 
@@ -548,7 +548,7 @@ def scenario_section(q: Queries):
         html.Div(className="rd-scenario-files", children=[
             html.Button("Enregistrer le scénario (CSV + GeoJSON)", id=_id("save"), className="ti-button"),
             dcc.Download(id=_id("dl-csv")), dcc.Download(id=_id("dl-geojson")),
-            dcc.Upload(id=_id("upload"), multiple=True, max_size=2_000_000, className="rd-upload",
+            dcc.Upload(id=_id("upload"), multiple=True, max_size=10_000_000, className="rd-upload",
                        children=html.Div(["Charger un scénario : déposez ou ",
                                           html.Span("choisissez", className="rd-link"),
                                           " le CSV des membres (et son GeoJSON)"])),

@@ -48,7 +48,7 @@ def test_both_wave_maps_load_and_move_together(page):
     assert page.errors == []
 
 
-def test_change_legend_counts_match_the_summary_table(page):
+def test_change_legend_matches_the_summary_and_a_selection_outlines_its_counterpart(page):
     page.goto("/redecoupage?dep=76")
     page.wait_for_function("window.tiRedraw.drawn.change > 0", timeout=30000)
     legend = {li.get_attribute("data-class"): int(li.get_attribute("data-count"))
@@ -62,9 +62,7 @@ def test_change_legend_counts_match_the_summary_table(page):
     # every commune of the département is drawn once, whatever its class
     assert page.evaluate("window.tiRedraw.drawn.change") == sum(legend.values())
 
-
-def test_selecting_a_territory_outlines_its_counterpart(page):
-    page.goto("/redecoupage?dep=76")
+    # selecting a 2018 territory outlines it and its 2023 counterpart
     page.wait_for_function(f"document.querySelectorAll('{W23}').length > 0", timeout=30000)
     assert page.locator(f"#rd-map-2023 {RED}").count() == 0
     page.locator(W18).first.dispatch_event("click")
@@ -72,12 +70,12 @@ def test_selecting_a_territory_outlines_its_counterpart(page):
     page.wait_for_function(f"document.querySelectorAll('#rd-map-2023 {RED}').length === 1")
     assert page.locator(f"#rd-map-2018 {RED}").count() == 1
     counterpart = page.inner_text("#rd-panel-counterpart")
-    red = page.locator(f"#rd-map-2023 {RED}")
-    red.hover(force=True)
+    page.locator(f"#rd-map-2023 {RED}").hover(force=True)
     tip = page.locator(".ti-tooltip strong").last
     tip.wait_for()
     assert tip.inner_text() == counterpart
     page.wait_for_function("location.search.includes('vague=2018') && location.search.includes('sel=ti-')")
+    assert page.errors == []
 
 
 def _move_rouen(page, ui):
@@ -119,8 +117,10 @@ def test_scenario_move_redraws_the_polygon_and_the_figures_then_loads_back(page,
         d.save_as(p)
         paths.append(str(p))
     assert sorted(p.rsplit(".", 1)[1] for p in paths) == ["csv", "geojson"]
-    page.goto("/redecoupage?dep=76")
-    page.wait_for_function(f"document.querySelectorAll('{W23}').length > 0", timeout=30000)
+    # back to the official map, then load the files
+    page.click("#rd-reset")
+    page.wait_for_function("document.querySelectorAll('path.rd-scenario').length === 0")
+    assert _grid_rows(page) == []
     page.locator("#rd-upload input[type=file]").set_input_files(paths)
     page.locator("#rd-file-status", has_text="identiques au GeoJSON").wait_for(timeout=30000)
     page.wait_for_function("document.querySelectorAll('path.rd-scenario').length === 2")
