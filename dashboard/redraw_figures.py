@@ -7,6 +7,7 @@ plotly figure. Counts and shares are never computed here, only laid out and form
 
 from __future__ import annotations
 
+import html
 import json
 import math
 
@@ -217,7 +218,8 @@ def sankey_figure(flows: pd.DataFrame, transition_labels: dict[str, str]) -> go.
         k = key if isinstance(key, str) else None
         if k not in side:
             side[k] = len(labels)
-            labels.append(f"{str(name).strip()} ({suffix})" if k else f"{OUTSIDE_LABEL} en {suffix}")
+            # plotly reads a few HTML tags in labels: names are escaped so they show as typed
+            labels.append(f"{html.escape(str(name).strip())} ({suffix})" if k else f"{OUTSIDE_LABEL} en {suffix}")
             colors.append(color if k else TRANSITION_COLORS["outside"])
         return side[k]
 

@@ -84,6 +84,14 @@ def test_sankey_has_one_node_per_territory_and_outside_side():
     assert s.link.customdata[i] == "Maintenu"
 
 
+def test_sankey_labels_show_markup_as_text():
+    f = _flows()
+    f.loc[2:3, "name_2023"] = "<img src=x onerror=alert(1)>"
+    labels = list(RF.sankey_figure(f, TL).data[0].node.label)
+    assert "&lt;img src=x onerror=alert(1)&gt; (2023)" in labels
+    assert not any("<img" in lab for lab in labels)
+
+
 def test_sankey_of_nothing_says_so():
     fig = RF.sankey_figure(_flows().iloc[0:0], TL)
     assert "Aucun flux" in fig.layout.annotations[0].text
