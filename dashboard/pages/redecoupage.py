@@ -444,7 +444,7 @@ def layout(q: Queries, state: C.UrlState):
         map_kwargs = {"center": v[0], "zoom": v[1]}
     else:
         bounds = q.filter_bounds(p.reg, p.dep) or M.NATIONAL_BOUNDS
-        center, zoom = M.center_zoom(bounds, 400, 420)
+        center, zoom = M.center_zoom(bounds, 420, 440)
         map_kwargs = {"center": center, "zoom": zoom}
     geo18 = dl.GeoJSON(id=_id("geo-2018"), url=view["url18"], style=ns("style2018"), onEachFeature=ns("tooltip"),
                        hideout=view["hide18"], bubblingMouseEvents=False)
