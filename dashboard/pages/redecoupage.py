@@ -248,12 +248,21 @@ def on_scenario_view(q: Queries, store):
     except ScenarioError as e:
         return (RF.scenario_geojson_empty(), [], [], target_options(q, None), f"Scénario illisible : {e}")
     base = RQ.scenario_base(q)
-    result = evaluate(base, sc)
+    result = evaluate(base, sc, changed_territories(base, sc))
     frame = RF.scenario_frame(result)
     n = len(frame)
     msg = ("Aucune modification : c'est la carte officielle 2023." if n == 0 else
            f"{n} territoire(s) modifié(s) par rapport à la carte officielle 2023 (scénario non officiel).")
     return (RF.scenario_geojson(result), RF.records(frame), RF.grid_columns(frame), target_options(q, sc), msg)
+
+
+def changed_territories(base, sc: Scenario) -> list[str]:
+    """Ids of the territories whose members differ from the official 2023 map (the only ones
+    whose polygon and figures need recomputing)."""
+    m = sc.members
+    now = {tid: frozenset(zip(g["kind"], g["siren"], strict=True)) for tid, g in m.groupby("territory_id")}
+    off = base.official_keys
+    return sorted(t for t in set(off) | set(now) if off.get(t) != now.get(t))
 
 
 def target_options(q: Queries, sc: Scenario | None) -> list[dict]:

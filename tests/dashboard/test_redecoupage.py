@@ -188,3 +188,12 @@ def test_page_and_routes_answer_hostile_requests(mini_db):
     for qs in ("", "?dep=76", "?reg=%3Cscript%3E", "?dep=" + "9" * 500):
         r = client.get("/_redecoupage/communes" + qs)
         assert r.status_code == 200 and json.loads(r.data)["type"] == "FeatureCollection"
+
+
+def test_only_changed_territories_are_recomputed(q):
+    from geo.scenario import Scenario
+
+    base = RQ.scenario_base(q)
+    assert R.changed_territories(base, Scenario.official(base)) == []
+    store, _ = R.on_edit(q, "move", "EPCI:200000001", "ti-2802", None, None, None)
+    assert R.changed_territories(base, R._scenario(q, store)) == ["ti-2801", "ti-2802"]
