@@ -23,7 +23,7 @@ def _wait_maps(page, n18: int, n23: int) -> None:
                            f"document.querySelectorAll('{W23}').length === {n23}", timeout=30000)
 
 
-def test_both_wave_maps_load_and_move_together(page):
+def test_both_wave_maps_load_and_move_together(page, ui):
     page.goto("/redecoupage")
     _wait_maps(page, 149, 183)
     page.wait_for_function("Object.keys(window.tiRedraw.maps).length === 3", timeout=30000)
@@ -45,6 +45,14 @@ def test_both_wave_maps_load_and_move_together(page):
     for other in ("rd-map-2023", "rd-map-change"):
         olat, olng, ozoom = (float(x) for x in after[other])
         assert ozoom == zoom and abs(olat - lat) < pixel and abs(olng - lng) < pixel, (other, after)
+    # the département filter zooms the 2023 map; the two others follow
+    ui.pick(page, "rd-dep", "76", "76 — Seine-Maritime")
+    page.wait_for_function(f"document.querySelectorAll('{W23}').length === 3", timeout=30000)
+    page.wait_for_function("location.search.includes('dep=76')")
+    page.wait_for_timeout(1000)
+    views = page.evaluate(VIEWS)
+    assert float(views["rd-map-2023"][0]) == pytest.approx(49.65, abs=0.3)
+    assert len({v[2] for v in views.values()}) == 1 and views["rd-map-2023"][2] > zoom
     assert page.errors == []
 
 
