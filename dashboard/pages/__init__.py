@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-PAGE_MODULES = ("carte", "sources")
+PAGE_MODULES = ("carte", "redecoupage", "sources")
 
 
 @dataclass(frozen=True)
