@@ -92,3 +92,60 @@ def main() -> None:  # pragma: no cover
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+# --- issue 5: project registry and demonstration data (appended) ------------------------------
+
+RegistryFileArg = typer.Argument(..., help="registry file, CSV or XLSX (schema: docs/registry-schema.md)")
+
+
+@app.command("import-projects")
+def import_projects_cmd(
+        file: Path = RegistryFileArg,
+        mirror: Path = MirrorOpt,
+        db: Path = DbOpt,
+        skip_bad_rows: bool = typer.Option(False, "--skip-bad-rows",
+                                           help="load the good rows even if some rows are bad"),
+        name: str = typer.Option(None, "--name", help="registry name (default: from the file name)")) -> None:
+    """Import a project registry: every bad row is reported; nothing is loaded if any is bad."""
+    from etl.projects import RegistryError, import_projects
+
+    paths = get_paths(mirror, db)  # the mirror only counts in the database's fingerprint
+    try:
+        res = import_projects(file, paths, skip_bad_rows=skip_bad_rows, name=name)
+    except RegistryError as e:
+        for r in e.errors:
+            err.print(f"  {r}", highlight=False, soft_wrap=True)
+        fail(e)
+    except EtlError as e:
+        fail(e)
+    for r in res.errors:
+        err.print(f"  [yellow]ignorée[/] {r}", highlight=False, soft_wrap=True)
+    console.print(f"[bold green]Registre « {res.name} » importé[/] : {res.loaded} projet(s)"
+                  + (f", {res.skipped} ligne(s) ignorée(s)" if res.skipped else "")
+                  + f"\nCopie validée conservée : {res.kept} (rechargée à chaque reconstruction)")
+
+
+@app.command()
+def demo(db: Path = DbOpt) -> None:
+    """Load the demonstration registry (données fictives, fixed seed) into the database."""
+    from etl import demo as demo_mod
+
+    try:
+        n = demo_mod.load(get_paths(None, db))
+    except EtlError as e:
+        fail(e)
+    console.print(f"[bold yellow]Données fictives[/] : {n} projets de démonstration chargés "
+                  f"(retirer : python -m etl remove-demo).")
+
+
+@app.command("remove-demo")
+def remove_demo(db: Path = DbOpt) -> None:
+    """Remove the demonstration registry from the database."""
+    from etl import demo as demo_mod
+
+    try:
+        n = demo_mod.remove(get_paths(None, db))
+    except EtlError as e:
+        fail(e)
+    console.print(f"{n} projets de démonstration retirés.")

@@ -112,7 +112,9 @@ class Database:
         import geopandas as gpd
 
         df = self.df(sql, params)
-        geom = shapely.from_wkb([None if v is None else bytes(v) for v in df[geometry]])
+        # pandas 3 may hand back pd.NA for a NULL (or empty) geometry
+        geom = shapely.from_wkb([bytes(v) if isinstance(v, (bytes, bytearray, memoryview)) else None
+                                 for v in df[geometry]])
         return gpd.GeoDataFrame(df.drop(columns=[geometry]), geometry=geom, crs="EPSG:4326")
 
     def close(self) -> None:

@@ -105,6 +105,9 @@ def test_dissolve_fills_sliver_holes_but_keeps_enclaves():
     filled = dissolve(only_ring, "grp")
     assert filled.holes_filled == 1
     assert filled.frame.loc["r"].geometry.equals(box(0, 0, 3, 3))
+    # the ring alone, but told about every unit of the layer: the centre is an enclave, kept
+    enclave = dissolve(only_ring, "grp", others=gdf.geometry.to_numpy())
+    assert enclave.holes_filled == 0 and enclave.holes_kept == 1
 
 
 def test_dissolve_unknown_column():
