@@ -7,7 +7,7 @@ own rows (``etl.sources._indicators``).
 
 from __future__ import annotations
 
-from etl import projects
+from etl import map_views, projects
 from etl.build import EXTRA_STEPS, BuildStep
 from etl.sources import ditp, fonds_vert, france_relance, published_figures, urssaf
 
@@ -25,3 +25,5 @@ EXTRA_STEPS.extend([
               inputs=(fonds_vert.FILE,)),
     BuildStep(name="Registre des projets : registres importés", run=projects.load_kept),
 ])
+# last: the map explorer's views over the long indicator table (etl.map_views)
+EXTRA_STEPS.append(BuildStep(name="Indicateurs de la carte (vues)", run=map_views.load))
