@@ -90,10 +90,15 @@ def registry_intro(q: Queries) -> list:
     return out
 
 
+def _choice(level, which, q: Queries) -> tuple[str, bool]:
+    """(level, demo) from untrusted inputs: unknown values fall back to the real registry."""
+    level = level if isinstance(level, str) and level in PQ.LEVELS else DEFAULT_LEVEL
+    return level, which == "demo" and PQ.demo_loaded(q)
+
+
 def on_registry(q: Queries, level, which):
     """Ranking rows and columns, the label, the map link and the over-time figure."""
-    level = level if level in PQ.LEVELS else DEFAULT_LEVEL
-    demo = which == "demo" and PQ.demo_loaded(q)
+    level, demo = _choice(level, which, q)
     df = PF.ranking_table(PQ.registry_ranking(q, level, demo=demo), demo)
     layer_id = PQ.LEVELS[level][0]
     ind = ("demo_projects_" if demo else "projects_") + "count"
@@ -109,9 +114,8 @@ def on_registry(q: Queries, level, which):
 
 
 def on_download(q: Queries, fmt, level, which):
-    fmt = fmt if fmt in FORMATS else "csv"
-    level = level if level in PQ.LEVELS else DEFAULT_LEVEL
-    demo = which == "demo" and PQ.demo_loaded(q)
+    fmt = fmt if isinstance(fmt, str) and fmt in FORMATS else "csv"
+    level, demo = _choice(level, which, q)
     df = PF.ranking_table(PQ.registry_ranking(q, level, demo=demo), demo)
     prefix = "demo_projects_" if demo else "projects_"
     note = PQ.indicator_source(q, prefix) or "registre des projets"
