@@ -249,7 +249,8 @@ def employment_series(q: Queries, layer: str, key: str) -> pd.DataFrame:
 
 def territory_profile(q: Queries, wave, territory_id) -> dict | None:
     """Everything the profile page shows about one territory, or None (unknown wave or id)."""
-    if wave not in WAVES or not isinstance(territory_id, str) or not _ID.match(territory_id):
+    if not isinstance(wave, str) or wave not in WAVES or not isinstance(territory_id, str) \
+            or not _ID.fullmatch(territory_id):
         return None
     layer_id = WAVES[wave]
     d = q.detail(layer_id, territory_id)
@@ -280,7 +281,7 @@ def _touched_arrondissements(q: Queries, layer_id: str, key: str) -> list[str]:
 
 def territory_projects(q: Queries, wave: str, territory_id: str, *, demo: bool = False) -> pd.DataFrame:
     """Projects placed in a territory of a wave (real ones, or the demo's when ``demo``)."""
-    if "project" not in tables(q) or wave not in WAVES:
+    if "project" not in tables(q) or not isinstance(wave, str) or wave not in WAVES:
         return pd.DataFrame()
     col = {"2018": "place_territory_2018", "2023": "place_territory_2023"}[wave]
     sql = {"place_territory_2018": "SELECT registry, id, name, date, status, public_aid_eur, jobs_created, "

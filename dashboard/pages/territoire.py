@@ -12,6 +12,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import dash_leaflet as dl
+import pandas as pd
 from dash import dcc, html
 
 from dashboard import components as C
@@ -121,10 +122,15 @@ def _projects(q: Queries, d: dict) -> list:
     return out
 
 
+def _fmt(v) -> str:
+    """A nullable number (pandas NA included) written the French way, "pas de données" if absent."""
+    return fmt_number(None if v is None or pd.isna(v) else float(v))
+
+
 def _project_table(df) -> html.Table:
     head = ["Projet", "Date", "Statut", "Aide publique (€)", "Emplois créés"]
     rows = [html.Tr([html.Td(str(r.name)), html.Td(str(r.date)[:10]), html.Td(str(r.status)),
-                     html.Td(fmt_number(r.public_aid_eur)), html.Td(fmt_number(r.jobs_created))])
+                     html.Td(_fmt(r.public_aid_eur)), html.Td(_fmt(r.jobs_created))])
             for r in df.head(50).itertuples(index=False)]
     return html.Table(className="ti-table", children=[
         html.Thead(html.Tr([html.Th(h, scope="col") for h in head])), html.Tbody(rows)])

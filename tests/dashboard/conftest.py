@@ -34,3 +34,30 @@ def db_with_indicators(mini_db, tmp_path):
         d.execute("INSERT INTO indicator_meta VALUES ('emplois_test', 'Emplois industriels', 'emplois', "
                   "'Urssaf', '2022', false, 1), ('projets_demo', 'Projets', '', 'registre', '2024', true, 0)")
     return path
+
+
+def _strings(node, out: list[str]) -> None:
+    if hasattr(node, "to_plotly_json"):
+        node = node.to_plotly_json()
+    if isinstance(node, dict):
+        props = node.get("props", node)
+        for k in ("children", "href", "id", "url", "title"):
+            if k in props:
+                _strings(props[k], out)
+    elif isinstance(node, (list, tuple)):
+        for c in node:
+            _strings(c, out)
+    elif isinstance(node, (str, int, float)):
+        out.append(str(node))
+
+
+@pytest.fixture(scope="session")
+def page_text():
+    """``page_text(component)``: the strings of a layout (children, links, ids) joined in reading
+    order, spans of one paragraph glued together (what a visitor reads, plus hrefs and ids)."""
+    def text(component) -> str:
+        out: list[str] = []
+        _strings(component, out)
+        return "".join(s if s.endswith(" ") else s + "\n" for s in out)
+
+    return text

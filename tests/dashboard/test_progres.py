@@ -23,12 +23,6 @@ from etl import demo
 from etl.config import Paths
 
 
-def text_of(component) -> str:
-    """Every string of a layout (what a visitor can read), in one string."""
-    return json.dumps(component.to_plotly_json(), default=lambda o: o.to_plotly_json()
-                      if hasattr(o, "to_plotly_json") else str(o), ensure_ascii=False)
-
-
 @pytest.fixture(scope="module")
 def demo_q(mini_db, mini_mirror, tmp_path_factory):
     """Queries over a copy of the miniature database with the demo registry loaded."""
@@ -103,12 +97,12 @@ def test_registry_ranking_real_rows_only_by_default(q, demo_q):
     assert PQ.registry_ranking(q, "'; DROP TABLE x; --").empty
 
 
-def test_demo_never_appears_unless_asked_for(q, demo_q):
+def test_demo_never_appears_unless_asked_for(q, demo_q, page_text):
     assert not PQ.demo_loaded(q) and PQ.demo_loaded(demo_q)
-    plain = text_of(progres.layout(q, progres.C.UrlState()))
+    plain = page_text(progres.layout(q, progres.C.UrlState()))
     assert "fictive" not in plain.lower()
     # demo loaded but not chosen: a banner says it is there, the ranking stays real
-    page = text_of(progres.layout(demo_q, progres.C.UrlState()))
+    page = page_text(progres.layout(demo_q, progres.C.UrlState()))
     assert "DONNÉES FICTIVES" in page
     rows, cols, label, href, fig, status = progres.on_registry(demo_q, "ti2023", "reel")
     assert "donnees" not in {c["field"] for c in cols} and "demo" not in href
@@ -116,10 +110,10 @@ def test_demo_never_appears_unless_asked_for(q, demo_q):
     assert progres.on_registry(q, "ti2023", "demo")[0] == progres.on_registry(q, "ti2023", "reel")[0]
 
 
-def test_demo_view_and_exports_are_labelled(demo_q):
+def test_demo_view_and_exports_are_labelled(demo_q, page_text):
     rows, cols, label, href, fig, status = progres.on_registry(demo_q, "region", "demo")
     assert rows and all(r["donnees"] == "données fictives" for r in rows)
-    assert "DONNÉES FICTIVES" in text_of(label) and "FICTIVES" in fig.layout.title.text
+    assert "DONNÉES FICTIVES" in page_text(label) and "FICTIVES" in fig.layout.title.text
     assert href == "/?couche=region&ind=demo_projects_count"
     csv = progres.on_download(demo_q, "csv", "region", "demo")
     assert csv["filename"] == "projets_region_donnees-fictives.csv"
@@ -151,9 +145,9 @@ def test_registry_callback_survives_hostile_inputs(q, level, which):
     assert progres.on_download(q, "../../etc", level, which)["filename"].endswith(".csv")
 
 
-def test_absent_national_registry_is_said_with_the_import_command(q):
+def test_absent_national_registry_is_said_with_the_import_command(q, page_text):
     assert not PQ.national_registry(q)
-    text = text_of(progres.layout(q, progres.C.UrlState()))
+    text = page_text(progres.layout(q, progres.C.UrlState()))
     assert "Aucun registre national des projets n'est chargé" in text
     assert "python -m etl import-projects FICHIER" in text and "docs/registry-schema.md" in text
 
@@ -169,10 +163,10 @@ def test_employment_coverage_no_data_is_nan_not_zero(q):
     assert table.at["ti-2802", "couverture"] == "pas de données"
 
 
-def test_page_blocks_name_their_sources(q):
-    text = text_of(progres.layout(q, progres.C.UrlState()))
+def test_page_blocks_name_their_sources(q, page_text):
+    text = page_text(progres.layout(q, progres.C.UrlState()))
     for name in ("published_figures", "france_relance:departement", "urssaf"):
-        assert f"Source : {name}" in text.replace('["Source : ", "', "Source : ")
+        assert f"Source : {name}" in text
     assert "zone d'emploi de Rouen" in text
 
 
@@ -184,6 +178,6 @@ def test_france_relance_latest_and_map(q):
     assert fig.layout.map.style == "white-bg" and list(fig.data[0].locations) == list(latest["code"])
 
 
-def test_progress_page_is_routed(q):
+def test_progress_page_is_routed(q, page_text):
     out = render_page(load_pages(), q, "/progres", "")
-    assert "Progrès vers 15 000 projets et 450 000 emplois" in text_of(out)
+    assert "Progrès vers 15 000 projets et 450 000 emplois" in page_text(out)
