@@ -214,15 +214,15 @@ def validate(df: pd.DataFrame, ref: Reference) -> Validated:
     st = df["statut"].map(str.lower)
     flag((st != "") & ~st.isin(STATUSES), "statut", f"statut inconnu ; valeurs admises : {', '.join(STATUSES)}")
     # date: YYYY-MM-DD, YYYY-MM or YYYY (vectorised: 100,000 rows in well under a second)
-    parts = df["date"].str.extract(_DATE)
-    iso = parts[0] + "-" + parts[1].fillna("01") + "-" + parts[2].fillna("01")
-    when = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
-    flag((df["date"] != "") & when.isna(), "date", "date invalide ; attendu AAAA-MM-JJ, AAAA-MM ou AAAA")
+    dt = df["date"]
+    length = dt.map(len)
+    shaped = _matches(dt, _DATE)
+    when = pd.to_datetime(dt.where(shaped), format="ISO8601", errors="coerce")
+    flag((dt != "") & when.isna(), "date", "date invalide ; attendu AAAA-MM-JJ, AAAA-MM ou AAAA")
     flag(when.notna() & ((when < pd.Timestamp(1990, 1, 1)) | (when > pd.Timestamp(2100, 12, 31))), "date",
          "date hors de la période 1990-2100")
     parsed = when.dt.date.where(when.notna(), None)
-    precision = pd.Series(np.where(parts[2].notna(), "day", np.where(parts[1].notna(), "month", "year")),
-                          index=df.index).where(when.notna(), None)
+    precision = length.map({10: "day", 7: "month", 4: "year"}).where(when.notna(), None)
     # numbers
     nums = {}
     for c in AMOUNTS + JOBS:
@@ -380,8 +380,8 @@ def _typed(p: pd.DataFrame) -> pd.DataFrame:
         if c in _TEXT:
             out[c] = s.astype("string")
         elif c == "date":
-            out[c] = pd.Series([None if pd.isna(d) else pd.Timestamp(d).date() for d in s], index=p.index,
-                               dtype=object)
+            ts = pd.to_datetime(s)
+            out[c] = pd.Series(ts.dt.date.to_numpy(dtype=object), index=p.index).where(ts.notna(), None)
         elif c in ("jobs_created", "jobs_maintained"):
             out[c] = pd.to_numeric(s).astype("Int64")
         elif c == "is_demo":
@@ -453,17 +453,16 @@ def _date_text(dates: pd.Series, precision: pd.Series) -> pd.Series:
 
 
 def to_schema(rows: pd.DataFrame) -> pd.DataFrame:
-    """Validated rows written back in the documented schema (so that they re-validate)."""
-    def num(s):
-        return s  # written by to_csv: NaN/NA as empty, integers as integers, floats in full precision
+    """Validated rows written back in the documented schema (so that they re-validate); numbers stay
+    numbers, written by :func:`write_schema_csv`."""
     return pd.DataFrame({
         "identifiant": rows["id"], "nom": rows["name"], "commune": rows["commune_code"].fillna(""),
         "epci": rows["epci_siren"].fillna(""), "territoire": rows["territory_id"].fillna(""),
         "vague": rows["territory_wave"].fillna(""),
         "date": _date_text(rows["date"], rows["date_precision"]),
-        "statut": rows["status"], "investissement_eur": num(rows["investment_eur"]),
-        "aide_publique_eur": num(rows["public_aid_eur"]), "emplois_crees": num(rows["jobs_created"]),
-        "emplois_maintenus": num(rows["jobs_maintained"]), "source": rows["source"],
+        "statut": rows["status"], "investissement_eur": rows["investment_eur"],
+        "aide_publique_eur": rows["public_aid_eur"], "emplois_crees": rows["jobs_created"],
+        "emplois_maintenus": rows["jobs_maintained"], "source": rows["source"],
         "beneficiaire": rows["beneficiary"].fillna(""), "siren": rows["siren"].fillna("")})
 
 

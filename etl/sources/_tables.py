@@ -45,8 +45,8 @@ def read_csv(path: Path, required: Iterable[str], *, delimiter: str | None = Non
     if dup:
         raise SourceError(path, f"column(s) {dup} appear more than once in the header", column=dup[0])
     df.index = pd.RangeIndex(1, len(df) + 1, name="row")
-    cols = {c: np.array([x.strip() if isinstance(x, str) else "" for x in df[c].to_numpy()], dtype=object)
-            for c in df.columns}
+    # na_filter=False: every cell is a str ('' when empty)
+    cols = {c: np.array([x.strip() for x in df[c].to_numpy()], dtype=object) for c in df.columns}
     blank = np.logical_and.reduce([v == "" for v in cols.values()]) if cols else np.zeros(0, bool)
     out = pd.DataFrame(cols, index=df.index, dtype=object)
     return out[~blank]

@@ -58,8 +58,7 @@ def load(ctx) -> None:
     """Build step: registry ``fonds-vert-2024`` in ``project``."""
     path = ctx.paths.mirror / FILE
     ref = projects.Reference.from_db(ctx.db)
-    rows = read(path, ref.communes.assign(departement=ctx.db.df("SELECT code, departement FROM commune")
-                                          .set_index("code").departement.reindex(ref.communes.code).to_numpy()))
+    rows = read(path, ctx.db.df("SELECT code, departement FROM commune"))
     v = projects.validate(rows, ref)
     if v.errors:
         e = v.errors[0]
