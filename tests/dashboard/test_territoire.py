@@ -97,3 +97,24 @@ def test_real_db_map_explorer_lists_urssaf_and_registry_indicators(real_db):
         assert v.notna().sum() >= 1 and (v.dropna() > 0).all() and v.isna().sum() > 100
     finally:
         rq.close()
+
+
+def test_map_views_take_each_indicators_latest_year(tmp_path):
+    from etl import map_views
+    from etl.db import Database
+
+    with Database(tmp_path / "v.duckdb", read_only=False) as d:
+        map_views.create(d)  # creates the empty indicator table too
+        d.execute("INSERT INTO indicator VALUES "
+                  "('epci', 'A', 'urssaf_x', 'Effectifs', 'salariés', 2020, 10, 'src', false), "
+                  "('epci', 'A', 'urssaf_x', 'Effectifs', 'salariés', 2021, 12, 'src', false), "
+                  "('epci', 'B', 'urssaf_x', 'Effectifs', 'salariés', 2020, 7, 'src', false), "
+                  "('epci', 'A', 'demo_projects_count', 'Projets (données fictives)', 'projets', NULL, 3, "
+                  "'fictif', true)")
+        rows = d.rows("SELECT layer, key, indicator, value FROM indicator_value ORDER BY indicator, key")
+        # B has no 2021 value: absent (no data), not its 2020 value passed off as 2021
+        assert rows == [("epci", "A", "demo_projects_count", 3.0), ("epci", "A", "urssaf_x", 12.0)]
+        meta = {r[0]: r[1:] for r in d.rows("SELECT indicator, label, vintage, generated, decimals "
+                                             "FROM indicator_meta")}
+        assert meta["urssaf_x"] == ("Effectifs (2021)", "2021", False, 0)
+        assert meta["demo_projects_count"] == ("Projets (données fictives)", "", True, 0)
