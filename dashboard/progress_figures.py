@@ -181,17 +181,28 @@ def time_series(df: pd.DataFrame, x: str, ys: dict[str, str], title: str = "") -
     return _layout(fig, title)
 
 
-def employment_table(df: pd.DataFrame) -> pd.DataFrame:
-    """Urssaf industrial employment by unit with coverage, "pas de données" where there is none."""
+def employment_table(df: pd.DataFrame, complete: float = 99.0) -> pd.DataFrame:
+    """Urssaf industrial employment by unit with coverage, "pas de données" where there is none.
+
+    Units covered below ``complete`` % of their population have partial sums: their values are
+    marked "minorant" (a lower bound) and get no change figure, which would compare partial sums.
+    """
     if df is None or df.empty:
         return pd.DataFrame()
     y0 = int(df["first_year"].dropna().iloc[0]) if df["first_year"].notna().any() else None
     y1 = int(df["last_year"].dropna().iloc[0]) if df["last_year"].notna().any() else None
-    out = pd.DataFrame({
+    partial = df["coverage"].notna() & (df["coverage"] < complete)
+
+    def val(v, part):
+        if pd.isna(v):
+            return NO_DATA_LABEL
+        return fmt_number(v) + (" (minorant, couverture partielle)" if part else "")
+
+    return pd.DataFrame({
         "code": df["code"], "nom": df["nom"],
         "couverture": [fmt_value(v, 0, "%") for v in df["coverage"]],
-        f"salariés industrie {y0 or ''}".strip(): [fmt_number(v) if pd.notna(v) else NO_DATA_LABEL for v in df["first"]],
-        f"salariés industrie {y1 or ''}".strip(): [fmt_number(v) if pd.notna(v) else NO_DATA_LABEL for v in df["last"]],
-        "évolution": [fmt_value(v, 1, "%") for v in df["change_pct"]],
+        f"salariés industrie {y0 or ''}".strip(): [val(v, p) for v, p in zip(df["first"], partial, strict=True)],
+        f"salariés industrie {y1 or ''}".strip(): [val(v, p) for v, p in zip(df["last"], partial, strict=True)],
+        "évolution": [NO_DATA_LABEL if p else fmt_value(v, 1, "%") for v, p in zip(df["change_pct"], partial,
+                                                                                    strict=True)],
     })
-    return out

@@ -181,3 +181,14 @@ def test_france_relance_latest_and_map(q):
 def test_progress_page_is_routed(q, page_text):
     out = render_page(load_pages(), q, "/progres", "")
     assert "Progrès vers 15 000 projets et 450 000 emplois" in page_text(out)
+
+
+def test_partly_covered_units_are_marked_lower_bounds():
+    df = pd.DataFrame({"code": ["a", "b", "c"], "nom": ["A", "B", "C"], "coverage": [100.0, 41.6, float("nan")],
+                       "first_year": [2006] * 3, "first": [100.0, 50.0, float("nan")], "last_year": [2022] * 3,
+                       "last": [80.0, 60.0, float("nan")], "change_pct": [-20.0, 20.0, float("nan")]})
+    t = PF.employment_table(df).set_index("code")
+    assert t.at["a", "évolution"] == "-20,0 %" and t.at["a", "salariés industrie 2022"] == "80"
+    assert t.at["b", "salariés industrie 2022"] == "60 (minorant, couverture partielle)"
+    assert t.at["b", "évolution"] == "pas de données"
+    assert (t.loc["c"].drop(["nom"]) == "pas de données").all()
