@@ -164,6 +164,17 @@ def registry_block(q: Queries, state: C.UrlState) -> html.Section:
 
 # -- France Relance and employment ---------------------------------------------------------------
 
+def on_fr_departement(q: Queries, code):
+    """Monthly series of one département (an empty chart for an unknown code)."""
+    df = PQ.france_relance(q, "departement")
+    if df.empty or not isinstance(code, str):
+        return PF.time_series(df.iloc[0:0], "date", {}, "Pas de données")
+    sub = df[df["code"] == code]
+    name = str(sub["name"].iloc[0]) if len(sub) else "pas de données"
+    return PF.time_series(sub, "date", {"value": f"{code} — {name}"},
+                          f"Entreprises bénéficiaires, {code} — {name} (cumul mensuel)")
+
+
 def france_relance_block(q: Queries) -> html.Section:
     latest = PQ.france_relance_latest(q, "departement")
     nat = PQ.france_relance(q, "france")
@@ -181,6 +192,12 @@ def france_relance_block(q: Queries) -> html.Section:
             dcc.Graph(id=_id("fr-series"), figure=PF.time_series(
                 nat, "date", {"value": "France entière"}, "Entreprises bénéficiaires, France (cumul mensuel)"),
                 config={"displaylogo": False}),
+            html.Label("Département", htmlFor=_id("fr-dep")),
+            C.dropdown(_id("fr-dep"), [{"label": f"{c} — {n}", "value": c} for c, n in
+                                       sorted(zip(latest["code"], latest["name"], strict=True))],
+                       str(latest["code"].iloc[0]), clearable=False, style={"maxWidth": "360px"}),
+            dcc.Graph(id=_id("fr-dep-series"), figure=on_fr_departement(q, str(latest["code"].iloc[0])),
+                      config={"displaylogo": False}),
             dcc.Link("Voir sur la carte (par département)",
                      href="/?" + urlencode({"couche": "departement", "ind": "france_relance_beneficiaries"}),
                      className="ti-filter-link"),
@@ -259,6 +276,11 @@ def register(app, q: Queries) -> None:
                   Input(_id("level"), "value"), Input(_id("which"), "value"), prevent_initial_call=True)
     def _registry(level, which):
         return on_registry(q, level, which)
+
+    @app.callback(Output(_id("fr-dep-series"), "figure"), Input(_id("fr-dep"), "value"),
+                  prevent_initial_call=True)
+    def _fr_dep(code):
+        return on_fr_departement(q, code)
 
     @app.callback(Output(_id("download"), "data"),
                   Input(_id("dl-csv"), "n_clicks"), Input(_id("dl-xlsx"), "n_clicks"),

@@ -192,3 +192,14 @@ def test_partly_covered_units_are_marked_lower_bounds():
     assert t.at["b", "salariés industrie 2022"] == "60 (minorant, couverture partielle)"
     assert t.at["b", "évolution"] == "pas de données"
     assert (t.loc["c"].drop(["nom"]) == "pas de données").all()
+
+
+def test_france_relance_departement_series_callback(q):
+    latest = PQ.france_relance_latest(q)
+    code = str(latest["code"].iloc[0])
+    fig = progres.on_fr_departement(q, code)
+    series = PQ.france_relance(q, "departement")
+    assert list(fig.data[0].y) == list(series.loc[series.code == code, "value"])
+    for hostile in (None, ["76"], "<script>", "9" * 1000):
+        f = progres.on_fr_departement(q, hostile)
+        assert not f.data or len(f.data[0].y) == 0
