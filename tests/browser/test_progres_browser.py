@@ -13,6 +13,11 @@ from etl.config import Paths
 
 pytestmark = pytest.mark.browser
 
+# true once a map feature's box is the same over 250 ms (the map is not panning or zooming)
+SETTLED = """(i) => new Promise((done) => {
+  const box = () => JSON.stringify(document.querySelectorAll('path.ti-feature')[i].getBoundingClientRect());
+  const a = box(); setTimeout(() => done(a === box()), 250); })"""
+
 
 def test_progress_page_shows_gauges_and_series_with_sources(page):
     page.goto("/progres")
@@ -44,9 +49,10 @@ def test_progress_page_shows_gauges_and_series_with_sources(page):
 def test_territory_profile_opens_from_the_map(page, ui):
     page.goto("/")
     ui.wait_features(page, 183)
+    page.wait_for_function(SETTLED, arg=40)  # the viewport fit has finished moving the features
     x, y = ui.inside(page, 40)
     page.mouse.click(x, y)
-    page.locator("#carte-panel-title").wait_for()
+    page.locator("#carte-profile-link").wait_for()
     name = page.inner_text("#carte-panel-title")
     page.click("#carte-profile-link")
     page.locator("#territoire-nom").wait_for()
