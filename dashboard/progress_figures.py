@@ -177,6 +177,8 @@ def time_series(df: pd.DataFrame, x: str, ys: dict[str, str], title: str = "") -
                 fig.add_trace(go.Scatter(x=df[x], y=df[col], mode="lines+markers", name=label,
                                          line={"color": COLORS[i % len(COLORS)]}))
     fig.update_yaxes(rangemode="tozero", tickformat=",.0f")
+    if x == "year":  # whole years, written without a thousands separator
+        fig.update_xaxes(tickformat="d", dtick=1)
     fig.update_layout(legend={"orientation": "h", "y": -0.25})
     return _layout(fig, title)
 

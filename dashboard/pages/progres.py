@@ -224,8 +224,8 @@ def employment_block(q: Queries) -> html.Section:
                                columnDefs=[{"field": c, "headerName": c} for c in table.columns],
                                defaultColDef={"sortable": True, "resizable": True},
                                dashGridOptions={"suppressFieldDotNotation": True}, style={"height": "300px"}))
-        body.append(dcc.Link("Voir sur la carte (effectifs de l'industrie)",
-                             href="/?" + urlencode({"couche": "ti2023", "ind": "urssaf_employees_industry"}),
+        body.append(dcc.Link("Voir la couverture Urssaf sur la carte",
+                             href="/?" + urlencode({"couche": "ti2023", "ind": "urssaf_coverage"}),
                              className="ti-filter-link"))
     return html.Section(className="ti-block", id=_id("employment"), children=[
         html.H2("Emploi industriel (Urssaf) par territoire et évolution", className="ti-h2"),

@@ -91,10 +91,12 @@ def _employment(q: Queries, d: dict) -> list:
         v0 = float(first.iloc[0]) if len(first) else None
         v1 = float(last.iloc[0]) if len(last) else None
         change = (v1 / v0 - 1) * 100 if v0 and v1 is not None else None
+        low = " (minorant)" if partial else ""
         out.append(C.definition_list([
-            (f"Salariés de l'industrie {y0}", fmt_number(v0)),
-            (f"Salariés de l'industrie {y1}", fmt_number(v1)),
-            (f"Évolution depuis {y0}", fmt_value(change, 1, "%")),
+            (f"Salariés de l'industrie {y0}{low}", fmt_number(v0)),
+            (f"Salariés de l'industrie {y1}{low}", fmt_number(v1)),
+            (f"Évolution depuis {y0}" + (" (communes présentes seulement)" if partial else ""),
+             fmt_value(change, 1, "%")),
         ]))
         series = ind[["year", "employees"]].rename(columns={"employees": "industrie"}).merge(
             tot[["year", "employees"]].rename(columns={"employees": "total"}), on="year", how="outer")
