@@ -118,3 +118,21 @@ def test_map_views_take_each_indicators_latest_year(tmp_path):
                                              "FROM indicator_meta")}
         assert meta["urssaf_x"] == ("Effectifs (2021)", "2021", False, 0)
         assert meta["demo_projects_count"] == ("Projets (données fictives)", "", True, 0)
+
+
+def test_progress_page_map_links_name_indicators_the_map_offers(q):
+    from urllib.parse import parse_qs, urlparse
+
+    from dashboard.pages import progres
+
+    links = [progres.on_registry(q, level, "reel")[3] for level in PQ.LEVELS]
+    links.append("/?couche=departement&ind=france_relance_beneficiaries")
+    links.append("/?couche=ti2023&ind=urssaf_coverage")
+    for href in links:
+        args = {k: v[0] for k, v in parse_qs(urlparse(href).query).items()}
+        offered = {o["value"] for o in M.on_layer(q, args["couche"], None)[0]}
+        assert args["ind"] in offered, href
+    # the links written in the page are those checked above
+    page = str(progres.layout(q, progres.C.UrlState()))
+    assert "couche=departement&ind=france_relance_beneficiaries" in page
+    assert "couche=ti2023&ind=urssaf_coverage" in page
