@@ -183,6 +183,20 @@ def time_series(df: pd.DataFrame, x: str, ys: dict[str, str], title: str = "") -
     return _layout(fig, title)
 
 
+def units_over_time(df: pd.DataFrame, title: str = "") -> go.Figure:
+    """Cumulative projects per year, one line per unit (names as text in the legend)."""
+    fig = go.Figure()
+    if df is not None and not df.empty:
+        for i, (code, g) in enumerate(df.groupby("code", sort=False)):
+            fig.add_trace(go.Scatter(x=g["year"], y=g["cumulative"], mode="lines+markers",
+                                     name=_esc(f"{g['nom'].iloc[0]} ({code})")[:60],
+                                     line={"color": COLORS[i % len(COLORS)]}))
+    fig.update_yaxes(rangemode="tozero", tickformat=",.0f")
+    fig.update_xaxes(tickformat="d", dtick=1)
+    fig.update_layout(legend={"orientation": "h", "y": -0.25})
+    return _layout(fig, title)
+
+
 def employment_table(df: pd.DataFrame, complete: float = 99.0) -> pd.DataFrame:
     """Urssaf industrial employment by unit with coverage, "pas de données" where there is none.
 

@@ -177,6 +177,35 @@ def registry_over_time(q: Queries, *, demo: bool = False) -> pd.DataFrame:
     return q.memo(("pq_over_time", demo), load)
 
 
+# per level, the project's place column (identifiers written out: nothing formatted into SQL)
+_BY_UNIT_SQL = {
+    level: "SELECT " + col + " AS code, year(date) AS year, count(*) AS count FROM project "
+           "WHERE is_demo = ? AND date IS NOT NULL AND " + col + " IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"
+    for level, col in (("region", "place_region"), ("departement", "place_departement"),
+                       ("ti2023", "place_territory_2023"), ("ti2018", "place_territory_2018"))
+}
+
+
+def registry_over_time_by_unit(q: Queries, level: str, *, demo: bool = False, top: int = 5) -> pd.DataFrame:
+    """Cumulative projects per year for the ``top`` units of a level (by number of projects):
+    columns code, nom, year, count, cumulative."""
+    if not isinstance(level, str) or level not in _BY_UNIT_SQL or "project" not in tables(q):
+        return pd.DataFrame()
+
+    def load():
+        df = q.db.df(_BY_UNIT_SQL[level], [demo])
+        if df.empty:
+            return df
+        keep = df.groupby("code")["count"].sum().sort_values(ascending=False, kind="stable").head(top).index
+        df = df[df["code"].isin(keep)].copy()
+        df["cumulative"] = df.groupby("code")["count"].cumsum()
+        names = q.frame(LEVELS[level][0])["name"].astype(str).str.strip()
+        df["nom"] = df["code"].map(names).fillna(df["code"])
+        return df.reset_index(drop=True)
+
+    return q.memo(("pq_over_time_unit", level, demo, top), load)
+
+
 def indicator_source(q: Queries, indicator_prefix: str) -> str:
     """The ``source`` text written with the rows of an indicator family ('' when absent)."""
     if "indicator" not in tables(q):

@@ -110,7 +110,10 @@ def on_registry(q: Queries, level, which):
                                          "jobs_created": "Emplois créés annoncés"}, title)
     status = (f"{len(df)} unités avec au moins un projet" if len(df)
               else "Pas de données : aucun projet placé à ce niveau.")
-    return PF.grid_rows(df), PF.ranking_columns(demo), label, href, fig, status
+    units = PF.units_over_time(PQ.registry_over_time_by_unit(q, level, demo=demo),
+                               f"Cumul des projets des 5 premières unités ({PQ.LEVELS[level][2]})"
+                               + (" — DONNÉES FICTIVES" if demo else ""))
+    return PF.grid_rows(df), PF.ranking_columns(demo), label, href, fig, status, units
 
 
 def on_download(q: Queries, fmt, level, which):
@@ -131,7 +134,7 @@ def on_download(q: Queries, fmt, level, which):
 def registry_block(q: Queries, state: C.UrlState) -> html.Section:
     demo = PQ.demo_loaded(q)
     which = "demo" if demo and state.extra.get("registre") == "demo" else "reel"
-    rows, cols, label, href, fig, status = on_registry(q, DEFAULT_LEVEL, which)
+    rows, cols, label, href, fig, status, units = on_registry(q, DEFAULT_LEVEL, which)
     choices = [{"label": "Registres réels", "value": "reel"}]
     if demo:
         choices.append({"label": "Registre de démonstration (données fictives)", "value": "demo"})
@@ -156,7 +159,9 @@ def registry_block(q: Queries, state: C.UrlState) -> html.Section:
                    defaultColDef={"sortable": True, "resizable": True},
                    dashGridOptions={"animateRows": False, "suppressFieldDotNotation": True},
                    style={"height": "360px"}),
-        dcc.Graph(id=_id("over-time"), figure=fig, config={"displaylogo": False}),
+        html.Div(className="ti-goal-row", children=[
+            dcc.Graph(id=_id("over-time"), figure=fig, config={"displaylogo": False}),
+            dcc.Graph(id=_id("units-over-time"), figure=units, config={"displaylogo": False})]),
         html.P(["Source : ", PQ.indicator_source(q, "projects_") or "aucun registre réel chargé"],
                className="ti-source"),
     ])
@@ -273,6 +278,7 @@ def register(app, q: Queries) -> None:
     @app.callback(Output(_id("grid"), "rowData"), Output(_id("grid"), "columnDefs"),
                   Output(_id("label"), "children"), Output(_id("maplink"), "href"),
                   Output(_id("over-time"), "figure"), Output(_id("status"), "children"),
+                  Output(_id("units-over-time"), "figure"),
                   Input(_id("level"), "value"), Input(_id("which"), "value"), prevent_initial_call=True)
     def _registry(level, which):
         return on_registry(q, level, which)

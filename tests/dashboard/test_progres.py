@@ -104,14 +104,14 @@ def test_demo_never_appears_unless_asked_for(q, demo_q, page_text):
     # demo loaded but not chosen: a banner says it is there, the ranking stays real
     page = page_text(progres.layout(demo_q, progres.C.UrlState()))
     assert "DONNÉES FICTIVES" in page
-    rows, cols, label, href, fig, status = progres.on_registry(demo_q, "ti2023", "reel")
+    rows, cols, label, href, fig, status, _units = progres.on_registry(demo_q, "ti2023", "reel")
     assert "donnees" not in {c["field"] for c in cols} and "demo" not in href
     # asking for the demo where none is loaded gives the real rows
     assert progres.on_registry(q, "ti2023", "demo")[0] == progres.on_registry(q, "ti2023", "reel")[0]
 
 
 def test_demo_view_and_exports_are_labelled(demo_q, page_text):
-    rows, cols, label, href, fig, status = progres.on_registry(demo_q, "region", "demo")
+    rows, cols, label, href, fig, status, _units = progres.on_registry(demo_q, "region", "demo")
     assert rows and all(r["donnees"] == "données fictives" for r in rows)
     assert "DONNÉES FICTIVES" in page_text(label) and "FICTIVES" in fig.layout.title.text
     assert href == "/?couche=region&ind=demo_projects_count"
@@ -140,7 +140,7 @@ def test_real_export_has_no_demo_label_and_no_data_is_not_zero(q):
 @pytest.mark.parametrize("level,which", [(None, None), ("x" * 5000, "demo"), (["ti2023"], {"a": 1}),
                                          ("<script>", "reel")])
 def test_registry_callback_survives_hostile_inputs(q, level, which):
-    rows, cols, label, href, fig, status = progres.on_registry(q, level, which)
+    rows, cols, label, href, fig, status, _units = progres.on_registry(q, level, which)
     assert href == "/?couche=ti2023&ind=projects_count"
     assert progres.on_download(q, "../../etc", level, which)["filename"].endswith(".csv")
 
@@ -203,3 +203,17 @@ def test_france_relance_departement_series_callback(q):
     for hostile in (None, ["76"], "<script>", "9" * 1000):
         f = progres.on_fr_departement(q, hostile)
         assert not f.data or len(f.data[0].y) == 0
+
+
+def test_registry_over_time_by_unit(q, demo_q):
+    real = PQ.registry_over_time_by_unit(q, "ti2023")
+    assert len(real) and set(real["code"]) <= {"ti-2801", "ti-2802"}
+    # cumulative per unit ends at the unit's count in the ranking
+    ends = real.groupby("code")["cumulative"].last()
+    rank = PQ.registry_ranking(q, "ti2023").set_index("code")["count"]
+    assert (ends == rank.reindex(ends.index)).all()
+    fake = PQ.registry_over_time_by_unit(demo_q, "ti2023", demo=True)
+    assert fake.groupby("code")["cumulative"].last().sum() == 50
+    assert PQ.registry_over_time_by_unit(q, "x; DROP TABLE project").empty
+    units = progres.on_registry(demo_q, "ti2023", "demo")[6]
+    assert "DONNÉES FICTIVES" in units.layout.title.text and len(units.data) == fake["code"].nunique()
