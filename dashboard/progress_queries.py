@@ -177,12 +177,19 @@ def registry_over_time(q: Queries, *, demo: bool = False) -> pd.DataFrame:
     return q.memo(("pq_over_time", demo), load)
 
 
-# per level, the project's place column (identifiers written out: nothing formatted into SQL)
+# per level, the project's place column: SQL written out in full, nothing formatted into it
 _BY_UNIT_SQL = {
-    level: "SELECT " + col + " AS code, year(date) AS year, count(*) AS count FROM project "
-           "WHERE is_demo = ? AND date IS NOT NULL AND " + col + " IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"
-    for level, col in (("region", "place_region"), ("departement", "place_departement"),
-                       ("ti2023", "place_territory_2023"), ("ti2018", "place_territory_2018"))
+    "region": "SELECT place_region AS code, year(date) AS year, count(*) AS count FROM project "
+              "WHERE is_demo = ? AND date IS NOT NULL AND place_region IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2",
+    "departement": "SELECT place_departement AS code, year(date) AS year, count(*) AS count FROM project "
+                   "WHERE is_demo = ? AND date IS NOT NULL AND place_departement IS NOT NULL "
+                   "GROUP BY 1, 2 ORDER BY 1, 2",
+    "ti2023": "SELECT place_territory_2023 AS code, year(date) AS year, count(*) AS count FROM project "
+              "WHERE is_demo = ? AND date IS NOT NULL AND place_territory_2023 IS NOT NULL "
+              "GROUP BY 1, 2 ORDER BY 1, 2",
+    "ti2018": "SELECT place_territory_2018 AS code, year(date) AS year, count(*) AS count FROM project "
+              "WHERE is_demo = ? AND date IS NOT NULL AND place_territory_2018 IS NOT NULL "
+              "GROUP BY 1, 2 ORDER BY 1, 2",
 }
 
 
