@@ -42,7 +42,7 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.server.config["DASHBOARD_QUERIES"] = q  # for Flask routes of later pages
-    nav = [(p.path, p.title) for p in pages]
+    nav = [(p.path, p.title) for p in pages if p.nav]
 
     def layout():
         try:
@@ -89,9 +89,10 @@ def render_page(pages: list[Page], q: Queries, pathname, search):
     """The layout of the page at ``pathname`` (a 'page not found' block for anything else)."""
     state = C.UrlState.parse(search)
     for p in pages:
-        if pathname == p.path:
+        under = p.prefix and isinstance(pathname, str) and pathname.startswith(p.path + "/")
+        if pathname == p.path or under:
             try:
-                return p.layout(q, state)
+                return p.layout(q, state, pathname) if p.prefix else p.layout(q, state)
             except QueryError as e:
                 return C.error_box(f"Adresse invalide : {e}")
     return html.Div(className="ti-notfound", children=[

@@ -329,6 +329,10 @@ class Queries:
         for ind in inds:
             if ind.id == indicator_id:
                 return ind
+        # a long-table name without its year means its latest year (links from other pages)
+        for ind in inds:
+            if ind.long_name is not None and ind.long_name == indicator_id:
+                return ind
         raise QueryError(f"unknown indicator {indicator_id!r} for layer {layer_id!r}; expected one "
                          f"of {', '.join(i.id for i in inds)}")
 

@@ -3,7 +3,9 @@
 To add a page: create ``dashboard/pages/<name>.py`` with ``PAGE = Page(...)``, add its module name
 to :data:`PAGE_MODULES`. ``layout(q, state)`` gets the query layer and the parsed URL state
 (:class:`dashboard.components.UrlState`) and returns a component; ``register(app, q)`` adds the
-page's callbacks to the app (callbacks are created per app, so tests can build several apps).
+page's callbacks to the app (callbacks are created per app, so tests can build several apps). A page with ``prefix=True``
+(e.g. ``/territoire/<wave>/<id>``) also serves the paths under it and gets the path as a third
+argument; ``nav=False`` keeps it out of the menu.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-PAGE_MODULES = ("carte", "redecoupage", "sources")
+PAGE_MODULES = ("carte", "redecoupage", "progres", "sources", "territoire")
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,9 @@ class Page:
     order: int
     layout: Callable[[Any, Any], Any]
     register: Callable[[Any, Any], None] | None = None
+    # a prefix page serves every path under ``path + "/"`` and gets ``layout(q, state, pathname)``
+    prefix: bool = False
+    nav: bool = True  # listed in the navigation
 
 
 def load_pages() -> list[Page]:

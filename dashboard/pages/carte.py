@@ -42,6 +42,7 @@ def layout(q: Queries, state: C.UrlState):
     (geo_url, hideout, legend, rows, columns, status, points_url, base_dep, base_reg,
      frames) = M.on_view(q, st.couche, st.ind, st.classes, st.reg, st.dep, st.arr)
     panel, sel_url = M.on_select(q, selection, st.couche, st.reg, st.dep, st.arr)
+    panel = with_profile_link(q, panel, selection)
     return html.Div(className="ti-carte", children=[
         dcc.Store(id=_id("selection"), data=selection),
         html.Aside(className="ti-controls", **{"aria-label": "Réglages de la carte"}, children=[
@@ -110,6 +111,18 @@ def layout(q: Queries, state: C.UrlState):
     ])
 
 
+def with_profile_link(q: Queries, panel, selection):
+    """The side panel of a territory, with a link to its profile page (``/territoire/<wave>/<id>``)."""
+    if not isinstance(selection, dict) or not isinstance(panel, list) or len(panel) < 2:
+        return panel
+    layer = LAYERS.get(selection.get("couche")) if isinstance(selection.get("couche"), str) else None
+    key = selection.get("key")
+    if layer is None or layer.wave is None or not q.has_key(layer.id, key):
+        return panel
+    return [*panel, dcc.Link("Fiche du territoire", href=f"/territoire/{layer.wave}/{key}",
+                             id=_id("profile-link"), className="ti-filter-link")]
+
+
 def state_for_filters(st: M.MapState) -> C.UrlState:
     return C.UrlState(reg=st.reg, dep=st.dep, arr=st.arr)
 
@@ -147,7 +160,8 @@ def register(app, q: Queries) -> None:
                   Input(_id("reg"), "value"), Input(_id("dep"), "value"), Input(_id("arr"), "value"),
                   prevent_initial_call=True)
     def _select(selection, couche, reg, dep, arr):
-        return M.on_select(q, selection, couche, reg, dep, arr)
+        panel, sel_url = M.on_select(q, selection, couche, reg, dep, arr)
+        return with_profile_link(q, panel, selection), sel_url
 
     @app.callback(Output(_id("search"), "options"), Input(_id("search"), "search_value"),
                   prevent_initial_call=True)

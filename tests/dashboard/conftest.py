@@ -41,3 +41,30 @@ def db_with_indicators(mini_db, tmp_path):
                   "('territory_2023', 'ti-2802', 'test_jobs', 'Emplois test', 'emplois', 2021, 7.5, 'Urssaf', false), "
                   "('territory_2023', 'ti-2802', 'demo_test', 'Projets (données fictives)', '', NULL, 3, 'démo', true)")
     return path
+
+
+def _strings(node, out: list[str]) -> None:
+    if hasattr(node, "to_plotly_json"):
+        node = node.to_plotly_json()
+    if isinstance(node, dict):
+        props = node.get("props", node)
+        for k in ("children", "href", "id", "url", "title"):
+            if k in props:
+                _strings(props[k], out)
+    elif isinstance(node, (list, tuple)):
+        for c in node:
+            _strings(c, out)
+    elif isinstance(node, (str, int, float)):
+        out.append(str(node))
+
+
+@pytest.fixture(scope="session")
+def page_text():
+    """``page_text(component)``: the strings of a layout (children, links, ids) joined in reading
+    order, spans of one paragraph glued together (what a visitor reads, plus hrefs and ids)."""
+    def text(component) -> str:
+        out: list[str] = []
+        _strings(component, out)
+        return "".join(s if s.endswith(" ") else s + "\n" for s in out)
+
+    return text

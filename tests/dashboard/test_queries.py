@@ -24,8 +24,11 @@ def test_unknown_layer_lists_the_choices():
 
 
 def test_indicators_are_discovered_from_numeric_columns(q):
-    ids = [i.id for i in q.indicators("ti2023")]
+    inds = q.indicators("ti2023")
+    ids = [i.id for i in inds]
     assert ids[:5] == ["population", "density", "area_km2", "n_communes", "n_members"]
+    # then the rows of the shared long indicator table, never columns
+    assert all(i.column is None for i in inds[5:])
     assert "anct_overlap" not in ids  # build quality control, not an indicator
     assert "n_members" not in [i.id for i in q.indicators("epci")]
 
