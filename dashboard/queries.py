@@ -19,7 +19,8 @@ The indicators offered for a layer are *discovered*, never listed by hand:
 2. ``density`` (population / area) when the table has both columns;
 3. every (indicator, year) of the shared long table ``indicator(layer, key, indicator, label,
    unit, year, value, source, is_demo)`` written by the build steps through
-   ``etl/sources/_indicators.py`` (one choice per year, latest first; ``is_demo`` rows are
+   ``etl/sources/_indicators.py`` (one choice per year: the latest under the plain name, the
+   others as ``<name>_<year>``; ``is_demo`` rows are
    labelled "données fictives" on screen and in exports; a unit without a row has no data);
 4. (simpler alternative for a step that needs no years) the optional long table
    ``indicator_value`` described by ``indicator_meta``::
@@ -307,16 +308,23 @@ class Queries:
 
     @staticmethod
     def _long_indicators(db, layer: Layer) -> list[Indicator]:
-        """One choice per (indicator, year) of the shared ``indicator`` table, latest year first."""
+        """One choice per (indicator, year) of the shared ``indicator`` table, latest year first
+        under the indicator's own name, earlier years as ``<name>_<year>``."""
         df = db.df(
             "SELECT indicator, year, any_value(label) AS label, any_value(unit) AS unit, "
             "any_value(source) AS source, bool_or(is_demo) AS demo, "
             "bool_or(value <> round(value)) AS fractional FROM indicator WHERE layer = ? "
             "GROUP BY indicator, year ORDER BY indicator, year DESC NULLS LAST", [layer.shape])
-        out = []
+        out, seen = [], set()
         for r in df.itertuples(index=False):
             year = None if pd.isna(r.year) else int(r.year)
-            ind_id = r.indicator if year is None else f"{r.indicator}_{year}"
+            # the latest year keeps the plain name (what other pages link to); older years and
+            # a yearless value beside dated ones get a suffix
+            if r.indicator not in seen:
+                ind_id = r.indicator
+            else:
+                ind_id = f"{r.indicator}_{year}" if year is not None else f"{r.indicator}_sans_annee"
+            seen.add(r.indicator)
             label = str(r.label).strip() + ("" if year is None else f" ({year})")
             out.append(Indicator(ind_id, label, str(r.unit or ""), str(r.source or ""),
                                  "" if year is None else str(year), bool(r.demo),
