@@ -294,11 +294,12 @@ def build_foundation(ctx: BuildContext, progress) -> None:
             jobs.append((f"territory_{w.wave}", gpd.GeoDataFrame(joined, geometry="geometry", crs="EPSG:4326"),
                          "territory_id"))
 
-        all_communes = cc.geometry.to_numpy()
+        # one point inside every commune, so that an enclave of non-members stays a hole
+        commune_points = shapely.point_on_surface(cc.geometry.to_numpy())
 
         def run(job):
             layer, frame, key = job
-            r = dissolve(frame, key, aggfunc=agg, others=all_communes)
+            r = dissolve(frame, key, aggfunc=agg, hole_points=commune_points)
             fr = r.frame.rename(columns={"code": "n_communes"})
             fr["main_departement"] = _main_value(frame.dropna(subset=[key]), key, "departement",
                                                  "population").reindex(fr.index)

@@ -89,7 +89,7 @@ def _fill_empty_holes(geoms: np.ndarray, points: np.ndarray) -> tuple[np.ndarray
 
 
 def dissolve(gdf: gpd.GeoDataFrame, by: str, *, aggfunc: dict[str, str] | None = None,
-             fill_holes: bool = True, others: np.ndarray | None = None) -> DissolveResult:
+             fill_holes: bool = True, hole_points: np.ndarray | None = None) -> DissolveResult:
     """Union the geometries of ``gdf`` grouped by column ``by``.
 
     Parameters
@@ -98,9 +98,10 @@ def dissolve(gdf: gpd.GeoDataFrame, by: str, *, aggfunc: dict[str, str] | None =
     by : the grouping column
     aggfunc : other columns to aggregate, as for ``DataFrame.groupby().agg``
     fill_holes : fill holes that contain no representative point of any unit (a gap)
-    others : geometries of every unit that may lie in a hole (default: the rows of ``gdf``).
-        Pass the whole layer when ``gdf`` holds only some of its units (e.g. the member
-        communes of territories): an enclave of non-member communes must stay a hole.
+    hole_points : a point inside every unit that may lie in a hole (default: a point on the
+        surface of each row of ``gdf``). Pass those of the whole layer when ``gdf`` holds only
+        some of its units (e.g. the member communes of territories): an enclave of non-member
+        communes must stay a hole.
 
     Returns
     -------
@@ -131,9 +132,11 @@ def dissolve(gdf: gpd.GeoDataFrame, by: str, *, aggfunc: dict[str, str] | None =
     unions = shapely.make_valid(unions)
     filled = kept = 0
     if fill_holes and len(unions):
-        pool = gdf.geometry[has_geom].to_numpy() if others is None else np.asarray(others, dtype=object)
-        pool = pool[~(shapely.is_missing(pool) | shapely.is_empty(pool))]
-        points = shapely.point_on_surface(pool)
+        if hole_points is None:
+            points = shapely.point_on_surface(gdf.geometry[has_geom].to_numpy())
+        else:
+            points = np.asarray(hole_points, dtype=object)
+            points = points[~(shapely.is_missing(points) | shapely.is_empty(points))]
         unions, filled, kept = _fill_empty_holes(unions, points)
     geo = pd.Series(unions, index=pd.Index(uniq, name=by))
     if aggfunc:

@@ -106,7 +106,7 @@ def test_dissolve_fills_sliver_holes_but_keeps_enclaves():
     assert filled.holes_filled == 1
     assert filled.frame.loc["r"].geometry.equals(box(0, 0, 3, 3))
     # the ring alone, but told about every unit of the layer: the centre is an enclave, kept
-    enclave = dissolve(only_ring, "grp", others=gdf.geometry.to_numpy())
+    enclave = dissolve(only_ring, "grp", hole_points=shapely.point_on_surface(gdf.geometry.to_numpy()))
     assert enclave.holes_filled == 0 and enclave.holes_kept == 1
 
 
