@@ -87,7 +87,11 @@ def classify(values, method: str = DEFAULT_METHOD, k: int = DEFAULT_K) -> Classe
         breaks = [lo, hi]
     else:
         if method == "quantiles":
-            inner = list(np.quantile(data, np.linspace(0, 1, k + 1))[1:-1])
+            # each edge is an observed value (the first at or above the quantile), so that a
+            # value printed equal to an edge is in the class whose label starts with it
+            srt = np.sort(data)
+            qs = np.quantile(srt, np.linspace(0, 1, k + 1))[1:-1]
+            inner = list(srt[np.minimum(np.searchsorted(srt, qs, side="left"), srt.size - 1)])
         elif method == "jenks":
             inner = jenks_starts(data, k)
         else:

@@ -15,9 +15,19 @@ from dashboard import figures as F
 
 def test_quantiles_split_ten_values_into_five_half_open_classes():
     c = F.classify(list(range(1, 11)), "quantiles", 5)
-    assert c.breaks == pytest.approx([1, 2.8, 4.6, 6.4, 8.2, 10])
-    # [1, 2.8) holds 1 and 2; the last class [8.2, 10] holds its maximum
+    # the quantiles 2.8, 4.6, 6.4, 8.2 snap up to observed values, so no label rounds a break
+    assert c.breaks == [1, 3, 5, 7, 9, 10]
+    # [1, 3) holds 1 and 2; the last class [9, 10] holds its maximum
     assert c.index.tolist() == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
+
+
+def test_a_value_printed_equal_to_a_quantile_edge_is_in_the_class_it_starts():
+    values = [134_565, 150_000, 171_957, 171_958, 171_958, 200_000, 250_000]
+    c = F.classify(values, "quantiles", 3)
+    assert all(float(b).is_integer() for b in c.breaks)
+    for v, k in zip(values, c.index, strict=True):
+        lo, hi = c.breaks[k], c.breaks[k + 1]
+        assert lo <= v and (v < hi or k == len(c.breaks) - 2)
 
 
 def test_equal_intervals_and_a_value_on_a_break_goes_up():
