@@ -431,10 +431,10 @@ def _grid(name: str, rows, cols, height: int = 360):
 
 
 def _map(wave_or_change: str, view: dict, map_kwargs: dict, geo):
-    base = [dl.GeoJSON(url=view["base_dep"], interactive=False, style={"color": "#9a9a9a", "weight": 0.6, "fill": False},
+    base = [dl.GeoJSON(url=view["base_dep"], format="geobuf", interactive=False, style={"color": "#9a9a9a", "weight": 0.6, "fill": False},
                        id=_id(f"base-dep-{wave_or_change}")),
             geo,
-            dl.GeoJSON(url=view["base_reg"], interactive=False, style={"color": "#3a3a3a", "weight": 1.2, "fill": False},
+            dl.GeoJSON(url=view["base_reg"], format="geobuf", interactive=False, style={"color": "#3a3a3a", "weight": 1.2, "fill": False},
                        id=_id(f"base-reg-{wave_or_change}"))]
     return dl.Map(id=_id(f"map-{wave_or_change}"), className="ti-map rd-map", zoomSnap=0.25, zoomDelta=0.5,
                   minZoom=3, maxZoom=13, attributionControl=False, keyboard=True, eventHandlers=SYNC,
@@ -455,9 +455,9 @@ def layout(q: Queries, state: C.UrlState):
         bounds = q.filter_bounds(p.reg, p.dep) or M.NATIONAL_BOUNDS
         center, zoom = M.center_zoom(bounds, 420, 440)
         map_kwargs = {"center": center, "zoom": zoom}
-    geo18 = dl.GeoJSON(id=_id("geo-2018"), url=view["url18"], style=ns("style2018"), onEachFeature=ns("tooltip"),
+    geo18 = dl.GeoJSON(id=_id("geo-2018"), url=view["url18"], format="geobuf", style=ns("style2018"), onEachFeature=ns("tooltip"),
                        hideout=view["hide18"], bubblingMouseEvents=False)
-    geo23 = dl.GeoJSON(id=_id("geo-2023"), url=view["url23"], style=ns("style2023"), onEachFeature=ns("tooltip"),
+    geo23 = dl.GeoJSON(id=_id("geo-2023"), url=view["url23"], format="geobuf", style=ns("style2023"), onEachFeature=ns("tooltip"),
                        hideout=view["hide23"], bubblingMouseEvents=False)
     geoc = dl.GeoJSON(id=_id("geo-change"), url=view["url_change"], style=ns("changeStyle"),
                       onEachFeature=ns("changeTooltip"), hideout=RF.change_hideout(), bubblingMouseEvents=False)

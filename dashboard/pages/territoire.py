@@ -66,7 +66,7 @@ def _map(q: Queries, d: dict):
     center, zoom = M.center_zoom(bounds)
     return dl.Map(id="territoire-map", className="ti-map ti-profile-map", center=center, zoom=zoom,
                   viewport={"bounds": bounds}, attributionControl=False, zoomSnap=0.25, children=[
-                      dl.GeoJSON(url=base, interactive=False,
+                      dl.GeoJSON(url=base, format="geobuf", interactive=False,
                                  style={"color": "#9a9a9a", "weight": 0.8, "fill": False}),
                       dl.GeoJSON(url=sel, interactive=False,
                                  style={"color": SELECTED_COLOR, "weight": 2.5, "fillOpacity": 0.15}),
