@@ -232,24 +232,28 @@ def build_foundation(ctx: BuildContext, progress) -> None:
     mirror, d = ctx.paths.mirror, ctx.db
     t = time.perf_counter
 
-    with progress("Lecture du code officiel géographique 2026"):
-        cogd = cog.read(mirror)
-        ctx.files += cogd.files
-    with progress("Lecture des polygones communaux"):
-        geo, f = commune_geometry.read(mirror)
-        ctx.files += f
-        inv = invalid_reasons(geo.geometry)
-        ctx.check("invalid_geometries", "commune polygons (input, COM/COMD/COMA)", len(inv),
-                  "; ".join(f"{geo['code'][i]}: {r}" for i, r in inv.head(10).items()),
-                  "warning" if len(inv) else "info")
-        if len(inv):
-            geo.loc[inv.index, "geometry"] = shapely.make_valid(geo.geometry[inv.index].to_numpy())
-    with progress("Lecture des périmètres Territoires d'industrie (2018, 2023)"):
-        waves = territories.read(mirror)
-        ctx.files += [w.file for w in waves]
-    with progress("Lecture des polygones ANCT (référence)"):
-        anct = anct_admin.read(mirror)
-        ctx.files += anct.files
+    # the commune polygons (lzma + WKB: GIL-free work) are read in a second thread while the
+    # JSON files are parsed in this one
+    with ThreadPoolExecutor(1) as ex:
+        geo_future = ex.submit(commune_geometry.read, mirror)
+        with progress("Lecture du code officiel géographique 2026"):
+            cogd = cog.read(mirror)
+            ctx.files += cogd.files
+        with progress("Lecture des périmètres Territoires d'industrie (2018, 2023)"):
+            waves = territories.read(mirror)
+            ctx.files += [w.file for w in waves]
+        with progress("Lecture des polygones ANCT (référence)"):
+            anct = anct_admin.read(mirror)
+            ctx.files += anct.files
+        with progress("Lecture des polygones communaux"):
+            geo, f = geo_future.result()
+            ctx.files += f
+            inv = invalid_reasons(geo.geometry)
+            ctx.check("invalid_geometries", "commune polygons (input, COM/COMD/COMA)", len(inv),
+                      "; ".join(f"{geo['code'][i]}: {r}" for i, r in inv.head(10).items()),
+                      "warning" if len(inv) else "info")
+            if len(inv):
+                geo.loc[inv.index, "geometry"] = shapely.make_valid(geo.geometry[inv.index].to_numpy())
 
     t0 = t()
     with progress("Communes : polygones 2026 et couverture sans chevauchement"):
