@@ -8,6 +8,7 @@ was. When neither the inputs nor the ETL code changed since the last build, it d
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
 from collections.abc import Callable
@@ -86,20 +87,45 @@ def _code_hash() -> str:
     return h.hexdigest()
 
 
+def _cached_sha256(p: Path, cache: dict) -> str:
+    """sha256 of a file, reused while its size and modification time are unchanged."""
+    st = p.stat()
+    key, stamp = str(p), [st.st_size, st.st_mtime_ns]
+    hit = cache.get(key)
+    if hit and hit[:2] == stamp:
+        return hit[2]
+    digest = sha256(p)
+    cache[key] = [*stamp, digest]
+    return digest
+
+
 def fingerprint(paths: Paths) -> str:
-    """Hash of every input file present and of the ETL code: equal hashes mean nothing to do."""
+    """Hash of every input file present and of the ETL code: equal hashes mean nothing to do.
+
+    File hashes are cached in ``<processed>/.hash-cache.json`` by size and modification time,
+    so a no-change rebuild does not read the inputs again.
+    """
+    cache_file = paths.processed / ".hash-cache.json"
+    try:
+        cache = json.loads(cache_file.read_text()) if cache_file.is_file() else {}
+    except (OSError, ValueError):
+        cache = {}
     h = hashlib.sha256(_code_hash().encode())
     rels = list(INPUT_FILES) + [r for s in EXTRA_STEPS for r in s.inputs]
     for rel in rels:
         p = paths.mirror / rel
         h.update(rel.encode())
         if p.is_file():
-            st = p.stat()
-            h.update(f"{st.st_size}".encode())
-            h.update(sha256(p).encode())
+            h.update(f"{p.stat().st_size}".encode())
+            h.update(_cached_sha256(p, cache).encode())
     for extra in sorted(paths.processed.glob("inputs/*")):
         h.update(extra.name.encode())
-        h.update(sha256(extra).encode())
+        h.update(_cached_sha256(extra, cache).encode())
+    try:
+        paths.processed.mkdir(parents=True, exist_ok=True)
+        cache_file.write_text(json.dumps(cache))
+    except OSError:
+        pass  # a cache that cannot be written only costs time
     return h.hexdigest()
 
 
