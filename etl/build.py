@@ -105,6 +105,11 @@ def fingerprint(paths: Paths) -> str:
     File hashes are cached in ``<processed>/.hash-cache.json`` by size and modification time,
     so a no-change rebuild does not read the inputs again.
     """
+    return _fingerprint(paths)[0]
+
+
+def _fingerprint(paths: Paths) -> tuple[str, dict[str, str]]:
+    """The fingerprint and the sha256 of each input file (reused for the ``source`` table)."""
     cache_file = paths.processed / ".hash-cache.json"
     try:
         cache = json.loads(cache_file.read_text()) if cache_file.is_file() else {}
@@ -126,7 +131,7 @@ def fingerprint(paths: Paths) -> str:
         cache_file.write_text(json.dumps(cache))
     except OSError:
         pass  # a cache that cannot be written only costs time
-    return h.hexdigest()
+    return h.hexdigest(), {k: v[2] for k, v in cache.items()}
 
 
 def stored_fingerprint(database: Path) -> str | None:
@@ -483,10 +488,10 @@ def _report_overlap(ctx: BuildContext, layer: str, ratio: pd.Series, names: pd.S
         ctx.check("no_anct_reference", layer, len(missing_ref), ", ".join(missing_ref[:10]), "warning")
 
 
-def _write_meta(ctx: BuildContext, fp: str) -> None:
+def _write_meta(ctx: BuildContext, fp: str, digests: dict[str, str]) -> None:
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
     src = pd.DataFrame([{
-        "name": f.name, "path": str(f.path), "sha256": sha256(f.path), "licence": f.licence,
+        "name": f.name, "path": str(f.path), "sha256": digests.get(str(f.path)) or sha256(f.path), "licence": f.licence,
         "vintage": f.vintage, "rows": f.rows, "loaded_at": now} for f in ctx.files])
     ctx.db.write_table("source", src)
     ctx.db.write_table("validation", pd.DataFrame(ctx.checks, columns=["check", "subject", "value", "detail",
@@ -511,7 +516,7 @@ def build(paths: Paths, *, force: bool = False, progress=None) -> BuildResult:
     """
     start = time.perf_counter()
     progress = progress or _null_progress
-    fp = fingerprint(paths)
+    fp, digests = _fingerprint(paths)
     if not force and stored_fingerprint(paths.database) == fp:
         return BuildResult("up-to-date", paths.database, time.perf_counter() - start)
     paths.processed.mkdir(parents=True, exist_ok=True)
@@ -527,7 +532,7 @@ def build(paths: Paths, *, force: bool = False, progress=None) -> BuildResult:
             with progress(step.name):
                 step.run(ctx)
             ctx.timings[step.name] = time.perf_counter() - t0
-        _write_meta(ctx, fp)
+        _write_meta(ctx, fp, digests)
         checks = pd.DataFrame(ctx.checks)
         d.execute("CHECKPOINT")
         d.close()
