@@ -37,8 +37,12 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
     q = Queries(path)
     pages = load_pages()
     app = dash.Dash(
-        __name__, title=TITLE, compress=True, assets_folder=str(ASSETS),
-        suppress_callback_exceptions=True, update_title=None,
+        __name__,
+        title=TITLE,
+        compress=True,
+        assets_folder=str(ASSETS),
+        suppress_callback_exceptions=True,
+        update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.server.config["DASHBOARD_QUERIES"] = q  # for Flask routes of later pages
@@ -57,22 +61,34 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
             if ref.netloc == request.host:
                 path = ref.path or "/"
                 first = render_page(pages, q, path, "?" + ref.query if ref.query else "")
-        return html.Div(className="ti-app", lang="fr", children=[
-            dcc.Location(id="url", refresh=False),
-            dcc.Store(id="page-path", data=path),  # the path whose page is on screen
-            C.header(TITLE, vintages, built, nav),
-            html.Main(id="page", className="ti-page", children=first),
-            html.Footer(className="ti-footer", children=[
-                "Sources : INSEE (code officiel géographique), ANCT (périmètres Territoires "
-                "d'industrie, contours administratifs). Licence Ouverte. ",
-                dcc.Link("Détail des sources", href="/sources"),
-            ]),
-        ])
+        return html.Div(
+            className="ti-app",
+            lang="fr",
+            children=[
+                dcc.Location(id="url", refresh=False),
+                dcc.Store(id="page-path", data=path),  # the path whose page is on screen
+                C.header(TITLE, vintages, built, nav),
+                html.Main(id="page", className="ti-page", children=first),
+                html.Footer(
+                    className="ti-footer",
+                    children=[
+                        "Sources : INSEE (code officiel géographique), ANCT (périmètres Territoires "
+                        "d'industrie, contours administratifs). Licence Ouverte. ",
+                        dcc.Link("Détail des sources", href="/sources"),
+                    ],
+                ),
+            ],
+        )
 
     app.layout = layout
 
-    @app.callback(Output("page", "children"), Output("page-path", "data"),
-                  Input("url", "pathname"), State("url", "search"), State("page-path", "data"))
+    @app.callback(
+        Output("page", "children"),
+        Output("page-path", "data"),
+        Input("url", "pathname"),
+        State("url", "search"),
+        State("page-path", "data"),
+    )
     def route(pathname, search, shown):
         # the layout already holds the first page: Location reporting its path changes nothing
         if pathname == shown:
@@ -95,8 +111,11 @@ def render_page(pages: list[Page], q: Queries, pathname, search):
                 return p.layout(q, state, pathname) if p.prefix else p.layout(q, state)
             except QueryError as e:
                 return C.error_box(f"Adresse invalide : {e}")
-    return html.Div(className="ti-notfound", children=[
-        html.H1("Page introuvable"),
-        html.P("Cette adresse ne correspond à aucune page du tableau de bord."),
-        dcc.Link("Retour à la carte", href="/"),
-    ])
+    return html.Div(
+        className="ti-notfound",
+        children=[
+            html.H1("Page introuvable"),
+            html.P("Cette adresse ne correspond à aucune page du tableau de bord."),
+            dcc.Link("Retour à la carte", href="/"),
+        ],
+    )

@@ -86,65 +86,112 @@ def format_view(center, zoom) -> str | None:
 # -- dropdowns ---------------------------------------------------------------------------------
 
 DROPDOWN_LABELS = {
-    "select_all": "Tout sélectionner", "deselect_all": "Tout désélectionner",
-    "selected_count": "{num_selected} sélectionné(s)", "search": "Rechercher",
-    "clear_search": "Effacer la recherche", "clear_selection": "Effacer la sélection",
+    "select_all": "Tout sélectionner",
+    "deselect_all": "Tout désélectionner",
+    "selected_count": "{num_selected} sélectionné(s)",
+    "search": "Rechercher",
+    "clear_search": "Effacer la recherche",
+    "clear_selection": "Effacer la sélection",
     "no_options_found": "Aucun résultat",
 }
 
 
-def dropdown(id: str, options: list, value=None, *, clearable: bool = True, placeholder: str = "",
-             **kwargs):
+def dropdown(
+    id: str, options: list, value=None, *, clearable: bool = True, placeholder: str = "", **kwargs
+):
     """A ``dcc.Dropdown`` with French labels (use it for every dropdown of the app)."""
-    return dcc.Dropdown(id=id, options=options, value=value, clearable=clearable,
-                        placeholder=placeholder, labels=DROPDOWN_LABELS, **kwargs)
+    return dcc.Dropdown(
+        id=id,
+        options=options,
+        value=value,
+        clearable=clearable,
+        placeholder=placeholder,
+        labels=DROPDOWN_LABELS,
+        **kwargs,
+    )
 
 
 # -- header and navigation ---------------------------------------------------------------------
+
 
 def header(title: str, vintages: list[str], built_at: str | None, nav: list[tuple[str, str]]):
     """The page header: title, data vintage, navigation links (path, label)."""
     vintage = " · ".join(vintages) if vintages else "base de données absente"
     built = f" — base construite le {built_at[:10]}" if built_at else ""
-    return html.Header(className="ti-header", children=[
-        html.Div(className="ti-brand", children=[
-            html.Div("République française", className="ti-rf"),
-            html.Div(title, className="ti-title"),
-        ]),
-        html.Nav(className="ti-nav", **{"aria-label": "Navigation principale"}, children=[
-            dcc.Link(label, href=path, className="ti-nav-link") for path, label in nav
-        ]),
-        html.Div(className="ti-vintage", id="ti-vintage", children=[
-            html.Span("Millésime des données : "), html.Span(vintage + built)]),
-    ])
+    return html.Header(
+        className="ti-header",
+        children=[
+            html.Div(
+                className="ti-brand",
+                children=[
+                    html.Div("République française", className="ti-rf"),
+                    html.Div(title, className="ti-title"),
+                ],
+            ),
+            html.Nav(
+                className="ti-nav",
+                **{"aria-label": "Navigation principale"},
+                children=[
+                    dcc.Link(label, href=path, className="ti-nav-link") for path, label in nav
+                ],
+            ),
+            html.Div(
+                className="ti-vintage",
+                id="ti-vintage",
+                children=[html.Span("Millésime des données : "), html.Span(vintage + built)],
+            ),
+        ],
+    )
 
 
 # -- filters ----------------------------------------------------------------------------------
 
-def admin_filters(prefix: str, regions: list[dict], departements: list[dict],
-                  arrondissements: list[dict], state: UrlState):
-    """Région -> département -> arrondissement dropdowns with ids ``{prefix}-reg`` etc."""
-    def dd(kind, label, options, value):
-        return html.Div(className="ti-field", children=[
-            html.Label(label, htmlFor=f"{prefix}-{kind}"),
-            dropdown(f"{prefix}-{kind}", options, value, placeholder="Toutes"),
-        ])
 
-    return html.Div(className="ti-filters", children=[
-        dd("reg", "Région", regions, state.reg),
-        dd("dep", "Département", departements, state.dep),
-        dd("arr", "Arrondissement", arrondissements, state.arr),
-    ])
+def admin_filters(
+    prefix: str,
+    regions: list[dict],
+    departements: list[dict],
+    arrondissements: list[dict],
+    state: UrlState,
+):
+    """Région -> département -> arrondissement dropdowns with ids ``{prefix}-reg`` etc."""
+
+    def dd(kind, label, options, value):
+        return html.Div(
+            className="ti-field",
+            children=[
+                html.Label(label, htmlFor=f"{prefix}-{kind}"),
+                dropdown(f"{prefix}-{kind}", options, value, placeholder="Toutes"),
+            ],
+        )
+
+    return html.Div(
+        className="ti-filters",
+        children=[
+            dd("reg", "Région", regions, state.reg),
+            dd("dep", "Département", departements, state.dep),
+            dd("arr", "Arrondissement", arrondissements, state.arr),
+        ],
+    )
 
 
 def legend(items: list[dict], title: str, note: str = ""):
     """A legend: one row per class, each with its colour swatch, label and count."""
-    rows = [html.Li(className="ti-legend-row", children=[
-        html.Span(className="ti-swatch", style={"backgroundColor": it["color"]}),
-        html.Span(it["label"], className="ti-legend-label"),
-        html.Span(f"({it['count']})", className="ti-legend-count"),
-    ]) for it in items]
-    children = [html.Div(title, className="ti-legend-title"), html.Ul(rows, className="ti-legend-list")]
+    rows = [
+        html.Li(
+            className="ti-legend-row",
+            children=[
+                html.Span(className="ti-swatch", style={"backgroundColor": it["color"]}),
+                html.Span(it["label"], className="ti-legend-label"),
+                html.Span(f"({it['count']})", className="ti-legend-count"),
+            ],
+        )
+        for it in items
+    ]
+    children = [
+        html.Div(title, className="ti-legend-title"),
+        html.Ul(rows, className="ti-legend-list"),
+    ]
     if note:
         children.append(html.Div(note, className="ti-legend-note"))
     return children

@@ -99,7 +99,11 @@ def classify(values, method: str = DEFAULT_METHOD, k: int = DEFAULT_K) -> Classe
         # a class may hold the maximum alone ([hi ; hi]): an inner edge can equal hi
         breaks = [lo, *sorted({float(b) for b in inner if lo < b <= hi}), hi]
     edges = np.asarray(breaks)
-    cls = np.searchsorted(edges[1:-1], data, side="right") if len(edges) > 2 else np.zeros(data.size, int)
+    cls = (
+        np.searchsorted(edges[1:-1], data, side="right")
+        if len(edges) > 2
+        else np.zeros(data.size, int)
+    )
     index[ok] = cls
     return Classes(breaks, index, palette(len(breaks) - 1))
 
@@ -142,11 +146,14 @@ def jenks_starts(values: np.ndarray, k: int, max_n: int = 1500) -> list[float]:
     return sorted(starts)
 
 
-def legend_items(classes: Classes, decimals: int = 0, unit: str = "",
-                 n_missing: int = 0) -> list[dict]:
+def legend_items(
+    classes: Classes, decimals: int = 0, unit: str = "", n_missing: int = 0
+) -> list[dict]:
     """Legend rows ``{"label", "color", "count"}`` in ``[a, b)`` notation plus "pas de données"."""
     items = []
-    counts = np.bincount(classes.index[classes.index >= 0], minlength=classes.k) if classes.k else []
+    counts = (
+        np.bincount(classes.index[classes.index >= 0], minlength=classes.k) if classes.k else []
+    )
     for i in range(classes.k):
         a, b = fmt_number(classes.breaks[i], decimals), fmt_number(classes.breaks[i + 1], decimals)
         last = i == classes.k - 1
@@ -165,8 +172,9 @@ def class_labels(classes: Classes, decimals: int = 0) -> list[str]:
     return [labels[i] if i >= 0 else NO_DATA_LABEL for i in classes.index]
 
 
-def map_hideout(keys, values, classes: Classes, decimals: int = 0, unit: str = "",
-                label: str = "") -> dict:
+def map_hideout(
+    keys, values, classes: Classes, decimals: int = 0, unit: str = "", label: str = ""
+) -> dict:
     """What the clientside style and tooltip functions read (colour and text per key).
 
     Small: one colour and one formatted value per feature, no geometry.
@@ -175,21 +183,39 @@ def map_hideout(keys, values, classes: Classes, decimals: int = 0, unit: str = "
     for key, v, c in zip(keys, values, classes.index, strict=True):
         colors[key] = classes.colors[c] if c >= 0 else NO_DATA_COLOR
         texts[key] = fmt_value(v, decimals, unit)
-    return {"colors": colors, "values": texts, "label": label, "nodata": NO_DATA_COLOR,
-            "outline": OUTLINE_COLOR}
+    return {
+        "colors": colors,
+        "values": texts,
+        "label": label,
+        "nodata": NO_DATA_COLOR,
+        "outline": OUTLINE_COLOR,
+    }
 
 
-def table_frame(frame: pd.DataFrame, keys, values: pd.Series, classes: Classes,
-                indicator_label: str, decimals: int = 0, key_label: str = "Code") -> pd.DataFrame:
+def table_frame(
+    frame: pd.DataFrame,
+    keys,
+    values: pd.Series,
+    classes: Classes,
+    indicator_label: str,
+    decimals: int = 0,
+    key_label: str = "Code",
+) -> pd.DataFrame:
     """The rows shown under the map: code, name, the indicator and its class."""
     keys = list(keys)
-    out = pd.DataFrame({
-        key_label: keys,
-        "Nom": [str(n).strip() for n in frame.loc[keys, "name"]] if keys else [],
-        indicator_label: [None if pd.isna(v) else round(float(v), max(decimals, 0) + 2)
-                          for v in values.loc[keys]] if keys else [],
-        "Classe": class_labels(classes, decimals) if keys else [],
-    })
+    out = pd.DataFrame(
+        {
+            key_label: keys,
+            "Nom": [str(n).strip() for n in frame.loc[keys, "name"]] if keys else [],
+            indicator_label: [
+                None if pd.isna(v) else round(float(v), max(decimals, 0) + 2)
+                for v in values.loc[keys]
+            ]
+            if keys
+            else [],
+            "Classe": class_labels(classes, decimals) if keys else [],
+        }
+    )
     return out
 
 

@@ -18,8 +18,14 @@ from dashboard.queries import DEFAULT_LAYER, LAYERS, Indicator, Queries, QueryEr
 
 PREFIX = "carte"
 NATIONAL_BOUNDS = [[41.0, -9.6], [51.3, 10.0]]  # mainland plus the insets west of Brittany
-KEY_LABELS = {"ti2023": "Identifiant", "ti2018": "Identifiant", "epci": "SIREN",
-              "arrondissement": "Code", "departement": "Code", "region": "Code"}
+KEY_LABELS = {
+    "ti2023": "Identifiant",
+    "ti2018": "Identifiant",
+    "epci": "SIREN",
+    "arrondissement": "Code",
+    "departement": "Code",
+    "region": "Code",
+}
 MAX_KEY_LEN = 20
 EMPTY = b'{"type":"FeatureCollection","features":[]}'
 
@@ -45,12 +51,17 @@ def _str(v, n: int = MAX_KEY_LEN) -> str | None:
     return v if isinstance(v, str) and 0 < len(v) <= n else None
 
 
-def validate(q: Queries, couche=None, ind=None, classes=None, reg=None, dep=None, arr=None,
-             sel=None) -> MapState:
+def validate(
+    q: Queries, couche=None, ind=None, classes=None, reg=None, dep=None, arr=None, sel=None
+) -> MapState:
     """A :class:`MapState` from untrusted values: anything unknown falls back to its default."""
     couche = couche if isinstance(couche, str) and couche in LAYERS else DEFAULT_LAYER
     ids = [i.id for i in q.indicators(couche)]
-    ind = ind if isinstance(ind, str) and ind in ids else ("population" if "population" in ids else ids[0])
+    ind = (
+        ind
+        if isinstance(ind, str) and ind in ids
+        else ("population" if "population" in ids else ids[0])
+    )
     classes = classes if isinstance(classes, str) and classes in F.METHODS else F.DEFAULT_METHOD
     reg = q.valid_admin("region", reg)
     dep = q.valid_admin("departement", dep)
@@ -60,11 +71,13 @@ def validate(q: Queries, couche=None, ind=None, classes=None, reg=None, dep=None
 
 
 def from_url(q: Queries, state: C.UrlState) -> MapState:
-    return validate(q, state.couche, state.ind, state.classes, state.reg, state.dep, state.arr,
-                    state.sel)
+    return validate(
+        q, state.couche, state.ind, state.classes, state.reg, state.dep, state.arr, state.sel
+    )
 
 
 # -- the view: what the map, legend and table show -------------------------------------------------
+
 
 @dataclass
 class View:
@@ -92,8 +105,9 @@ def _view_model(q: Queries, st: MapState) -> View:
     values = q.values(st.couche, st.ind).reindex(keys)
     classes = F.classify(values.to_numpy(), st.classes)
     label = ind.label + (f" ({ind.unit})" if ind.unit else "")
-    table = F.table_frame(q.frame(st.couche), keys, values, classes, label, ind.decimals,
-                          KEY_LABELS[st.couche])
+    table = F.table_frame(
+        q.frame(st.couche), keys, values, classes, label, ind.decimals, KEY_LABELS[st.couche]
+    )
     hideout = F.map_hideout(keys, values.to_numpy(), classes, ind.decimals, ind.unit, ind.label)
     n_missing = int(values.isna().sum())
     legend = F.legend_items(classes, ind.decimals, "", n_missing)
@@ -130,8 +144,9 @@ def points_url(q: Queries, st: MapState) -> str:
 def selection_url(q: Queries, st: MapState) -> str:
     if not st.sel:
         return ""
-    return "/_carte/sel?" + urlencode({"couche": st.couche, "key": st.sel,
-                                       "inset": int(not st.filtered), "v": q.version})
+    return "/_carte/sel?" + urlencode(
+        {"couche": st.couche, "key": st.sel, "inset": int(not st.filtered), "v": q.version}
+    )
 
 
 def initial_bounds(q: Queries, st: MapState):
@@ -145,6 +160,7 @@ def center_zoom(bounds, width: int = 760, height: int = 600) -> tuple[list[float
     import math
 
     (s, w), (n, e) = bounds
+
     def merc(lat):
         lat = max(min(lat, 85.0), -85.0)
         return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
@@ -170,11 +186,14 @@ def grid_columns(table: pd.DataFrame, decimals: int) -> list[dict]:
 
 # -- callbacks as plain functions -----------------------------------------------------------------
 
+
 def on_layer(q: Queries, couche, ind):
     """Layer changed: indicator options of the new layer, keeping the indicator when it exists."""
     st = validate(q, couche, ind)
-    options = [{"label": i.label + (" — données fictives" if i.generated else ""), "value": i.id}
-               for i in q.indicators(st.couche)]
+    options = [
+        {"label": i.label + (" — données fictives" if i.generated else ""), "value": i.id}
+        for i in q.indicators(st.couche)
+    ]
     return options, st.ind
 
 
@@ -194,8 +213,11 @@ def on_filter(q: Queries, reg, dep, arr, triggered: str | None = None):
     dep_opts = q.filter_options("departement", reg)
     arr_opts = q.filter_options("arrondissement", reg, dep)
     b = q.filter_bounds(reg, dep, arr)
-    viewport = {"bounds": b, "transition": "flyToBounds"} if b else {
-        "bounds": NATIONAL_BOUNDS, "transition": "flyToBounds"}
+    viewport = (
+        {"bounds": b, "transition": "flyToBounds"}
+        if b
+        else {"bounds": NATIONAL_BOUNDS, "transition": "flyToBounds"}
+    )
     return dep_opts, arr_opts, dep, arr, viewport
 
 
@@ -203,16 +225,26 @@ def on_view(q: Queries, couche, ind, classes, reg, dep, arr):
     """Everything that depends on layer, indicator, classification and filters."""
     st = validate(q, couche, ind, classes, reg, dep, arr)
     v = view_model(q, st)
-    legend = C.legend(v.legend, v.indicator.label + (f" ({v.indicator.unit})" if v.indicator.unit else ""),
-                      v.note)
+    legend = C.legend(
+        v.legend, v.indicator.label + (f" ({v.indicator.unit})" if v.indicator.unit else ""), v.note
+    )
     n = len(v.keys)
-    status = f"{n} {'entité affichée' if n <= 1 else 'entités affichées'} — {get_layer(st.couche).label}"
+    status = (
+        f"{n} {'entité affichée' if n <= 1 else 'entités affichées'} — {get_layer(st.couche).label}"
+    )
     show_points = st.couche == "arrondissement"
-    return (geo_url(q, st), v.hideout, legend, v.table.to_dict("records"),
-            grid_columns(v.table, v.indicator.decimals), status,
-            points_url(q, st) if show_points else "/_carte/empty",
-            base_url(q, "departement", not st.filtered), base_url(q, "region", not st.filtered),
-            "/_carte/empty" if st.filtered else "/_carte/frames?v=" + q.version)
+    return (
+        geo_url(q, st),
+        v.hideout,
+        legend,
+        v.table.to_dict("records"),
+        grid_columns(v.table, v.indicator.decimals),
+        status,
+        points_url(q, st) if show_points else "/_carte/empty",
+        base_url(q, "departement", not st.filtered),
+        base_url(q, "region", not st.filtered),
+        "/_carte/empty" if st.filtered else "/_carte/frames?v=" + q.version,
+    )
 
 
 def on_select(q: Queries, selection, couche, reg, dep, arr):
@@ -234,8 +266,10 @@ def on_search(q: Queries, text):
     # ``search`` holds the typed text: the dropdown's own filter must not hide the server's
     # accent-insensitive matches (nor a commune's territory, whose name may not contain it)
     typed = text[:80]
-    return [{"label": r["label"], "value": f"{r['kind']}:{r['key']}",
-             "search": f"{typed} {r['label']}"} for r in q.search(typed)]
+    return [
+        {"label": r["label"], "value": f"{r['kind']}:{r['key']}", "search": f"{typed} {r['label']}"}
+        for r in q.search(typed)
+    ]
 
 
 def on_pick(q: Queries, value, couche):
@@ -249,7 +283,9 @@ def on_pick(q: Queries, value, couche):
             return no_update, no_update, no_update
         layer = couche if couche in LAYERS else DEFAULT_LAYER
         target = q.container(layer, com)
-        viewport = {"bounds": com["bounds"], "transition": "flyToBounds"} if com["bounds"] else no_update
+        viewport = (
+            {"bounds": com["bounds"], "transition": "flyToBounds"} if com["bounds"] else no_update
+        )
         sel = {"couche": layer, "key": target} if target else None
         return layer, sel, viewport
     if kind not in LAYERS or not q.has_key(kind, key):
@@ -261,9 +297,21 @@ def on_pick(q: Queries, value, couche):
 
 def on_url(couche, ind, classes, reg, dep, arr, selection, center, zoom):
     """The query string of the current state (no database access: cheap on every map move)."""
-    sel = selection.get("key") if isinstance(selection, dict) and selection.get("couche") == couche else None
-    st = C.UrlState(couche=_str(couche), ind=_str(ind, 64), classes=_str(classes), reg=_str(reg),
-                    dep=_str(dep), arr=_str(arr), sel=_str(sel), vue=C.format_view(center, zoom))
+    sel = (
+        selection.get("key")
+        if isinstance(selection, dict) and selection.get("couche") == couche
+        else None
+    )
+    st = C.UrlState(
+        couche=_str(couche),
+        ind=_str(ind, 64),
+        classes=_str(classes),
+        reg=_str(reg),
+        dep=_str(dep),
+        arr=_str(arr),
+        sel=_str(sel),
+        vue=C.format_view(center, zoom),
+    )
     return st.to_search()
 
 
@@ -275,10 +323,18 @@ def on_download(q: Queries, fmt: str, couche, ind, classes, reg, dep, arr):
     if st.dep or st.arr or st.reg:
         stem += "_" + (st.arr or st.dep or st.reg)
     if fmt == "xlsx":
-        return {"content": _b64(F.xlsx_bytes(v.table, v.note)), "filename": stem + ".xlsx",
-                "base64": True, "type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-    return {"content": _b64(F.csv_bytes(v.table, v.note)), "filename": stem + ".csv", "base64": True,
-            "type": "text/csv"}
+        return {
+            "content": _b64(F.xlsx_bytes(v.table, v.note)),
+            "filename": stem + ".xlsx",
+            "base64": True,
+            "type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    return {
+        "content": _b64(F.csv_bytes(v.table, v.note)),
+        "filename": stem + ".csv",
+        "base64": True,
+        "type": "text/csv",
+    }
 
 
 def _b64(b: bytes) -> str:
@@ -289,20 +345,31 @@ def _b64(b: bytes) -> str:
 
 # -- side panel ---------------------------------------------------------------------------------------
 
+
 def panel_empty():
-    return [html.P("Cliquez sur un territoire de la carte ou cherchez un nom pour afficher sa fiche.",
-                   className="ti-panel-hint")]
+    return [
+        html.P(
+            "Cliquez sur un territoire de la carte ou cherchez un nom pour afficher sa fiche.",
+            className="ti-panel-hint",
+        )
+    ]
 
 
 def filter_link(d: dict) -> tuple[str, str] | None:
     """(href, label) of the link that filters the map on a feature (or on its main département)."""
     layer = d["layer"]
     if layer == "region":
-        return "/?" + urlencode({"couche": "ti2023", "reg": d["key"]}), "Filtrer la carte sur cette région"
+        return "/?" + urlencode(
+            {"couche": "ti2023", "reg": d["key"]}
+        ), "Filtrer la carte sur cette région"
     if layer == "departement":
-        return "/?" + urlencode({"couche": "ti2023", "dep": d["key"]}), "Filtrer la carte sur ce département"
+        return "/?" + urlencode(
+            {"couche": "ti2023", "dep": d["key"]}
+        ), "Filtrer la carte sur ce département"
     if layer == "arrondissement":
-        return "/?" + urlencode({"couche": "ti2023", "arr": d["key"]}), "Filtrer la carte sur cet arrondissement"
+        return "/?" + urlencode(
+            {"couche": "ti2023", "arr": d["key"]}
+        ), "Filtrer la carte sur cet arrondissement"
     if d.get("main_departement"):
         href = "/?" + urlencode({"couche": layer, "dep": d["main_departement"], "sel": d["key"]})
         return href, f"Filtrer la carte sur son département principal ({d['main_departement']})"
@@ -330,16 +397,27 @@ def panel(d: dict | None):
         n_com = sum(1 for m in d["members"] if m[1] == "commune")
         children += [
             html.H3(f"Membres ({n_epci} intercommunalités, {n_com} communes isolées)"),
-            html.Ul([html.Li(f"{n} ({k}, {s})") for s, k, n in d["members"]], className="ti-members"),
+            html.Ul(
+                [html.Li(f"{n} ({k}, {s})") for s, k, n in d["members"]], className="ti-members"
+            ),
         ]
     if d["chef_lieux"]:
-        children += [html.H3("Préfectures et sous-préfectures des arrondissements touchés"),
-                     html.Ul([html.Li(f"{n} ({k})") for n, k in d["chef_lieux"]])]
+        children += [
+            html.H3("Préfectures et sous-préfectures des arrondissements touchés"),
+            html.Ul([html.Li(f"{n} ({k})") for n, k in d["chef_lieux"]]),
+        ]
     if d["departements"]:
-        children += [html.H3("Départements touchés"),
-                     html.Ul([html.Li(f"{c} — {n}") for c, n in d["departements"]])]
-    inds = [(i.label + (" (données fictives)" if i.generated else ""), F.fmt_value(v, i.decimals, i.unit))
-            for i, v in d["indicators"]]
+        children += [
+            html.H3("Départements touchés"),
+            html.Ul([html.Li(f"{c} — {n}") for c, n in d["departements"]]),
+        ]
+    inds = [
+        (
+            i.label + (" (données fictives)" if i.generated else ""),
+            F.fmt_value(v, i.decimals, i.unit),
+        )
+        for i, v in d["indicators"]
+    ]
     children += [html.H3("Indicateurs"), C.definition_list(inds)]
     link = filter_link(d)
     if link:

@@ -44,10 +44,14 @@ def path_value(goal: float, start: date, years: int, on: date) -> float:
     return goal * min(max(frac, 0.0), 1.0)
 
 
-def linear_path(goal: float, start: date, years: int, step_years: int = 1) -> list[tuple[date, float]]:
+def linear_path(
+    goal: float, start: date, years: int, step_years: int = 1
+) -> list[tuple[date, float]]:
     """Points of the linear path every ``step_years`` (anniversaries of ``start``), end included."""
-    return [(add_years(start, k), path_value(goal, start, years, add_years(start, k)))
-            for k in range(0, years + 1, step_years)]
+    return [
+        (add_years(start, k), path_value(goal, start, years, add_years(start, k)))
+        for k in range(0, years + 1, step_years)
+    ]
 
 
 def required_pace(goal: float, years: int, already: float = 0.0) -> float:
@@ -96,8 +100,14 @@ class PaceSummary:
     on_track: dict[int, bool | None]  # horizon -> reach date no later than the deadline
 
 
-def summarise(goal_name: str, points: Sequence[tuple[date, float]], *, start: date = RELAUNCH,
-              horizons: Sequence[int] = HORIZONS, goal: float | None = None) -> PaceSummary:
+def summarise(
+    goal_name: str,
+    points: Sequence[tuple[date, float]],
+    *,
+    start: date = RELAUNCH,
+    horizons: Sequence[int] = HORIZONS,
+    goal: float | None = None,
+) -> PaceSummary:
     """Everything the progress page shows for one goal, from one published series."""
     g = float(GOALS[goal_name] if goal is None else goal)
     pts = sorted(points)
@@ -106,8 +116,11 @@ def summarise(goal_name: str, points: Sequence[tuple[date, float]], *, start: da
     reach = reach_date(g, last, pace) if last else None
     deadline = {h: add_years(start, h) for h in horizons}
     return PaceSummary(
-        goal_name=goal_name, goal=g, start=start,
-        last_date=last[0] if last else None, last_value=last[1] if last else None,
+        goal_name=goal_name,
+        goal=g,
+        start=start,
+        last_date=last[0] if last else None,
+        last_value=last[1] if last else None,
         observed_per_year=pace,
         required_per_year={h: required_pace(g, h) for h in horizons},
         deadline=deadline,

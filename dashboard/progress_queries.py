@@ -67,10 +67,13 @@ def source(q: Queries, prefix: str) -> SourceInfo | None:
     if hit.empty:
         return None
     r = hit.iloc[0]
-    return SourceInfo(str(r["name"]), str(r["vintage"]), str(r["licence"]), str(r["loaded_at"])[:10])
+    return SourceInfo(
+        str(r["name"]), str(r["vintage"]), str(r["licence"]), str(r["loaded_at"])[:10]
+    )
 
 
 # -- published figures ---------------------------------------------------------------------------
+
 
 def goal_points(q: Queries, goal: str) -> pd.DataFrame:
     """The curated points of one goal ('projects' or 'jobs'), by date, with their sources."""
@@ -100,7 +103,9 @@ def published_series(q: Queries, goal: str) -> pd.DataFrame:
     if goal == "jobs":
         keep = metric.str.contains("jobs") & unit.str.match(r"^jobs\b")
     else:
-        keep = metric.str.contains("project|action|laureate") & unit.str.match(r"^(projects?|actions?|laureates?)\b")
+        keep = metric.str.contains("project|action|laureate") & unit.str.match(
+            r"^(projects?|actions?|laureates?)\b"
+        )
     out = df[keep].copy()
     out["series"] = out["metric"].astype(str) + " — " + out["scope"].astype(str)
     return out.reset_index(drop=True)
@@ -109,10 +114,13 @@ def published_series(q: Queries, goal: str) -> pd.DataFrame:
 def pace_points(q: Queries, goal: str) -> list[tuple[date, float]]:
     """(date, value) of the curated goal series, for :mod:`dashboard.pace`."""
     df = goal_points(q, goal)
-    return [(pd.Timestamp(d).date(), float(v)) for d, v in zip(df["date"], df["value"], strict=True)]
+    return [
+        (pd.Timestamp(d).date(), float(v)) for d, v in zip(df["date"], df["value"], strict=True)
+    ]
 
 
 # -- project registry ---------------------------------------------------------------------------
+
 
 def registries(q: Queries) -> pd.DataFrame:
     """The loaded registries (``registry`` table), empty when none."""
@@ -148,8 +156,10 @@ def registry_ranking(q: Queries, level: str, *, demo: bool = False) -> pd.DataFr
     def load():
         if "indicator" not in tables(q):
             return pd.DataFrame()
-        df = q.db.df("SELECT key, indicator, value FROM indicator WHERE layer = ? AND starts_with(indicator, ?)",
-                     [ind_layer, prefix])
+        df = q.db.df(
+            "SELECT key, indicator, value FROM indicator WHERE layer = ? AND starts_with(indicator, ?)",
+            [ind_layer, prefix],
+        )
         if df.empty:
             return pd.DataFrame()
         df["metric"] = df["indicator"].str.slice(len(prefix))
@@ -158,19 +168,25 @@ def registry_ranking(q: Queries, level: str, *, demo: bool = False) -> pd.DataFr
         names = q.frame(layer_id)["name"].astype(str).str.strip()
         wide.insert(0, "nom", names.reindex(wide.index).fillna("").to_numpy())
         wide = wide.reset_index().rename(columns={"key": "code"})
-        return wide.sort_values(["count", "code"], ascending=[False, True], na_position="last").reset_index(drop=True)
+        return wide.sort_values(
+            ["count", "code"], ascending=[False, True], na_position="last"
+        ).reset_index(drop=True)
 
     return q.memo(("pq_ranking", level, demo), load)
 
 
 def registry_over_time(q: Queries, *, demo: bool = False) -> pd.DataFrame:
     """Projects per year of their date (count, public aid, jobs created), with cumulative count."""
+
     def load():
         if "project" not in tables(q):
             return pd.DataFrame()
-        df = q.db.df("SELECT year(date) AS year, count(*) AS count, sum(public_aid_eur) AS public_aid, "
-                     "sum(jobs_created) AS jobs_created FROM project WHERE is_demo = ? AND date IS NOT NULL "
-                     "GROUP BY 1 ORDER BY 1", [demo])
+        df = q.db.df(
+            "SELECT year(date) AS year, count(*) AS count, sum(public_aid_eur) AS public_aid, "
+            "sum(jobs_created) AS jobs_created FROM project WHERE is_demo = ? AND date IS NOT NULL "
+            "GROUP BY 1 ORDER BY 1",
+            [demo],
+        )
         df["cumulative"] = df["count"].cumsum()
         return df
 
@@ -180,20 +196,22 @@ def registry_over_time(q: Queries, *, demo: bool = False) -> pd.DataFrame:
 # per level, the project's place column: SQL written out in full, nothing formatted into it
 _BY_UNIT_SQL = {
     "region": "SELECT place_region AS code, year(date) AS year, count(*) AS count FROM project "
-              "WHERE is_demo = ? AND date IS NOT NULL AND place_region IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2",
+    "WHERE is_demo = ? AND date IS NOT NULL AND place_region IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2",
     "departement": "SELECT place_departement AS code, year(date) AS year, count(*) AS count FROM project "
-                   "WHERE is_demo = ? AND date IS NOT NULL AND place_departement IS NOT NULL "
-                   "GROUP BY 1, 2 ORDER BY 1, 2",
+    "WHERE is_demo = ? AND date IS NOT NULL AND place_departement IS NOT NULL "
+    "GROUP BY 1, 2 ORDER BY 1, 2",
     "ti2023": "SELECT place_territory_2023 AS code, year(date) AS year, count(*) AS count FROM project "
-              "WHERE is_demo = ? AND date IS NOT NULL AND place_territory_2023 IS NOT NULL "
-              "GROUP BY 1, 2 ORDER BY 1, 2",
+    "WHERE is_demo = ? AND date IS NOT NULL AND place_territory_2023 IS NOT NULL "
+    "GROUP BY 1, 2 ORDER BY 1, 2",
     "ti2018": "SELECT place_territory_2018 AS code, year(date) AS year, count(*) AS count FROM project "
-              "WHERE is_demo = ? AND date IS NOT NULL AND place_territory_2018 IS NOT NULL "
-              "GROUP BY 1, 2 ORDER BY 1, 2",
+    "WHERE is_demo = ? AND date IS NOT NULL AND place_territory_2018 IS NOT NULL "
+    "GROUP BY 1, 2 ORDER BY 1, 2",
 }
 
 
-def registry_over_time_by_unit(q: Queries, level: str, *, demo: bool = False, top: int = 5) -> pd.DataFrame:
+def registry_over_time_by_unit(
+    q: Queries, level: str, *, demo: bool = False, top: int = 5
+) -> pd.DataFrame:
     """Cumulative projects per year for the ``top`` units of a level (by number of projects):
     columns code, nom, year, count, cumulative."""
     if not isinstance(level, str) or level not in _BY_UNIT_SQL or "project" not in tables(q):
@@ -203,7 +221,13 @@ def registry_over_time_by_unit(q: Queries, level: str, *, demo: bool = False, to
         df = q.db.df(_BY_UNIT_SQL[level], [demo])
         if df.empty:
             return df
-        keep = df.groupby("code")["count"].sum().sort_values(ascending=False, kind="stable").head(top).index
+        keep = (
+            df.groupby("code")["count"]
+            .sum()
+            .sort_values(ascending=False, kind="stable")
+            .head(top)
+            .index
+        )
         df = df[df["code"].isin(keep)].copy()
         df["cumulative"] = df.groupby("code")["count"].cumsum()
         names = q.frame(LEVELS[level][0])["name"].astype(str).str.strip()
@@ -217,15 +241,26 @@ def indicator_source(q: Queries, indicator_prefix: str) -> str:
     """The ``source`` text written with the rows of an indicator family ('' when absent)."""
     if "indicator" not in tables(q):
         return ""
-    return q.memo(("pq_isource", indicator_prefix), lambda: str(q.db.scalar(
-        "SELECT any_value(source) FROM indicator WHERE starts_with(indicator, ?)", [indicator_prefix]) or ""))
+    return q.memo(
+        ("pq_isource", indicator_prefix),
+        lambda: str(
+            q.db.scalar(
+                "SELECT any_value(source) FROM indicator WHERE starts_with(indicator, ?)",
+                [indicator_prefix],
+            )
+            or ""
+        ),
+    )
 
 
 # -- France Relance -----------------------------------------------------------------------------
 
+
 def france_relance(q: Queries, level: str) -> pd.DataFrame:
     """Monthly cumulative beneficiaries at one level ('departement', 'region', 'france')."""
-    df = _df(q, ("pq_fr",), "france_relance", "SELECT * FROM france_relance ORDER BY level, code, date")
+    df = _df(
+        q, ("pq_fr",), "france_relance", "SELECT * FROM france_relance ORDER BY level, code, date"
+    )
     if df.empty:
         return df
     return df[df["level"] == level].reset_index(drop=True)
@@ -236,29 +271,51 @@ def france_relance_latest(q: Queries, level: str = "departement") -> pd.DataFram
     df = france_relance(q, level)
     if df.empty:
         return df
-    return df.sort_values("date").groupby("code", as_index=False).last().sort_values(
-        ["value", "code"], ascending=[False, True]).reset_index(drop=True)
+    return (
+        df.sort_values("date")
+        .groupby("code", as_index=False)
+        .last()
+        .sort_values(["value", "code"], ascending=[False, True])
+        .reset_index(drop=True)
+    )
 
 
 # -- Urssaf employment --------------------------------------------------------------------------
 
+
 def employment_by_unit(q: Queries, layer: str) -> pd.DataFrame:
     """Industrial employees per unit of ``layer`` (an ``employment.layer`` name): first and last year,
     change since the first year, coverage; every unit of the layer, NaN where there is no data."""
-    if layer not in ("territory_2023", "territory_2018", "epci", "arrondissement", "departement", "region"):
+    if layer not in (
+        "territory_2023",
+        "territory_2018",
+        "epci",
+        "arrondissement",
+        "departement",
+        "region",
+    ):
         return pd.DataFrame()
 
     def load():
         if "employment" not in tables(q):
             return pd.DataFrame()
-        e = q.db.df("SELECT key, year, employees, coverage FROM employment WHERE layer = ? "
-                    "AND sector = 'industrie' ORDER BY key, year", [layer])
+        e = q.db.df(
+            "SELECT key, year, employees, coverage FROM employment WHERE layer = ? "
+            "AND sector = 'industrie' ORDER BY key, year",
+            [layer],
+        )
         layer_id = {"territory_2023": "ti2023", "territory_2018": "ti2018"}.get(layer, layer)
         names = q.frame(layer_id)["name"].astype(str).str.strip()
         out = pd.DataFrame({"code": names.index, "nom": names.to_numpy()})
         if e.empty:
-            return out.assign(coverage=math.nan, first_year=math.nan, first=math.nan, last_year=math.nan,
-                              last=math.nan, change_pct=math.nan)
+            return out.assign(
+                coverage=math.nan,
+                first_year=math.nan,
+                first=math.nan,
+                last_year=math.nan,
+                last=math.nan,
+                change_pct=math.nan,
+            )
         y0, y1 = int(e["year"].min()), int(e["year"].max())
         first = e[e.year == y0].set_index("key")["employees"]
         last = e[e.year == y1].set_index("key")["employees"]
@@ -268,7 +325,9 @@ def employment_by_unit(q: Queries, layer: str) -> pd.DataFrame:
         out["first"] = out["code"].map(first)
         out["last"] = out["code"].map(last)
         out["change_pct"] = (out["last"] / out["first"].where(out["first"] > 0) - 1) * 100
-        return out.sort_values(["coverage", "last"], ascending=False, na_position="last").reset_index(drop=True)
+        return out.sort_values(
+            ["coverage", "last"], ascending=False, na_position="last"
+        ).reset_index(drop=True)
 
     return q.memo(("pq_employment", layer), load)
 
@@ -277,16 +336,24 @@ def employment_series(q: Queries, layer: str, key: str) -> pd.DataFrame:
     """Year, industry and total employees of one unit (empty when it has no data)."""
     if not isinstance(key, str) or len(key) > 20 or "employment" not in tables(q):
         return pd.DataFrame()
-    return q.db.df("SELECT year, sector, employees, establishments, coverage FROM employment "
-                   "WHERE layer = ? AND key = ? ORDER BY sector, year", [layer, key])
+    return q.db.df(
+        "SELECT year, sector, employees, establishments, coverage FROM employment "
+        "WHERE layer = ? AND key = ? ORDER BY sector, year",
+        [layer, key],
+    )
 
 
 # -- one territory ------------------------------------------------------------------------------
 
+
 def territory_profile(q: Queries, wave, territory_id) -> dict | None:
     """Everything the profile page shows about one territory, or None (unknown wave or id)."""
-    if not isinstance(wave, str) or wave not in WAVES or not isinstance(territory_id, str) \
-            or not _ID.fullmatch(territory_id):
+    if (
+        not isinstance(wave, str)
+        or wave not in WAVES
+        or not isinstance(territory_id, str)
+        or not _ID.fullmatch(territory_id)
+    ):
         return None
     layer_id = WAVES[wave]
     d = q.detail(layer_id, territory_id)
@@ -296,9 +363,15 @@ def territory_profile(q: Queries, wave, territory_id) -> dict | None:
     arr = q.frame("arrondissement")
     d["wave"] = wave
     d["arrondissements"] = [
-        {"code": c, "name": str(arr.at[c, "name"]).strip(), "chef_lieu": str(arr.at[c, "chef_lieu_name"]),
-         "kind": str(arr.at[c, "chef_lieu_kind"])}
-        for c in _touched_arrondissements(q, layer_id, territory_id) if c in arr.index]
+        {
+            "code": c,
+            "name": str(arr.at[c, "name"]).strip(),
+            "chef_lieu": str(arr.at[c, "chef_lieu_name"]),
+            "kind": str(arr.at[c, "chef_lieu_kind"]),
+        }
+        for c in _touched_arrondissements(q, layer_id, territory_id)
+        if c in arr.index
+    ]
     d["employment"] = employment_series(q, layer.shape, territory_id)
     cov = _df(q, ("pq_cov",), "employment_coverage", "SELECT * FROM employment_coverage")
     row = cov[(cov["layer"] == layer.shape) & (cov["key"] == territory_id)] if len(cov) else cov
@@ -315,15 +388,19 @@ def _touched_arrondissements(q: Queries, layer_id: str, key: str) -> list[str]:
     return sorted(com.loc[com["code"].isin(codes), "arrondissement"].dropna().unique().tolist())
 
 
-def territory_projects(q: Queries, wave: str, territory_id: str, *, demo: bool = False) -> pd.DataFrame:
+def territory_projects(
+    q: Queries, wave: str, territory_id: str, *, demo: bool = False
+) -> pd.DataFrame:
     """Projects placed in a territory of a wave (real ones, or the demo's when ``demo``)."""
     if "project" not in tables(q) or not isinstance(wave, str) or wave not in WAVES:
         return pd.DataFrame()
     col = {"2018": "place_territory_2018", "2023": "place_territory_2023"}[wave]
-    sql = {"place_territory_2018": "SELECT registry, id, name, date, status, public_aid_eur, jobs_created, "
-                                   "source FROM project WHERE place_territory_2018 = ? AND is_demo = ? "
-                                   "ORDER BY date DESC, id",
-           "place_territory_2023": "SELECT registry, id, name, date, status, public_aid_eur, jobs_created, "
-                                   "source FROM project WHERE place_territory_2023 = ? AND is_demo = ? "
-                                   "ORDER BY date DESC, id"}[col]
+    sql = {
+        "place_territory_2018": "SELECT registry, id, name, date, status, public_aid_eur, jobs_created, "
+        "source FROM project WHERE place_territory_2018 = ? AND is_demo = ? "
+        "ORDER BY date DESC, id",
+        "place_territory_2023": "SELECT registry, id, name, date, status, public_aid_eur, jobs_created, "
+        "source FROM project WHERE place_territory_2023 = ? AND is_demo = ? "
+        "ORDER BY date DESC, id",
+    }[col]
     return q.db.df(sql, [territory_id, demo])

@@ -71,16 +71,39 @@ class Layer:
 
 
 LAYERS: dict[str, Layer] = {
-    lay.id: lay for lay in (
-        Layer("ti2023", "Territoires d'industrie 2023-2027", "territory", "id", "territory_2023",
-              "2023", "territoire d'industrie (2023-2027)"),
-        Layer("ti2018", "Territoires d'industrie 2018-2022", "territory", "id", "territory_2018",
-              "2018", "territoire d'industrie (2018-2022)"),
+    lay.id: lay
+    for lay in (
+        Layer(
+            "ti2023",
+            "Territoires d'industrie 2023-2027",
+            "territory",
+            "id",
+            "territory_2023",
+            "2023",
+            "territoire d'industrie (2023-2027)",
+        ),
+        Layer(
+            "ti2018",
+            "Territoires d'industrie 2018-2022",
+            "territory",
+            "id",
+            "territory_2018",
+            "2018",
+            "territoire d'industrie (2018-2022)",
+        ),
         Layer("epci", "Intercommunalités (EPCI)", "epci", "siren", "epci", None, "EPCI"),
-        Layer("arrondissement", "Arrondissements", "arrondissement", "code", "arrondissement",
-              None, "arrondissement"),
-        Layer("departement", "Départements", "departement", "code", "departement", None,
-              "département"),
+        Layer(
+            "arrondissement",
+            "Arrondissements",
+            "arrondissement",
+            "code",
+            "arrondissement",
+            None,
+            "arrondissement",
+        ),
+        Layer(
+            "departement", "Départements", "departement", "code", "departement", None, "département"
+        ),
         Layer("region", "Régions", "region", "code", "region", None, "région"),
     )
 }
@@ -96,8 +119,18 @@ COLUMN_LABELS = {
 }
 COLUMN_ORDER = ("population", "density", "area_km2", "n_communes", "n_members")
 DECIMALS = {"area_km2": 0, "density": 1}
-NUMERIC_TYPES = ("BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER",
-                 "DOUBLE", "FLOAT", "REAL")
+NUMERIC_TYPES = (
+    "BIGINT",
+    "INTEGER",
+    "SMALLINT",
+    "TINYINT",
+    "HUGEINT",
+    "UBIGINT",
+    "UINTEGER",
+    "DOUBLE",
+    "FLOAT",
+    "REAL",
+)
 # SQL whose identifiers vary by layer, written out in full: nothing is ever formatted into SQL
 LAYER_SQL = {
     "territory": "SELECT * EXCLUDE (geom, anct_geom) FROM territory WHERE wave = ?",
@@ -108,13 +141,14 @@ LAYER_SQL = {
 }
 TOUCH_SQL = {
     t: f"SELECT DISTINCT {t} AS key, region, departement, arrondissement FROM commune "  # noqa: S608
-       f"WHERE {t} IS NOT NULL" for t in ("arrondissement", "departement", "region")
+    f"WHERE {t} IS NOT NULL"
+    for t in ("arrondissement", "departement", "region")
 }
 GEOJSON_SQL = {
     False: "SELECT key, ST_AsGeoJSON(geom) AS g FROM shape WHERE layer = ? AND level = ? "
-           "AND geom IS NOT NULL",
+    "AND geom IS NOT NULL",
     True: "SELECT key, ST_AsGeoJSON(geom_inset) AS g FROM shape WHERE layer = ? AND level = ? "
-          "AND geom_inset IS NOT NULL",
+    "AND geom_inset IS NOT NULL",
 }
 # the source files (``source.name``) behind each layer, for the provenance notes
 LAYER_SOURCES = {
@@ -156,7 +190,9 @@ def get_layer(layer_id: str | None) -> Layer:
     try:
         return LAYERS[layer_id]  # type: ignore[index]
     except (KeyError, TypeError):
-        raise QueryError(f"unknown layer {layer_id!r}; expected one of {', '.join(LAYERS)}") from None
+        raise QueryError(
+            f"unknown layer {layer_id!r}; expected one of {', '.join(LAYERS)}"
+        ) from None
 
 
 class Queries:
@@ -226,8 +262,12 @@ class Queries:
     # -- provenance ----------------------------------------------------------------------
     def sources(self) -> pd.DataFrame:
         """The ``source`` table (name, vintage, licence, rows, loaded_at)."""
-        return self._cached(("sources",), lambda db: db.df(
-            "SELECT name, vintage, licence, rows, loaded_at FROM source ORDER BY name"))
+        return self._cached(
+            ("sources",),
+            lambda db: db.df(
+                "SELECT name, vintage, licence, rows, loaded_at FROM source ORDER BY name"
+            ),
+        )
 
     def vintage_summary(self) -> list[str]:
         """Distinct vintages of the loaded sources, in load order of their first file."""
@@ -241,8 +281,14 @@ class Queries:
         return list(dict.fromkeys(str(df.at[n, "vintage"]) for n in names if n in df.index))
 
     def built_at(self) -> str | None:
-        return self._cached(("built_at",), lambda db: db.scalar(
-            "SELECT value FROM build_info WHERE key = 'built_at'") if "build_info" in db.tables() else None)
+        return self._cached(
+            ("built_at",),
+            lambda db: (
+                db.scalar("SELECT value FROM build_info WHERE key = 'built_at'")
+                if "build_info" in db.tables()
+                else None
+            ),
+        )
 
     # -- layers and indicators -------------------------------------------------------------
     def _layer_sql(self, layer: Layer) -> tuple[str, list]:
@@ -288,20 +334,30 @@ class Queries:
                 if "indicator_meta" in tables:
                     for r in db.df("SELECT * FROM indicator_meta").to_dict("records"):
                         meta[str(r["indicator"])] = r
-                ids = [r[0] for r in db.rows(
-                    "SELECT DISTINCT indicator FROM indicator_value WHERE layer = ? ORDER BY 1",
-                    [layer.shape])]
+                ids = [
+                    r[0]
+                    for r in db.rows(
+                        "SELECT DISTINCT indicator FROM indicator_value WHERE layer = ? ORDER BY 1",
+                        [layer.shape],
+                    )
+                ]
                 taken = {i.id for i in out}
                 for ind in ids:
                     if ind in taken:
                         continue
                     m = meta.get(ind, {})
                     dec = m.get("decimals")
-                    out.append(Indicator(
-                        ind, str(m.get("label") or ind), str(m.get("unit") or ""),
-                        str(m.get("source") or ""), str(m.get("vintage") or ""),
-                        bool(m.get("generated")) if m.get("generated") is not None else False,
-                        int(dec) if dec is not None and not pd.isna(dec) else 1))
+                    out.append(
+                        Indicator(
+                            ind,
+                            str(m.get("label") or ind),
+                            str(m.get("unit") or ""),
+                            str(m.get("source") or ""),
+                            str(m.get("vintage") or ""),
+                            bool(m.get("generated")) if m.get("generated") is not None else False,
+                            int(dec) if dec is not None and not pd.isna(dec) else 1,
+                        )
+                    )
             return out
 
         return self._cached(("indicators", layer.id), load)
@@ -314,7 +370,9 @@ class Queries:
             "SELECT indicator, year, any_value(label) AS label, any_value(unit) AS unit, "
             "any_value(source) AS source, bool_or(is_demo) AS demo, "
             "bool_or(value <> round(value)) AS fractional FROM indicator WHERE layer = ? "
-            "GROUP BY indicator, year ORDER BY indicator, year DESC NULLS LAST", [layer.shape])
+            "GROUP BY indicator, year ORDER BY indicator, year DESC NULLS LAST",
+            [layer.shape],
+        )
         out, seen = [], set()
         for r in df.itertuples(index=False):
             year = None if pd.isna(r.year) else int(r.year)
@@ -323,12 +381,25 @@ class Queries:
             if r.indicator not in seen:
                 ind_id = r.indicator
             else:
-                ind_id = f"{r.indicator}_{year}" if year is not None else f"{r.indicator}_sans_annee"
+                ind_id = (
+                    f"{r.indicator}_{year}" if year is not None else f"{r.indicator}_sans_annee"
+                )
             seen.add(r.indicator)
             label = str(r.label).strip() + ("" if year is None else f" ({year})")
-            out.append(Indicator(ind_id, label, str(r.unit or ""), str(r.source or ""),
-                                 "" if year is None else str(year), bool(r.demo),
-                                 1 if r.fractional else 0, None, str(r.indicator), year))
+            out.append(
+                Indicator(
+                    ind_id,
+                    label,
+                    str(r.unit or ""),
+                    str(r.source or ""),
+                    "" if year is None else str(year),
+                    bool(r.demo),
+                    1 if r.fractional else 0,
+                    None,
+                    str(r.indicator),
+                    year,
+                )
+            )
         return out
 
     def get_indicator(self, layer_id: str, indicator_id: str | None) -> Indicator:
@@ -341,8 +412,10 @@ class Queries:
         for ind in inds:
             if ind.long_name is not None and ind.long_name == indicator_id:
                 return ind
-        raise QueryError(f"unknown indicator {indicator_id!r} for layer {layer_id!r}; expected one "
-                         f"of {', '.join(i.id for i in inds)}")
+        raise QueryError(
+            f"unknown indicator {indicator_id!r} for layer {layer_id!r}; expected one "
+            f"of {', '.join(i.id for i in inds)}"
+        )
 
     def values(self, layer_id: str, indicator_id: str) -> pd.Series:
         """Indicator values by key for every feature of the layer (NaN = no data)."""
@@ -354,13 +427,18 @@ class Queries:
             if ind.column is not None:
                 s = self.frame(layer_id)[ind.column].astype(float)
             elif ind.long_name is not None:
-                df = db.df("SELECT key, value FROM indicator WHERE layer = ? AND indicator = ? "
-                           "AND year IS NOT DISTINCT FROM ?", [layer.shape, ind.long_name, ind.year])
+                df = db.df(
+                    "SELECT key, value FROM indicator WHERE layer = ? AND indicator = ? "
+                    "AND year IS NOT DISTINCT FROM ?",
+                    [layer.shape, ind.long_name, ind.year],
+                )
                 s = pd.Series(df["value"].astype(float).to_numpy(), index=df["key"].astype(str))
                 s = s[~s.index.duplicated()].reindex(keys)
             else:
-                df = db.df("SELECT key, value FROM indicator_value WHERE layer = ? AND indicator = ?",
-                           [layer.shape, ind.id])
+                df = db.df(
+                    "SELECT key, value FROM indicator_value WHERE layer = ? AND indicator = ?",
+                    [layer.shape, ind.id],
+                )
                 s = pd.Series(df["value"].astype(float).to_numpy(), index=df["key"].astype(str))
                 s = s[~s.index.duplicated()].reindex(keys)
             return s.rename(ind.id)
@@ -378,19 +456,24 @@ class Queries:
     # -- administrative filters ----------------------------------------------------------
     def admin_units(self) -> pd.DataFrame:
         """Régions, départements and arrondissements with their parents (for the filters)."""
+
         def load(db):
-            reg = db.df("SELECT code, name, NULL AS region, NULL AS departement FROM region "
-                        "ORDER BY code").assign(level="region")
-            dep = db.df("SELECT code, name, region, NULL AS departement FROM departement "
-                        "ORDER BY code").assign(level="departement")
-            arr = db.df("SELECT code, name, region, departement FROM arrondissement "
-                        "ORDER BY code").assign(level="arrondissement")
+            reg = db.df(
+                "SELECT code, name, NULL AS region, NULL AS departement FROM region ORDER BY code"
+            ).assign(level="region")
+            dep = db.df(
+                "SELECT code, name, region, NULL AS departement FROM departement ORDER BY code"
+            ).assign(level="departement")
+            arr = db.df(
+                "SELECT code, name, region, departement FROM arrondissement ORDER BY code"
+            ).assign(level="arrondissement")
             return pd.concat([reg, dep, arr], ignore_index=True)
 
         return self._cached(("admin",), load)
 
-    def filter_options(self, level: str, region: str | None = None,
-                       departement: str | None = None) -> list[dict]:
+    def filter_options(
+        self, level: str, region: str | None = None, departement: str | None = None
+    ) -> list[dict]:
         """Dropdown options of one filter level, restricted to the chosen parents."""
         df = self.admin_units()
         df = df[df["level"] == level]
@@ -398,7 +481,9 @@ class Queries:
             df = df[df["region"] == region]
         if departement and level == "arrondissement":
             df = df[df["departement"] == departement]
-        return [{"label": f"{c} — {n}", "value": c} for c, n in zip(df["code"], df["name"], strict=True)]
+        return [
+            {"label": f"{c} — {n}", "value": c} for c, n in zip(df["code"], df["name"], strict=True)
+        ]
 
     def valid_admin(self, level: str, code) -> str | None:
         """``code`` when it is a known unit of ``level``, else None (inputs are untrusted)."""
@@ -410,15 +495,20 @@ class Queries:
 
     def _touch(self, layer: Layer) -> pd.DataFrame:
         """(key, region, departement, arrondissement) for every commune of every feature."""
+
         def load(db):
             if layer.table == "territory":
                 df = db.df(
                     "SELECT DISTINCT tc.territory_id AS key, c.region, c.departement, c.arrondissement "
                     "FROM territory_commune tc JOIN commune c ON c.code = tc.commune_code "
-                    "WHERE tc.wave = ?", [layer.wave])
+                    "WHERE tc.wave = ?",
+                    [layer.wave],
+                )
             elif layer.table == "epci":
-                df = db.df("SELECT DISTINCT epci_siren AS key, region, departement, arrondissement "
-                           "FROM commune WHERE epci_siren IS NOT NULL")
+                df = db.df(
+                    "SELECT DISTINCT epci_siren AS key, region, departement, arrondissement "
+                    "FROM commune WHERE epci_siren IS NOT NULL"
+                )
             else:
                 df = db.df(TOUCH_SQL[layer.table])
             return df.astype({"key": str})
@@ -431,15 +521,24 @@ class Queries:
         layer = get_layer(layer_id)
 
         def load(db):
-            shaped = {r[0] for r in db.rows(
-                "SELECT key FROM shape WHERE layer = ? AND level = 'coarse' AND geom IS NOT NULL",
-                [layer.shape])}
+            shaped = {
+                r[0]
+                for r in db.rows(
+                    "SELECT key FROM shape WHERE layer = ? AND level = 'coarse' AND geom IS NOT NULL",
+                    [layer.shape],
+                )
+            }
             return [k for k in self.frame(layer_id).index if k in shaped]
 
         return self._cached(("mapped", layer.id), load)
 
-    def filtered_keys(self, layer_id: str, region: str | None = None, departement: str | None = None,
-                      arrondissement: str | None = None) -> list[str]:
+    def filtered_keys(
+        self,
+        layer_id: str,
+        region: str | None = None,
+        departement: str | None = None,
+        arrondissement: str | None = None,
+    ) -> list[str]:
         """Keys of the features that touch the filter (all of them without a filter), sorted."""
         layer = get_layer(layer_id)
         keys = self.mapped_keys(layer_id)
@@ -458,14 +557,21 @@ class Queries:
         """[[south, west], [north, east]] of the true geometry of some features, or None."""
         if not keys:
             return None
-        ext = self._cached(("extents", shape_layer), lambda db: db.df(
-            "SELECT key, ST_YMin(geom) AS s, ST_XMin(geom) AS w, ST_YMax(geom) AS n, ST_XMax(geom) AS e "
-            "FROM shape WHERE layer = ? AND level = 'coarse' AND geom IS NOT NULL",
-            [shape_layer]).set_index("key"))
+        ext = self._cached(
+            ("extents", shape_layer),
+            lambda db: db.df(
+                "SELECT key, ST_YMin(geom) AS s, ST_XMin(geom) AS w, ST_YMax(geom) AS n, ST_XMax(geom) AS e "
+                "FROM shape WHERE layer = ? AND level = 'coarse' AND geom IS NOT NULL",
+                [shape_layer],
+            ).set_index("key"),
+        )
         sub = ext[ext.index.isin(list(keys))]
         if sub.empty:
             return None
-        return [[float(sub["s"].min()), float(sub["w"].min())], [float(sub["n"].max()), float(sub["e"].max())]]
+        return [
+            [float(sub["s"].min()), float(sub["w"].min())],
+            [float(sub["n"].max()), float(sub["e"].max())],
+        ]
 
     def filter_bounds(self, region=None, departement=None, arrondissement=None):
         """Bounds of the most specific filter unit, or None."""
@@ -478,18 +584,34 @@ class Queries:
         return None
 
     # -- geometry --------------------------------------------------------------------------
-    def geojson(self, shape_layer: str, *, level: str = "coarse", inset: bool = True,
-                keys: tuple[str, ...] | None = None, names: bool = True) -> bytes:
+    def geojson(
+        self,
+        shape_layer: str,
+        *,
+        level: str = "coarse",
+        inset: bool = True,
+        keys: tuple[str, ...] | None = None,
+        names: bool = True,
+    ) -> bytes:
         """A FeatureCollection (bytes) of ``shape_layer`` with properties ``key`` and ``name``.
 
         ``inset`` uses ``geom_inset`` (overseas départements moved near the mainland, for the
         national view); ``keys`` restricts the features.
         """
         key = ("geojson", shape_layer, level, inset, keys, names)
-        return self._cached(key, lambda db: self._geojson(db, shape_layer, level, inset, keys, names))
+        return self._cached(
+            key, lambda db: self._geojson(db, shape_layer, level, inset, keys, names)
+        )
 
-    def geobuf(self, shape_layer: str, *, level: str = "coarse", inset: bool = True,
-               keys: tuple[str, ...] | None = None, names: bool = True) -> tuple[bytes, bytes]:
+    def geobuf(
+        self,
+        shape_layer: str,
+        *,
+        level: str = "coarse",
+        inset: bool = True,
+        keys: tuple[str, ...] | None = None,
+        names: bool = True,
+    ) -> tuple[bytes, bytes]:
         """The same FeatureCollection as :meth:`geojson` in Geobuf (delta-encoded protobuf, read
         by dash-leaflet's ``format="geobuf"``): ``(raw, gzip-compressed)``, less than half the
         bytes of gzip GeoJSON."""
@@ -499,9 +621,12 @@ class Queries:
         import geobuf
 
         def load(db):
-            raw = geobuf.encode(json.loads(self.geojson(shape_layer, level=level, inset=inset,
-                                                        keys=keys, names=names)),
-                                3 if level == "coarse" else 4)
+            raw = geobuf.encode(
+                json.loads(
+                    self.geojson(shape_layer, level=level, inset=inset, keys=keys, names=names)
+                ),
+                3 if level == "coarse" else 4,
+            )
             return raw, gzip.compress(raw, 6)
 
         return self._cached(("geobuf", shape_layer, level, inset, keys, names), load)
@@ -529,10 +654,14 @@ class Queries:
 
     def inset_frames(self) -> bytes:
         """Boxes drawn around the overseas insets (GeoJSON bytes)."""
+
         def load(db):
             df = db.df("SELECT departement, ST_AsGeoJSON(geom) AS g FROM inset_frame ORDER BY 1")
-            parts = ['{"type":"Feature","properties":{"key":"' + d + '"},"geometry":' + g + "}"
-                     for d, g in zip(df["departement"], df["g"], strict=True) if d.isalnum()]
+            parts = [
+                '{"type":"Feature","properties":{"key":"' + d + '"},"geometry":' + g + "}"
+                for d, g in zip(df["departement"], df["g"], strict=True)
+                if d.isalnum()
+            ]
             return ('{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}").encode()
 
         return self._cached(("inset_frames",), load)
@@ -543,19 +672,28 @@ class Queries:
         import json
 
         def load(db):
-            df = db.df("SELECT code, departement, chef_lieu_name, chef_lieu_kind, "
-                       "ST_X(chef_lieu_geom) AS x, ST_Y(chef_lieu_geom) AS y FROM arrondissement "
-                       "WHERE chef_lieu_geom IS NOT NULL ORDER BY code")
+            df = db.df(
+                "SELECT code, departement, chef_lieu_name, chef_lieu_kind, "
+                "ST_X(chef_lieu_geom) AS x, ST_Y(chef_lieu_geom) AS y FROM arrondissement "
+                "WHERE chef_lieu_geom IS NOT NULL ORDER BY code"
+            )
             if keys is not None:
                 df = df[df["code"].isin(keys)]
             if inset:
                 df = self._inset_points(db, df)
-            feats = [{"type": "Feature", "properties": {"key": c, "name": n, "kind": k},
-                      "geometry": {"type": "Point", "coordinates": [round(x, 5), round(y, 5)]}}
-                     for c, n, k, x, y in df[["code", "chef_lieu_name", "chef_lieu_kind", "x", "y"]]
-                     .itertuples(index=False)]
-            return json.dumps({"type": "FeatureCollection", "features": feats},
-                              ensure_ascii=False).encode()
+            feats = [
+                {
+                    "type": "Feature",
+                    "properties": {"key": c, "name": n, "kind": k},
+                    "geometry": {"type": "Point", "coordinates": [round(x, 5), round(y, 5)]},
+                }
+                for c, n, k, x, y in df[
+                    ["code", "chef_lieu_name", "chef_lieu_kind", "x", "y"]
+                ].itertuples(index=False)
+            ]
+            return json.dumps(
+                {"type": "FeatureCollection", "features": feats}, ensure_ascii=False
+            ).encode()
 
         return self._cached(("chef_lieux", keys, inset), load)
 
@@ -571,10 +709,13 @@ class Queries:
             mask = (df["departement"] == dep).to_numpy()
             if not mask.any():
                 continue
-            outline = db.geodf("SELECT ST_AsWKB(geom) AS geom FROM departement WHERE code = ?", [dep])
+            outline = db.geodf(
+                "SELECT ST_AsWKB(geom) AS geom FROM departement WHERE code = ?", [dep]
+            )
             extent = tuple(outline.geometry.to_crs(metric_crs(dep)).total_bounds)
-            pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(df.loc[mask, "x"], df.loc[mask, "y"]),
-                                   crs="EPSG:4326")
+            pts = gpd.GeoDataFrame(
+                geometry=gpd.points_from_xy(df.loc[mask, "x"], df.loc[mask, "y"]), crs="EPSG:4326"
+            )
             moved = relocate(pts, dep, extent)
             df.loc[mask, "x"] = moved.x.to_numpy()
             df.loc[mask, "y"] = moved.y.to_numpy()
@@ -584,14 +725,22 @@ class Queries:
     def _search_index(self) -> pd.DataFrame:
         def load(db):
             parts = [
-                db.df("SELECT 'commune' AS kind, code AS key, name, departement AS dep, "
-                      "population FROM commune"),
-                db.df("SELECT 'epci' AS kind, siren AS key, name, main_departement AS dep, "
-                      "population FROM epci"),
-                db.df("SELECT 'arrondissement' AS kind, code AS key, name, departement AS dep, "
-                      "population FROM arrondissement"),
-                db.df("SELECT 'ti' || wave AS kind, id AS key, name, main_departement AS dep, "
-                      "population FROM territory"),
+                db.df(
+                    "SELECT 'commune' AS kind, code AS key, name, departement AS dep, "
+                    "population FROM commune"
+                ),
+                db.df(
+                    "SELECT 'epci' AS kind, siren AS key, name, main_departement AS dep, "
+                    "population FROM epci"
+                ),
+                db.df(
+                    "SELECT 'arrondissement' AS kind, code AS key, name, departement AS dep, "
+                    "population FROM arrondissement"
+                ),
+                db.df(
+                    "SELECT 'ti' || wave AS kind, id AS key, name, main_departement AS dep, "
+                    "population FROM territory"
+                ),
             ]
             df = pd.concat(parts, ignore_index=True)
             df["name"] = df["name"].astype(str).str.strip()
@@ -618,8 +767,11 @@ class Queries:
             return []
         rank = np.where(hit["norm"] == q, 0, np.where(hit["norm"].str.startswith(q), 1, 2))
         prio = hit["kind"].map(KIND_PRIORITY).fillna(9)
-        hit = hit.assign(rank=rank, prio=prio, pop=hit["population"].fillna(0)).sort_values(
-            ["rank", "prio", "pop"], ascending=[True, True, False]).head(limit)
+        hit = (
+            hit.assign(rank=rank, prio=prio, pop=hit["population"].fillna(0))
+            .sort_values(["rank", "prio", "pop"], ascending=[True, True, False])
+            .head(limit)
+        )
         out = []
         for r in hit.itertuples(index=False):
             out.append(_result(r.kind, r.key, r.name, r.dep))
@@ -630,7 +782,9 @@ class Queries:
             terr = self.db.df(
                 "SELECT tc.commune_code, t.wave, t.id, t.name, t.main_departement "
                 "FROM territory_commune tc JOIN territory t ON t.wave = tc.wave AND t.id = tc.territory_id "
-                "WHERE list_contains(?, tc.commune_code) ORDER BY t.wave DESC, t.id", [communes])
+                "WHERE list_contains(?, tc.commune_code) ORDER BY t.wave DESC, t.id",
+                [communes],
+            )
             seen = {(r["kind"], r["key"]) for r in out}
             for c, w, i, n, d in terr.itertuples(index=False):
                 if ("ti" + w, i) not in seen:
@@ -644,13 +798,17 @@ class Queries:
         """A commune's attributes and the keys of the units that hold it."""
         if not isinstance(code, str) or len(code) > 10:
             return None
-        df = self.db.df("SELECT code, name, departement, region, arrondissement, epci_siren, "
-                        "population, area_km2 FROM commune WHERE code = ?", [code])
+        df = self.db.df(
+            "SELECT code, name, departement, region, arrondissement, epci_siren, "
+            "population, area_km2 FROM commune WHERE code = ?",
+            [code],
+        )
         if df.empty:
             return None
         rec = df.iloc[0].to_dict()
-        terr = self.db.rows("SELECT wave, territory_id FROM territory_commune WHERE commune_code = ?",
-                            [code])
+        terr = self.db.rows(
+            "SELECT wave, territory_id FROM territory_commune WHERE commune_code = ?", [code]
+        )
         rec["territories"] = {w: t for w, t in terr}
         rec["bounds"] = self.bounds("commune", [code])
         return rec
@@ -660,8 +818,12 @@ class Queries:
         layer = get_layer(layer_id)
         if layer.table == "territory":
             return commune["territories"].get(layer.wave)
-        col = {"epci": "epci_siren", "arrondissement": "arrondissement",
-               "departement": "departement", "region": "region"}[layer.table]
+        col = {
+            "epci": "epci_siren",
+            "arrondissement": "arrondissement",
+            "departement": "departement",
+            "region": "region",
+        }[layer.table]
         v = commune.get(col)
         return None if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
 
@@ -682,24 +844,37 @@ class Queries:
         com = self._communes()
         mine = com[com["code"].isin(self._commune_codes(layer, key))]
         out = {
-            "layer": layer.id, "key": key, "name": str(row["name"]).strip(), "kind": layer.singular,
-            "population": _num(row.get("population")), "area_km2": _num(row.get("area_km2")),
-            "n_communes": len(mine), "n_epci": int(mine["epci_siren"].nunique()),
+            "layer": layer.id,
+            "key": key,
+            "name": str(row["name"]).strip(),
+            "kind": layer.singular,
+            "population": _num(row.get("population")),
+            "area_km2": _num(row.get("area_km2")),
+            "n_communes": len(mine),
+            "n_epci": int(mine["epci_siren"].nunique()),
         }
-        deps = (mine.groupby("departement")["population"].sum().reset_index()
-                .sort_values(["population", "departement"], ascending=[False, True]))
+        deps = (
+            mine.groupby("departement")["population"]
+            .sum()
+            .reset_index()
+            .sort_values(["population", "departement"], ascending=[False, True])
+        )
         dep_names = self.frame("departement")["name"]
         out["departements"] = [(c, str(dep_names.get(c, c))) for c in deps["departement"]]
         arr = self.frame("arrondissement")
         arr = arr[arr.index.isin(mine["arrondissement"].dropna().unique())]
         arr = arr.sort_values(["chef_lieu_kind", "chef_lieu_name"])
-        out["chef_lieux"] = [(str(n), str(k)) for n, k in zip(arr["chef_lieu_name"], arr["chef_lieu_kind"],
-                                                               strict=True)]
+        out["chef_lieux"] = [
+            (str(n), str(k))
+            for n, k in zip(arr["chef_lieu_name"], arr["chef_lieu_kind"], strict=True)
+        ]
         if layer.table == "territory":
             mem = self._members()
             mem = mem[(mem["wave"] == layer.wave) & (mem["territory_id"] == key)]
-            out["members"] = [(s, k, str(n).strip()) for s, k, n in
-                              mem[["siren", "kind", "name"]].itertuples(index=False)]
+            out["members"] = [
+                (s, k, str(n).strip())
+                for s, k, n in mem[["siren", "kind", "name"]].itertuples(index=False)
+            ]
         else:
             out["members"] = []
         out["main_departement"] = deps["departement"].iloc[0] if len(deps) else None
@@ -710,20 +885,36 @@ class Queries:
         return out
 
     def _communes(self) -> pd.DataFrame:
-        return self._cached(("communes",), lambda db: db.df(
-            "SELECT code, departement, region, arrondissement, epci_siren, population FROM commune"))
+        return self._cached(
+            ("communes",),
+            lambda db: db.df(
+                "SELECT code, departement, region, arrondissement, epci_siren, population FROM commune"
+            ),
+        )
 
     def _members(self) -> pd.DataFrame:
-        return self._cached(("members",), lambda db: db.df(
-            "SELECT wave, territory_id, siren, kind, name FROM territory_member ORDER BY kind, name"))
+        return self._cached(
+            ("members",),
+            lambda db: db.df(
+                "SELECT wave, territory_id, siren, kind, name FROM territory_member ORDER BY kind, name"
+            ),
+        )
 
     def _commune_codes(self, layer: Layer, key: str) -> list[str]:
         if layer.table == "territory":
-            tc = self._cached(("territory_commune",), lambda db: db.df(
-                "SELECT wave, territory_id, commune_code FROM territory_commune"))
-            return tc.loc[(tc["wave"] == layer.wave) & (tc["territory_id"] == key), "commune_code"].tolist()
-        col = {"epci": "epci_siren", "arrondissement": "arrondissement", "departement": "departement",
-               "region": "region"}[layer.table]
+            tc = self._cached(
+                ("territory_commune",),
+                lambda db: db.df("SELECT wave, territory_id, commune_code FROM territory_commune"),
+            )
+            return tc.loc[
+                (tc["wave"] == layer.wave) & (tc["territory_id"] == key), "commune_code"
+            ].tolist()
+        col = {
+            "epci": "epci_siren",
+            "arrondissement": "arrondissement",
+            "departement": "departement",
+            "region": "region",
+        }[layer.table]
         com = self._communes()
         return com.loc[com[col] == key, "code"].tolist()
 
@@ -746,8 +937,13 @@ def _num(v):
 
 
 KIND_PRIORITY = {"commune": 0, "ti2023": 1, "epci": 2, "ti2018": 3, "arrondissement": 4}
-KIND_LABELS = {"commune": "Commune", "epci": "EPCI", "arrondissement": "Arrondissement",
-               "ti2023": "Territoire d'industrie 2023", "ti2018": "Territoire d'industrie 2018"}
+KIND_LABELS = {
+    "commune": "Commune",
+    "epci": "EPCI",
+    "arrondissement": "Arrondissement",
+    "ti2023": "Territoire d'industrie 2023",
+    "ti2018": "Territoire d'industrie 2018",
+}
 
 
 def _result(kind: str, key: str, name: str, dep) -> dict:

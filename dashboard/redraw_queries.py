@@ -63,37 +63,58 @@ def valid_wave(wave) -> str | None:
 
 def labels(q: Queries, kind: str) -> dict[str, str]:
     """French label of each class of ``kind`` ('change', 'transition', 'scope'), in display order."""
-    df = q.memo(("redraw_label",), lambda: q.db.df("SELECT kind, code, label, rank FROM redraw_label "
-                                                   "ORDER BY kind, rank"))
+    df = q.memo(
+        ("redraw_label",),
+        lambda: q.db.df("SELECT kind, code, label, rank FROM redraw_label ORDER BY kind, rank"),
+    )
     d = df[df["kind"] == kind]
     return dict(zip(d["code"], d["label"], strict=True))
 
 
 def territory_names(q: Queries, wave: str) -> dict[str, str]:
     """Territory id -> name for one wave."""
-    return q.memo(("redraw_names", wave), lambda: {
-        i: str(n).strip() for i, n in q.db.rows("SELECT id, name FROM territory WHERE wave = ? ORDER BY id",
-                                                 [wave])})
+    return q.memo(
+        ("redraw_names", wave),
+        lambda: {
+            i: str(n).strip()
+            for i, n in q.db.rows(
+                "SELECT id, name FROM territory WHERE wave = ? ORDER BY id", [wave]
+            )
+        },
+    )
 
 
 def has_territory(q: Queries, wave, key) -> bool:
     w = valid_wave(wave)
-    return w is not None and isinstance(key, str) and len(key) <= MAX_ID_LEN and key in territory_names(q, w)
+    return (
+        w is not None
+        and isinstance(key, str)
+        and len(key) <= MAX_ID_LEN
+        and key in territory_names(q, w)
+    )
 
 
 def touching(q: Queries, wave: str, p: Place) -> list[str]:
     """Ids of the territories of ``wave`` that touch the place, sorted."""
-    return q.memo(("redraw_touch", wave, p), lambda: sorted(
-        r[0] for r in q.db.rows(_TOUCH, [wave, *p.params()])))
+    return q.memo(
+        ("redraw_touch", wave, p),
+        lambda: sorted(r[0] for r in q.db.rows(_TOUCH, [wave, *p.params()])),
+    )
 
 
 # -- change map ------------------------------------------------------------------------------
 
+
 def change_counts(q: Queries, p: Place) -> pd.DataFrame:
     """The change-map legend: ``change_class``, ``label``, ``n_communes``, ``population`` of the place."""
-    return q.memo(("redraw_change_count", p), lambda: q.db.df(
-        "SELECT change_class, label, n_communes, population FROM redraw_change_count "
-        "WHERE level = ? AND code = ? ORDER BY rank", [p.level, p.code]))
+    return q.memo(
+        ("redraw_change_count", p),
+        lambda: q.db.df(
+            "SELECT change_class, label, n_communes, population FROM redraw_change_count "
+            "WHERE level = ? AND code = ? ORDER BY rank",
+            [p.level, p.code],
+        ),
+    )
 
 
 def commune_geojson(q: Queries, p: Place) -> bytes:
@@ -103,15 +124,20 @@ def commune_geojson(q: Queries, p: Place) -> bytes:
     geometry at its true position. Coordinates are rounded to 1e-4 degree (~10 m), well under
     the simplification tolerance, which halves the payload.
     """
+
     def load():
         inset = p.level == "france"
         level = "coarse" if inset else "medium"
-        sql = ("SELECT s.key, r.commune_name AS name, r.change_class AS c, "
-               "ST_AsGeoJSON(ST_ReducePrecision(" + ("s.geom_inset" if inset else "s.geom") + ", 0.0001)) AS g "
-               "FROM shape s JOIN redraw_commune r ON r.commune_code = s.key "
-               "WHERE s.layer = 'commune' AND s.level = ? AND s.geom IS NOT NULL "
-               "AND (?::VARCHAR IS NULL OR r.region = ?) AND (?::VARCHAR IS NULL OR r.departement = ?) "
-               "ORDER BY s.key")
+        sql = (
+            "SELECT s.key, r.commune_name AS name, r.change_class AS c, "
+            "ST_AsGeoJSON(ST_ReducePrecision("
+            + ("s.geom_inset" if inset else "s.geom")
+            + ", 0.0001)) AS g "
+            "FROM shape s JOIN redraw_commune r ON r.commune_code = s.key "
+            "WHERE s.layer = 'commune' AND s.level = ? AND s.geom IS NOT NULL "
+            "AND (?::VARCHAR IS NULL OR r.region = ?) AND (?::VARCHAR IS NULL OR r.departement = ?) "
+            "ORDER BY s.key"
+        )
         df = q.db.df(sql, [level, *p.params()])
         parts = []
         for k, n, c, g in df[["key", "name", "c", "g"]].itertuples(index=False):
@@ -126,9 +152,12 @@ def commune_geojson(q: Queries, p: Place) -> bytes:
 
 # -- summary ---------------------------------------------------------------------------------
 
+
 def summary(q: Queries, p: Place) -> pd.DataFrame:
     """``redraw_summary_change`` for the place itself (one row)."""
-    return q.db.df("SELECT * FROM redraw_summary_change WHERE level = ? AND code = ?", [p.level, p.code])
+    return q.db.df(
+        "SELECT * FROM redraw_summary_change WHERE level = ? AND code = ?", [p.level, p.code]
+    )
 
 
 def summary_breakdown(q: Queries, p: Place) -> pd.DataFrame:
@@ -137,12 +166,16 @@ def summary_breakdown(q: Queries, p: Place) -> pd.DataFrame:
     if p.level == "france":
         return q.db.df("SELECT * FROM redraw_summary_change WHERE level = 'region' ORDER BY code")
     if p.level == "region":
-        return q.db.df("SELECT * FROM redraw_summary_change WHERE level = 'departement' AND region = ? "
-                       "ORDER BY code", [p.reg])
+        return q.db.df(
+            "SELECT * FROM redraw_summary_change WHERE level = 'departement' AND region = ? "
+            "ORDER BY code",
+            [p.reg],
+        )
     return summary(q, p)
 
 
 # -- transitions -----------------------------------------------------------------------------
+
 
 def transitions(q: Queries, p: Place) -> pd.DataFrame:
     """One row per 2018 territory touching the place: class, label, counterpart and shares."""
@@ -153,7 +186,8 @@ def transitions(q: Queries, p: Place) -> pd.DataFrame:
         "JOIN redraw_label l ON l.kind = 'transition' AND l.code = t.transition "
         "LEFT JOIN territory n ON n.wave = '2023' AND n.id = t.counterpart_2023 "
         "WHERE list_contains(?, t.ti_2018) ORDER BY l.rank, t.ti_2018",
-        [touching(q, "2018", p)])
+        [touching(q, "2018", p)],
+    )
 
 
 def transition_counts(q: Queries, p: Place) -> pd.DataFrame:
@@ -161,7 +195,9 @@ def transition_counts(q: Queries, p: Place) -> pd.DataFrame:
     return q.db.df(
         "SELECT l.code AS transition, l.label, count(t.ti_2018) AS n FROM redraw_label l "
         "LEFT JOIN redraw_transition t ON t.transition = l.code AND list_contains(?, t.ti_2018) "
-        "WHERE l.kind = 'transition' GROUP BY ALL ORDER BY min(l.rank)", [touching(q, "2018", p)])
+        "WHERE l.kind = 'transition' GROUP BY ALL ORDER BY min(l.rank)",
+        [touching(q, "2018", p)],
+    )
 
 
 def flows(q: Queries, p: Place) -> pd.DataFrame:
@@ -176,7 +212,9 @@ def flows(q: Queries, p: Place) -> pd.DataFrame:
         "LEFT JOIN territory a ON a.wave = '2018' AND a.id = f.ti_2018 "
         "LEFT JOIN territory b ON b.wave = '2023' AND b.id = f.ti_2023 "
         "WHERE list_contains(?, f.ti_2018) OR list_contains(?, f.ti_2023) "
-        "ORDER BY f.ti_2018 NULLS LAST, f.ti_2023 NULLS LAST", [t18, t23])
+        "ORDER BY f.ti_2018 NULLS LAST, f.ti_2023 NULLS LAST",
+        [t18, t23],
+    )
 
 
 def class_flows(q: Queries, p: Place) -> pd.DataFrame:
@@ -189,23 +227,32 @@ def class_flows(q: Queries, p: Place) -> pd.DataFrame:
         "ELSE 'other' END AS target, sum(f.population)::BIGINT AS population, sum(f.n_communes)::BIGINT AS n_communes "
         "FROM redraw_flow f LEFT JOIN redraw_transition t ON t.ti_2018 = f.ti_2018 "
         "WHERE list_contains(?, f.ti_2018) OR list_contains(?, f.ti_2023) GROUP BY ALL ORDER BY 1, 2",
-        [t18, t23])
+        [t18, t23],
+    )
 
 
 # -- sous-préfecture view ---------------------------------------------------------------------
 
+
 def scope_counts(q: Queries, wave: str, p: Place) -> pd.DataFrame:
     """Territories of ``wave`` touching the place by scope (single arrondissement ...), 0 included."""
     if p.level == "france":
-        return q.db.df("SELECT scope, label, n_territories FROM redraw_scope_count WHERE wave = ? "
-                       "ORDER BY rank", [wave])
+        return q.db.df(
+            "SELECT scope, label, n_territories FROM redraw_scope_count WHERE wave = ? "
+            "ORDER BY rank",
+            [wave],
+        )
     return q.db.df(
         "SELECT l.code AS scope, l.label, count(s.territory_id) AS n_territories FROM redraw_label l "
         "LEFT JOIN redraw_territory_scope s ON s.scope = l.code AND s.wave = ? AND list_contains(?, s.territory_id) "
-        "WHERE l.kind = 'scope' GROUP BY ALL ORDER BY min(l.rank)", [wave, touching(q, wave, p)])
+        "WHERE l.kind = 'scope' GROUP BY ALL ORDER BY min(l.rank)",
+        [wave, touching(q, wave, p)],
+    )
 
 
-def territory_arrondissements(q: Queries, wave: str, p: Place, territory: str | None = None) -> pd.DataFrame:
+def territory_arrondissements(
+    q: Queries, wave: str, p: Place, territory: str | None = None
+) -> pd.DataFrame:
     """Each territory touching the place (or one territory) with the arrondissements it touches
     and the share of its population in each; ``scope`` label of the territory."""
     keys = [territory] if territory else touching(q, wave, p)
@@ -218,7 +265,9 @@ def territory_arrondissements(q: Queries, wave: str, p: Place, territory: str | 
         "JOIN redraw_label l ON l.kind = 'scope' AND l.code = s.scope "
         "LEFT JOIN arrondissement a ON a.code = ta.arrondissement "
         "WHERE ta.wave = ? AND list_contains(?, ta.territory_id) "
-        "ORDER BY ta.territory_id, ta.share_of_territory DESC, ta.arrondissement", [wave, keys])
+        "ORDER BY ta.territory_id, ta.share_of_territory DESC, ta.arrondissement",
+        [wave, keys],
+    )
 
 
 def arrondissements(q: Queries, wave: str, p: Place) -> pd.DataFrame:
@@ -233,16 +282,22 @@ def arrondissements(q: Queries, wave: str, p: Place) -> pd.DataFrame:
         " WHERE ta.wave = ra.wave AND ta.arrondissement = ra.arrondissement) AS territories "
         "FROM redraw_arrondissement ra JOIN arrondissement a ON a.code = ra.arrondissement "
         "WHERE ra.wave = ? AND (?::VARCHAR IS NULL OR ra.region = ?) AND (?::VARCHAR IS NULL OR ra.departement = ?) "
-        "ORDER BY ra.arrondissement", [wave, *p.params()])
+        "ORDER BY ra.arrondissement",
+        [wave, *p.params()],
+    )
 
 
 # -- selection -------------------------------------------------------------------------------
 
+
 def counterpart(q: Queries, wave: str, key: str) -> dict | None:
     """The counterpart of a territory in the other wave (``redraw_counterpart``), or None."""
-    df = q.db.df("SELECT c.*, n.name AS counterpart_name FROM redraw_counterpart c "
-                 "LEFT JOIN territory n ON n.wave = c.counterpart_wave AND n.id = c.counterpart_id "
-                 "WHERE c.wave = ? AND c.territory_id = ?", [wave, key])
+    df = q.db.df(
+        "SELECT c.*, n.name AS counterpart_name FROM redraw_counterpart c "
+        "LEFT JOIN territory n ON n.wave = c.counterpart_wave AND n.id = c.counterpart_id "
+        "WHERE c.wave = ? AND c.territory_id = ?",
+        [wave, key],
+    )
     if df.empty:
         return None
     rec = df.iloc[0].to_dict()
@@ -252,23 +307,35 @@ def counterpart(q: Queries, wave: str, key: str) -> dict | None:
 def territory_flows(q: Queries, wave: str, key: str) -> pd.DataFrame:
     """Flows of one territory to (2018) or from (2023) the other wave, largest first."""
     if wave == "2018":
-        return q.db.df("SELECT d.ti_2023 AS other_id, d.name_2023 AS other_name, d.population, "
-                       "d.share_of_2018 AS share, d.transition FROM redraw_transition_detail d "
-                       "WHERE d.ti_2018 = ? ORDER BY d.population DESC", [key])
-    return q.db.df("SELECT f.ti_2018 AS other_id, t.name AS other_name, f.population, f.share_of_2023 AS share, "
-                   "NULL AS transition FROM redraw_flow f LEFT JOIN territory t ON t.wave = '2018' AND t.id = f.ti_2018 "
-                   "WHERE f.ti_2023 = ? ORDER BY f.population DESC", [key])
+        return q.db.df(
+            "SELECT d.ti_2023 AS other_id, d.name_2023 AS other_name, d.population, "
+            "d.share_of_2018 AS share, d.transition FROM redraw_transition_detail d "
+            "WHERE d.ti_2018 = ? ORDER BY d.population DESC",
+            [key],
+        )
+    return q.db.df(
+        "SELECT f.ti_2018 AS other_id, t.name AS other_name, f.population, f.share_of_2023 AS share, "
+        "NULL AS transition FROM redraw_flow f LEFT JOIN territory t ON t.wave = '2018' AND t.id = f.ti_2018 "
+        "WHERE f.ti_2023 = ? ORDER BY f.population DESC",
+        [key],
+    )
 
 
 # -- scenario choices ------------------------------------------------------------------------
 
+
 def member_options(q: Queries) -> list[dict]:
     """EPCI and Grand Paris EPT a scenario can move, as dropdown options ``KIND:siren``."""
+
     def load():
-        df = q.db.df("SELECT 'EPCI' AS kind, siren, name, main_departement FROM epci "
-                     "UNION ALL SELECT 'EPT', siren, name, main_departement FROM ept ORDER BY name, siren")
-        return [{"label": f"{str(n).strip()} ({k}, {d or '—'})", "value": f"{k}:{s}"}
-                for k, s, n, d in df.itertuples(index=False)]
+        df = q.db.df(
+            "SELECT 'EPCI' AS kind, siren, name, main_departement FROM epci "
+            "UNION ALL SELECT 'EPT', siren, name, main_departement FROM ept ORDER BY name, siren"
+        )
+        return [
+            {"label": f"{str(n).strip()} ({k}, {d or '—'})", "value": f"{k}:{s}"}
+            for k, s, n, d in df.itertuples(index=False)
+        ]
 
     return q.memo(("redraw_member_options",), load)
 

@@ -36,8 +36,10 @@ from geo.scenario import (
 )
 
 STATUS_LABEL = "Scénario d'analyste, non officiel"
-SOURCE_LABEL = ("Territoires d'industrie 2023 (ANCT) ; communes, EPCI et populations : "
-                "COG 2026 (INSEE), polygones communaux")
+SOURCE_LABEL = (
+    "Territoires d'industrie 2023 (ANCT) ; communes, EPCI et populations : "
+    "COG 2026 (INSEE), polygones communaux"
+)
 CSV_COLUMNS = ["scenario", "statut", *MEMBER_COLUMNS]
 MAX_FILE_BYTES = 2_000_000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -58,23 +60,31 @@ def load_base(db: Database, extra: pd.DataFrame | None = None) -> ScenarioBase:
     communes = db.geodf(
         """SELECT code, name, siren, epci_siren, ept_siren, population::DOUBLE AS population, area_km2,
                   ST_AsWKB(COALESCE(geom, 'POLYGON EMPTY'::GEOMETRY)) AS geom
-           FROM commune WHERE zone <> 'com' ORDER BY code""")
+           FROM commune WHERE zone <> 'com' ORDER BY code"""
+    )
     members = db.df("""SELECT territory_id, kind, siren, name FROM territory_member
                        WHERE wave = '2023' ORDER BY territory_id, kind, siren""")
     territories = db.geodf(
         """SELECT id, name, population::DOUBLE AS population, area_km2, n_communes, n_members,
                   ST_AsWKB(geom) AS geom
-           FROM territory WHERE wave = '2023' ORDER BY id""")
+           FROM territory WHERE wave = '2023' ORDER BY id"""
+    )
     indicators = list(CORE_INDICATORS)
     if extra is not None:
         clash = [c for c in extra.columns if c in communes.columns]
         if clash:
-            raise ValueError(f"extra indicators {clash} clash with commune columns {list(communes.columns)}")
+            raise ValueError(
+                f"extra indicators {clash} clash with commune columns {list(communes.columns)}"
+            )
         num = extra.apply(pd.to_numeric, errors="raise").astype("float64")
         communes = communes.join(num, on="code")
         # the official value of an extra indicator: the sum over the official communes
         tc = db.df("SELECT territory_id, commune_code FROM territory_commune WHERE wave = '2023'")
-        official = tc.join(num, on="commune_code").groupby("territory_id")[list(num.columns)].sum(min_count=1)
+        official = (
+            tc.join(num, on="commune_code")
+            .groupby("territory_id")[list(num.columns)]
+            .sum(min_count=1)
+        )
         territories = territories.join(official, on="id")
         indicators += list(num.columns)
     return ScenarioBase.from_frames(communes, members, territories, indicators=indicators)
@@ -83,6 +93,7 @@ def load_base(db: Database, extra: pd.DataFrame | None = None) -> ScenarioBase:
 # ---------------------------------------------------------------------------------------------
 # members CSV
 # ---------------------------------------------------------------------------------------------
+
 
 def _cell(v: str) -> str:
     """Text a spreadsheet will not run as a formula."""
@@ -107,19 +118,26 @@ def scenario_from_csv(text: str | bytes, base: ScenarioBase) -> Scenario:
     """Parse and check a members CSV; raise :class:`ScenarioError` naming the row and column."""
     if isinstance(text, bytes):
         if len(text) > MAX_FILE_BYTES:
-            raise ScenarioError(f"members CSV: {len(text)} bytes, at most {MAX_FILE_BYTES} expected")
+            raise ScenarioError(
+                f"members CSV: {len(text)} bytes, at most {MAX_FILE_BYTES} expected"
+            )
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as e:
-            raise ScenarioError(f"members CSV: not UTF-8 text (byte {e.start}); expected UTF-8") from None
+            raise ScenarioError(
+                f"members CSV: not UTF-8 text (byte {e.start}); expected UTF-8"
+            ) from None
     if len(text) > MAX_FILE_BYTES:
-        raise ScenarioError(f"members CSV: {len(text)} characters, at most {MAX_FILE_BYTES} expected")
+        raise ScenarioError(
+            f"members CSV: {len(text)} characters, at most {MAX_FILE_BYTES} expected"
+        )
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     try:
         header = next(reader)
     except StopIteration:
-        raise ScenarioError("members CSV: empty file; expected a header row "
-                            f"{CSV_COLUMNS}") from None
+        raise ScenarioError(
+            f"members CSV: empty file; expected a header row {CSV_COLUMNS}"
+        ) from None
     except csv.Error as e:
         raise ScenarioError(f"members CSV: unreadable header ({e})") from None
     missing = [c for c in CSV_COLUMNS if c not in header]
@@ -130,14 +148,18 @@ def scenario_from_csv(text: str | bytes, base: ScenarioBase) -> Scenario:
     try:
         for i, rec in enumerate(reader, start=2):
             if len(rec) != len(header):
-                raise ScenarioError(f"members CSV, line {i}: {len(rec)} fields, expected {len(header)}")
+                raise ScenarioError(
+                    f"members CSV, line {i}: {len(rec)} fields, expected {len(header)}"
+                )
             rows.append({c: _uncell(rec[idx[c]].strip()) for c in MEMBER_COLUMNS})
             names.add(_uncell(rec[idx["scenario"]].strip()))
     except csv.Error as e:
         raise ScenarioError(f"members CSV: unreadable row ({e})") from None
     if len(names) > 1:
-        raise ScenarioError(f"members CSV, column 'scenario': several scenario names {sorted(names)[:3]}; "
-                            "expected one")
+        raise ScenarioError(
+            f"members CSV, column 'scenario': several scenario names {sorted(names)[:3]}; "
+            "expected one"
+        )
     members = pd.DataFrame(rows, columns=MEMBER_COLUMNS, dtype=object)
     check_members(base, members, first_row=2, what="members CSV, line")
     scenario = Scenario(name=names.pop() if names else "Scénario", members=members)
@@ -149,11 +171,16 @@ def scenario_from_csv(text: str | bytes, base: ScenarioBase) -> Scenario:
 # the scenario kept in the browser between callbacks (a dcc.Store): small and checked on return
 # ---------------------------------------------------------------------------------------------
 
+
 def scenario_to_store(scenario: Scenario) -> dict:
     """The scenario as plain JSON data (its name and members, a few dozen kilobytes)."""
-    return {"name": scenario.name,
-            "members": [dict(zip(MEMBER_COLUMNS, r, strict=True))
-                        for r in scenario.members[MEMBER_COLUMNS].itertuples(index=False)]}
+    return {
+        "name": scenario.name,
+        "members": [
+            dict(zip(MEMBER_COLUMNS, r, strict=True))
+            for r in scenario.members[MEMBER_COLUMNS].itertuples(index=False)
+        ],
+    }
 
 
 def scenario_from_store(data: object, base: ScenarioBase) -> Scenario:
@@ -167,8 +194,12 @@ def scenario_from_store(data: object, base: ScenarioBase) -> Scenario:
         raise ScenarioError(f"scenario: {len(rows)} members, at most {MAX_MEMBERS} expected")
     for i, r in enumerate(rows, start=1):
         if not isinstance(r, dict) or any(not isinstance(r.get(c), str) for c in MEMBER_COLUMNS):
-            raise ScenarioError(f"scenario member {i}: expected an object with text fields {MEMBER_COLUMNS}")
-    members = pd.DataFrame([{c: r[c] for c in MEMBER_COLUMNS} for r in rows], columns=MEMBER_COLUMNS)
+            raise ScenarioError(
+                f"scenario member {i}: expected an object with text fields {MEMBER_COLUMNS}"
+            )
+    members = pd.DataFrame(
+        [{c: r[c] for c in MEMBER_COLUMNS} for r in rows], columns=MEMBER_COLUMNS
+    )
     check_members(base, members)
     scenario = Scenario(name=name, members=members)
     check_scenario(base, scenario)
@@ -178,6 +209,7 @@ def scenario_from_store(data: object, base: ScenarioBase) -> Scenario:
 # ---------------------------------------------------------------------------------------------
 # GeoJSON of the redrawn territories
 # ---------------------------------------------------------------------------------------------
+
 
 def _jsonable(v):
     if v is None or (isinstance(v, float) and math.isnan(v)):
@@ -192,13 +224,29 @@ def scenario_to_geojson(scenario: Scenario, result: gpd.GeoDataFrame) -> str:
     """A FeatureCollection of the territories of ``result`` (see ``geo.scenario.evaluate``)."""
     feats = []
     for tid, row in result.iterrows():
-        props = {"territory_id": tid, **{k: _jsonable(v) for k, v in row.drop(result.geometry.name).items()},
-                 "scenario": scenario.name, "statut": STATUS_LABEL}
+        props = {
+            "territory_id": tid,
+            **{k: _jsonable(v) for k, v in row.drop(result.geometry.name).items()},
+            "scenario": scenario.name,
+            "statut": STATUS_LABEL,
+        }
         geom = row[result.geometry.name]
-        feats.append({"type": "Feature", "properties": props,
-                      "geometry": None if geom is None or geom.is_empty else json.loads(shapely.to_geojson(geom))})
-    doc = {"type": "FeatureCollection", "name": scenario.name, "statut": STATUS_LABEL,
-           "source": SOURCE_LABEL, "features": feats}
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": props,
+                "geometry": None
+                if geom is None or geom.is_empty
+                else json.loads(shapely.to_geojson(geom)),
+            }
+        )
+    doc = {
+        "type": "FeatureCollection",
+        "name": scenario.name,
+        "statut": STATUS_LABEL,
+        "source": SOURCE_LABEL,
+        "features": feats,
+    }
     return json.dumps(doc, ensure_ascii=False)
 
 
@@ -219,7 +267,10 @@ def _figures_from_geojson(text: str | bytes) -> dict[str, dict]:
             raise ScenarioError(f"GeoJSON, feature {i}: expected properties with a 'territory_id'")
         geom = f.get("geometry")
         try:
-            props = {**props, "__geometry__": None if geom is None else shapely.from_geojson(json.dumps(geom))}
+            props = {
+                **props,
+                "__geometry__": None if geom is None else shapely.from_geojson(json.dumps(geom)),
+            }
         except shapely.errors.GEOSException as e:
             raise ScenarioError(f"GeoJSON, feature {i}: unreadable geometry ({e})") from None
         out[props["territory_id"]] = props
@@ -230,15 +281,19 @@ def _figures_from_geojson(text: str | bytes) -> dict[str, dict]:
 # files
 # ---------------------------------------------------------------------------------------------
 
+
 @dataclass
 class LoadedScenario:
     scenario: Scenario
     result: gpd.GeoDataFrame
-    mismatches: list[str] = field(default_factory=list)  # figures that differ from the saved GeoJSON
+    mismatches: list[str] = field(
+        default_factory=list
+    )  # figures that differ from the saved GeoJSON
 
 
-def save_scenario(base: ScenarioBase, scenario: Scenario, csv_path: str | Path,
-                  geojson_path: str | Path) -> gpd.GeoDataFrame:
+def save_scenario(
+    base: ScenarioBase, scenario: Scenario, csv_path: str | Path, geojson_path: str | Path
+) -> gpd.GeoDataFrame:
     """Write the members CSV and the GeoJSON of a scenario; return the figures written."""
     check_scenario(base, scenario)
     result = evaluate(base, scenario)
@@ -247,12 +302,20 @@ def save_scenario(base: ScenarioBase, scenario: Scenario, csv_path: str | Path,
     return result
 
 
-def compare_figures(result: gpd.GeoDataFrame, saved: dict[str, dict], *, rel: float = 1e-9) -> list[str]:
+def compare_figures(
+    result: gpd.GeoDataFrame, saved: dict[str, dict], *, rel: float = 1e-9
+) -> list[str]:
     """Differences between recomputed figures and those of a saved GeoJSON, one line each."""
     out = []
     for tid in sorted(set(result.index) ^ set(saved)):
-        out.append(f"territory {tid}: only in the {'saved file' if tid in saved else 'recomputed scenario'}")
-    numeric = [c for c in result.columns if c != result.geometry.name and pd.api.types.is_numeric_dtype(result[c])]
+        out.append(
+            f"territory {tid}: only in the {'saved file' if tid in saved else 'recomputed scenario'}"
+        )
+    numeric = [
+        c
+        for c in result.columns
+        if c != result.geometry.name and pd.api.types.is_numeric_dtype(result[c])
+    ]
     for tid in sorted(set(result.index) & set(saved)):
         for c in [*numeric, "status", "name"]:
             a, b = _jsonable(result.at[tid, c]), saved[tid].get(c)
@@ -263,13 +326,16 @@ def compare_figures(result: gpd.GeoDataFrame, saved: dict[str, dict], *, rel: fl
                 out.append(f"territory {tid}, {c}: saved {b!r}, now {a!r}")
         g, sg = result.geometry[tid], saved[tid].get("__geometry__")
         g = None if g is None or g.is_empty else g
-        if (g is None) != (sg is None) or (g is not None and not shapely.equals_exact(g, sg, tolerance=1e-9)):
+        if (g is None) != (sg is None) or (
+            g is not None and not shapely.equals_exact(g, sg, tolerance=1e-9)
+        ):
             out.append(f"territory {tid}: the polygon differs from the saved one")
     return out
 
 
-def load_scenario(base: ScenarioBase, csv_path: str | Path, geojson_path: str | Path | None = None
-                  ) -> LoadedScenario:
+def load_scenario(
+    base: ScenarioBase, csv_path: str | Path, geojson_path: str | Path | None = None
+) -> LoadedScenario:
     """Read a saved scenario and recompute it; the GeoJSON, when given, is checked against it."""
     p = Path(csv_path)
     if p.stat().st_size > MAX_FILE_BYTES:

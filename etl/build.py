@@ -37,8 +37,10 @@ from geo.validate import invalid_reasons, overlap_ratio
 SCHEMA_VERSION = "1"
 # every input file of the foundation, relative to the mirror
 INPUT_FILES = (
-    list(cog.FILES.values()) + list(commune_geometry.FILES.values())
-    + list(territories.FILES.values()) + [v[0] for v in anct_admin.FILES.values()]
+    list(cog.FILES.values())
+    + list(commune_geometry.FILES.values())
+    + list(territories.FILES.values())
+    + [v[0] for v in anct_admin.FILES.values()]
 )
 # extra build steps registered by later parts of the pipeline (projects, employment ...)
 EXTRA_STEPS: list[BuildStep] = []
@@ -63,10 +65,23 @@ class BuildContext:
     files: list[SourceFile] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
-    def check(self, check: str, subject: str, value: float | int | None, detail: str = "",
-              severity: str = "info") -> None:
-        self.checks.append({"check": check, "subject": subject, "value": value, "detail": detail,
-                            "severity": severity})
+    def check(
+        self,
+        check: str,
+        subject: str,
+        value: float | int | None,
+        detail: str = "",
+        severity: str = "info",
+    ) -> None:
+        self.checks.append(
+            {
+                "check": check,
+                "subject": subject,
+                "value": value,
+                "detail": detail,
+                "severity": severity,
+            }
+        )
 
 
 @dataclass
@@ -150,7 +165,10 @@ def stored_fingerprint(database: Path) -> str | None:
 # the foundation steps
 # ---------------------------------------------------------------------------------------------
 
-def _commune_polygons(communes: pd.DataFrame, geo: gpd.GeoDataFrame, ctx: BuildContext) -> gpd.GeoSeries:
+
+def _commune_polygons(
+    communes: pd.DataFrame, geo: gpd.GeoDataFrame, ctx: BuildContext
+) -> gpd.GeoSeries:
     """A polygon for every 2026 commune: its own, or the union of its predecessors' (mergers)."""
     com = geo[(geo["type"] == "COM") & geo.geometry.notna()]
     by_code = pd.Series(com.geometry.to_numpy(), index=com["code"])
@@ -167,8 +185,11 @@ def _commune_polygons(communes: pd.DataFrame, geo: gpd.GeoDataFrame, ctx: BuildC
             continue
         # a commune nouvelle: its predecessors, as communes or as delegated communes
         codes = list(dict.fromkeys([*preds, code]))
-        parts = [by_code[c] if c in by_code.index else old_by_code[c] for c in codes
-                 if c in by_code.index or c in old_by_code.index]
+        parts = [
+            by_code[c] if c in by_code.index else old_by_code[c]
+            for c in codes
+            if c in by_code.index or c in old_by_code.index
+        ]
         if parts:
             out.append(shapely.make_valid(shapely.union_all(parts)))
             used.update(c for c in codes if c in by_code.index)
@@ -179,19 +200,39 @@ def _commune_polygons(communes: pd.DataFrame, geo: gpd.GeoDataFrame, ctx: BuildC
     names = dict(zip(communes["code"], communes["name"], strict=True))
     zone = dict(zip(communes["code"], communes["zone"], strict=True))
     miss_prog = [c for c in missing if zone.get(c) != "com"]
-    ctx.check("commune_polygon_rebuilt_from_predecessors", "commune", len(rebuilt),
-              ", ".join(f"{c} {names[c]}" for c in rebuilt[:20]))
-    ctx.check("commune_without_polygon", "commune (outside COM)", len(miss_prog),
-              ", ".join(f"{c} {names[c]}" for c in miss_prog[:20]), "warning" if miss_prog else "info")
-    ctx.check("commune_without_polygon", "commune (collectivités d'outre-mer)",
-              len(missing) - len(miss_prog), "outside the programme")
+    ctx.check(
+        "commune_polygon_rebuilt_from_predecessors",
+        "commune",
+        len(rebuilt),
+        ", ".join(f"{c} {names[c]}" for c in rebuilt[:20]),
+    )
+    ctx.check(
+        "commune_without_polygon",
+        "commune (outside COM)",
+        len(miss_prog),
+        ", ".join(f"{c} {names[c]}" for c in miss_prog[:20]),
+        "warning" if miss_prog else "info",
+    )
+    ctx.check(
+        "commune_without_polygon",
+        "commune (collectivités d'outre-mer)",
+        len(missing) - len(miss_prog),
+        "outside the programme",
+    )
     unused = sorted(set(by_code.index) - used)
-    ctx.check("polygon_without_commune", "geometry code not in COG 2026", len(unused),
-              ", ".join(unused[:20]), "warning" if unused else "info")
+    ctx.check(
+        "polygon_without_commune",
+        "geometry code not in COG 2026",
+        len(unused),
+        ", ".join(unused[:20]),
+        "warning" if unused else "info",
+    )
     return gpd.GeoSeries(out, index=communes.index, crs="EPSG:4326")
 
 
-def _resolve_members(wave: territories.Wave, cogd: cog.Cog, ctx: BuildContext) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _resolve_members(
+    wave: territories.Wave, cogd: cog.Cog, ctx: BuildContext
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Members of each territory with their kind, and the communes they hold."""
     epci = cogd.epci.set_index("siren")
     ept = cogd.ept.set_index("siren")
@@ -209,44 +250,86 @@ def _resolve_members(wave: territories.Wave, cogd: cog.Cog, ctx: BuildContext) -
             kinds.append("commune")
             names.append(com.at[siren, "name"])
         else:
-            raise SourceError(wave.file.path, f"member SIREN {siren} is neither an EPCI, a Grand Paris "
-                                              f"EPT nor a commune of the COG 2026", row=tid, column=column)
+            raise SourceError(
+                wave.file.path,
+                f"member SIREN {siren} is neither an EPCI, a Grand Paris "
+                f"EPT nor a commune of the COG 2026",
+                row=tid,
+                column=column,
+            )
     members = wave.members.assign(kind=kinds, name=names, wave=wave.wave)
     by_kind = members["kind"].value_counts().to_dict()
-    ctx.check("members_resolved", f"wave {wave.wave}", len(members),
-              ", ".join(f"{k}: {v}" for k, v in sorted(by_kind.items())))
+    ctx.check(
+        "members_resolved",
+        f"wave {wave.wave}",
+        len(members),
+        ", ".join(f"{k}: {v}" for k, v in sorted(by_kind.items())),
+    )
     gm = cogd.groupings_members
     parts = []
     grp = members[members["kind"] != "commune"].merge(gm, on="siren")
     parts.append(grp[["territory_id", "commune_code"]])
-    single = members[members["kind"] == "commune"].merge(
-        cogd.communes[["siren", "code"]], on="siren").rename(columns={"code": "commune_code"})
+    single = (
+        members[members["kind"] == "commune"]
+        .merge(cogd.communes[["siren", "code"]], on="siren")
+        .rename(columns={"code": "commune_code"})
+    )
     parts.append(single[["territory_id", "commune_code"]])
     tc = pd.concat(parts, ignore_index=True).drop_duplicates().assign(wave=wave.wave)
     n_t = tc.groupby("commune_code")["territory_id"].nunique()
     twice = n_t[n_t > 1]
     detail = "; ".join(
-        f"{c}: {', '.join(sorted(tc.loc[tc.commune_code == c, 'territory_id']))}" for c in twice.index[:10])
-    ctx.check("communes_in_two_territories", f"wave {wave.wave}", len(twice), detail,
-              "error" if len(twice) else "info")
+        f"{c}: {', '.join(sorted(tc.loc[tc.commune_code == c, 'territory_id']))}"
+        for c in twice.index[:10]
+    )
+    ctx.check(
+        "communes_in_two_territories",
+        f"wave {wave.wave}",
+        len(twice),
+        detail,
+        "error" if len(twice) else "info",
+    )
     n_in = tc["commune_code"].nunique()
-    ctx.check("communes_in_no_territory", f"wave {wave.wave}", len(cogd.communes) - n_in,
-              f"{n_in} communes in a territory")
+    ctx.check(
+        "communes_in_no_territory",
+        f"wave {wave.wave}",
+        len(cogd.communes) - n_in,
+        f"{n_in} communes in a territory",
+    )
     return members, tc
 
 
-def _shapes(layer: str, gdf: gpd.GeoDataFrame, deps: pd.Series, extents: dict, ctx: BuildContext,
-            levels=LEVELS) -> pd.DataFrame:
+def _shapes(
+    layer: str,
+    gdf: gpd.GeoDataFrame,
+    deps: pd.Series,
+    extents: dict,
+    ctx: BuildContext,
+    levels=LEVELS,
+) -> pd.DataFrame:
     """Display versions of a layer at each level, with and without overseas insets."""
     rows = []
     for lvl in levels:
         simp = simplify_layer(gdf, lvl)
         inset = with_insets(gpd.GeoDataFrame(geometry=simp, crs=gdf.crs), deps, extents)
         inset = round_coordinates(inset.to_numpy(), lvl.grid)
-        ctx.check("display_size", f"{layer}/{lvl.name}", geojson_bytes(simp),
-                  f"{len(simp)} features, {int(shapely.get_num_coordinates(simp.to_numpy()).sum())} vertices")
-        rows.append(pd.DataFrame({"layer": layer, "key": gdf.index.astype(str), "level": lvl.name,
-                                  "geom": simp.to_numpy(), "geom_inset": inset}))
+        ctx.check(
+            "display_size",
+            f"{layer}/{lvl.name}",
+            geojson_bytes(simp),
+            f"{len(simp)} features, {int(shapely.get_num_coordinates(simp.to_numpy()).sum())} vertices",
+        )
+        rows.append(
+            pd.DataFrame(
+                {
+                    "layer": layer,
+                    "key": gdf.index.astype(str),
+                    "level": lvl.name,
+                    "geom": simp.to_numpy(),
+                    "geom_inset": inset,
+                }
+            )
+        )
     return pd.concat(rows, ignore_index=True)
 
 
@@ -280,11 +363,17 @@ def build_foundation(ctx: BuildContext, progress) -> None:
             geo, f = geo_future.result()
             ctx.files += f
             inv = invalid_reasons(geo.geometry)
-            ctx.check("invalid_geometries", "commune polygons (input, COM/COMD/COMA)", len(inv),
-                      "; ".join(f"{geo['code'][i]}: {r}" for i, r in inv.head(10).items()),
-                      "warning" if len(inv) else "info")
+            ctx.check(
+                "invalid_geometries",
+                "commune polygons (input, COM/COMD/COMA)",
+                len(inv),
+                "; ".join(f"{geo['code'][i]}: {r}" for i, r in inv.head(10).items()),
+                "warning" if len(inv) else "info",
+            )
             if len(inv):
-                geo.loc[inv.index, "geometry"] = shapely.make_valid(geo.geometry[inv.index].to_numpy())
+                geo.loc[inv.index, "geometry"] = shapely.make_valid(
+                    geo.geometry[inv.index].to_numpy()
+                )
 
     t0 = t()
     with progress("Communes : polygones 2026 et couverture sans chevauchement"):
@@ -293,12 +382,24 @@ def build_foundation(ctx: BuildContext, progress) -> None:
         communes = gpd.GeoDataFrame(c, geometry=polys, crs="EPSG:4326")
         cr = clean_coverage(communes)
         communes = cr.frame
-        ctx.check("coverage_cleaned", "commune polygons", cr.invalid_before,
-                  f"polygons with an unmatched edge; {cr.cleaned} polygons (with two rings of neighbours) "
-                  f"snapped into a clean coverage")
+        ctx.check(
+            "coverage_cleaned",
+            "commune polygons",
+            cr.invalid_before,
+            f"polygons with an unmatched edge; {cr.cleaned} polygons (with two rings of neighbours) "
+            f"snapped into a clean coverage",
+        )
         gm = cogd.groupings_members
-        epci_of = gm[gm.siren.isin(cogd.epci.siren)].drop_duplicates("commune_code").set_index("commune_code")["siren"]
-        ept_of = gm[gm.siren.isin(cogd.ept.siren)].drop_duplicates("commune_code").set_index("commune_code")["siren"]
+        epci_of = (
+            gm[gm.siren.isin(cogd.epci.siren)]
+            .drop_duplicates("commune_code")
+            .set_index("commune_code")["siren"]
+        )
+        ept_of = (
+            gm[gm.siren.isin(cogd.ept.siren)]
+            .drop_duplicates("commune_code")
+            .set_index("commune_code")["siren"]
+        )
         communes["epci_siren"] = communes["code"].map(epci_of)
         communes["ept_siren"] = communes["code"].map(ept_of)
         communes["area_km2"] = areas_km2(communes, communes["departement"])
@@ -316,18 +417,42 @@ def build_foundation(ctx: BuildContext, progress) -> None:
 
     t0 = t()
     layers: dict[str, gpd.GeoDataFrame] = {}
-    cc = communes[["code", "population", "departement", "region", "arrondissement", "epci_siren",
-                   "ept_siren", "geometry"]]
+    cc = communes[
+        [
+            "code",
+            "population",
+            "departement",
+            "region",
+            "arrondissement",
+            "epci_siren",
+            "ept_siren",
+            "geometry",
+        ]
+    ]
     agg = {"population": "sum", "code": "count"}
     with progress("Dissolution : EPCI, EPT, arrondissements, départements, régions, territoires"):
-        jobs = [(layer, cc, key) for layer, key in (
-            ("epci", "epci_siren"), ("ept", "ept_siren"), ("arrondissement", "arrondissement"),
-            ("departement", "departement"), ("region", "region"))]
+        jobs = [
+            (layer, cc, key)
+            for layer, key in (
+                ("epci", "epci_siren"),
+                ("ept", "ept_siren"),
+                ("arrondissement", "arrondissement"),
+                ("departement", "departement"),
+                ("region", "region"),
+            )
+        ]
         for w in waves:
             tc = territory_commune[territory_commune.wave == w.wave]
-            joined = cc.merge(tc[["commune_code", "territory_id"]], left_on="code", right_on="commune_code")
-            jobs.append((f"territory_{w.wave}", gpd.GeoDataFrame(joined, geometry="geometry", crs="EPSG:4326"),
-                         "territory_id"))
+            joined = cc.merge(
+                tc[["commune_code", "territory_id"]], left_on="code", right_on="commune_code"
+            )
+            jobs.append(
+                (
+                    f"territory_{w.wave}",
+                    gpd.GeoDataFrame(joined, geometry="geometry", crs="EPSG:4326"),
+                    "territory_id",
+                )
+            )
 
         # one point inside every commune, so that an enclave of non-members stays a hole
         commune_points = shapely.point_on_surface(cc.geometry.to_numpy())
@@ -336,8 +461,9 @@ def build_foundation(ctx: BuildContext, progress) -> None:
             layer, frame, key = job
             r = dissolve(frame, key, aggfunc=agg, hole_points=commune_points)
             fr = r.frame.rename(columns={"code": "n_communes"})
-            fr["main_departement"] = _main_value(frame.dropna(subset=[key]), key, "departement",
-                                                 "population").reindex(fr.index)
+            fr["main_departement"] = _main_value(
+                frame.dropna(subset=[key]), key, "departement", "population"
+            ).reindex(fr.index)
             return layer, fr, r
 
         # shapely releases the GIL in its unions: two layers at a time
@@ -346,21 +472,42 @@ def build_foundation(ctx: BuildContext, progress) -> None:
         filled = sum(r.holes_filled for _, _, r in done)
         full = sum(r.full_unions for _, _, r in done)
         layers = {layer: fr for layer, fr, _ in done}
-        ctx.check("sliver_holes_filled", "all dissolved layers", filled,
-                  "holes containing no commune, left by simplification")
-        ctx.check("full_overlay_unions", "all dissolved layers", full,
-                  "groups whose communes were not a clean coverage", "warning" if full else "info")
+        ctx.check(
+            "sliver_holes_filled",
+            "all dissolved layers",
+            filled,
+            "holes containing no commune, left by simplification",
+        )
+        ctx.check(
+            "full_overlay_unions",
+            "all dissolved layers",
+            full,
+            "groups whose communes were not a clean coverage",
+            "warning" if full else "info",
+        )
         bad = {k: len(invalid_reasons(v.geometry)) for k, v in layers.items()}
-        ctx.check("invalid_geometries", "dissolved layers (output)", sum(bad.values()),
-                  ", ".join(f"{k}: {v}" for k, v in bad.items()), "error" if sum(bad.values()) else "info")
+        ctx.check(
+            "invalid_geometries",
+            "dissolved layers (output)",
+            sum(bad.values()),
+            ", ".join(f"{k}: {v}" for k, v in bad.items()),
+            "error" if sum(bad.values()) else "info",
+        )
     ctx.timings["dissolve"] = t() - t0
 
     t0 = t()
     with progress("Surfaces (Lambert-93, projections locales outre-mer) et comparaison ANCT"):
         # the communes form a coverage: a group's area is the sum of its communes' areas
-        for layer, key in (("epci", "epci_siren"), ("ept", "ept_siren"), ("arrondissement", "arrondissement"),
-                           ("departement", "departement"), ("region", "region")):
-            layers[layer]["area_km2"] = communes.groupby(key)["area_km2"].sum().reindex(layers[layer].index)
+        for layer, key in (
+            ("epci", "epci_siren"),
+            ("ept", "ept_siren"),
+            ("arrondissement", "arrondissement"),
+            ("departement", "departement"),
+            ("region", "region"),
+        ):
+            layers[layer]["area_km2"] = (
+                communes.groupby(key)["area_km2"].sum().reindex(layers[layer].index)
+            )
         carea = communes.set_index("code")["area_km2"]
         for w in waves:
             tc = territory_commune[territory_commune.wave == w.wave]
@@ -390,29 +537,62 @@ def build_foundation(ctx: BuildContext, progress) -> None:
         jobs.append(("commune", cidx[["geometry"]], cidx["departement"], COMMUNE_LEVELS))
         for layer in ("departement", "region"):
             ref = anct.layers[layer].set_index("code")
-            dep = (ref.index.to_series() if layer == "departement"
-                   else layers["region"]["main_departement"].reindex(ref.index))
+            dep = (
+                ref.index.to_series()
+                if layer == "departement"
+                else layers["region"]["main_departement"].reindex(ref.index)
+            )
             jobs.append((f"base_{layer}", ref[["geometry"]], dep, LEVELS[1:]))
         # shapely releases the GIL: the layers are simplified two at a time
         with ThreadPoolExecutor(2) as ex:
-            shapes = list(ex.map(lambda j: _shapes(j[0], j[1], j[2], extents, ctx, levels=j[3]),
-                                 sorted(jobs, key=lambda j: -len(j[1]))))
+            shapes = list(
+                ex.map(
+                    lambda j: _shapes(j[0], j[1], j[2], extents, ctx, levels=j[3]),
+                    sorted(jobs, key=lambda j: -len(j[1])),
+                )
+            )
         shape = pd.concat(shapes, ignore_index=True)
     ctx.timings["display"] = t() - t0
 
     t0 = t()
     with progress("Écriture des tables"):
         names = {"commune": cogd.communes.set_index("code")["name"]}
-        d.write_table("commune", communes[[
-            "code", "name", "departement", "region", "arrondissement", "epci_siren", "ept_siren",
-            "population", "area_km2", "zone", "siren", "geometry"]].rename(columns={"geometry": "geom"}),
-            geometry=["geom"])
+        d.write_table(
+            "commune",
+            communes[
+                [
+                    "code",
+                    "name",
+                    "departement",
+                    "region",
+                    "arrondissement",
+                    "epci_siren",
+                    "ept_siren",
+                    "population",
+                    "area_km2",
+                    "zone",
+                    "siren",
+                    "geometry",
+                ]
+            ].rename(columns={"geometry": "geom"}),
+            geometry=["geom"],
+        )
         for layer, meta in (("epci", cogd.epci), ("ept", cogd.ept)):
             fr = layers[layer]
             out = meta.set_index("siren").join(fr.drop(columns=["geometry"]), how="left")
             out["geom"] = fr.geometry.reindex(out.index)
-            out = out.reset_index()[["siren", "name", "kind", "population", "n_communes", "area_km2",
-                                     "main_departement", "geom"]]
+            out = out.reset_index()[
+                [
+                    "siren",
+                    "name",
+                    "kind",
+                    "population",
+                    "n_communes",
+                    "area_km2",
+                    "main_departement",
+                    "geom",
+                ]
+            ]
             d.write_table(layer, out, geometry=["geom"])
         arr = cogd.arrondissements.set_index("code")
         fr = layers["arrondissement"].reindex(arr.index)
@@ -420,85 +600,192 @@ def build_foundation(ctx: BuildContext, progress) -> None:
         dep_chef = set(cogd.departements["chef_lieu_code"])
         out = arr.assign(
             chef_lieu_name=arr["chef_lieu_code"].map(names["commune"]),
-            chef_lieu_kind=np.where(arr["chef_lieu_code"].isin(dep_chef), "préfecture", "sous-préfecture"),
-            population=fr["population"], n_communes=fr["n_communes"], area_km2=fr["area_km2"],
-            anct_overlap=fr["anct_overlap"], geom=fr.geometry,
-            chef_lieu_geom=shapely.point_on_surface(cl.geometry.reindex(arr["chef_lieu_code"]).to_numpy()),
+            chef_lieu_kind=np.where(
+                arr["chef_lieu_code"].isin(dep_chef), "préfecture", "sous-préfecture"
+            ),
+            population=fr["population"],
+            n_communes=fr["n_communes"],
+            area_km2=fr["area_km2"],
+            anct_overlap=fr["anct_overlap"],
+            geom=fr.geometry,
+            chef_lieu_geom=shapely.point_on_surface(
+                cl.geometry.reindex(arr["chef_lieu_code"]).to_numpy()
+            ),
         ).reset_index()
-        d.write_table("arrondissement", out[["code", "name", "departement", "region", "chef_lieu_code",
-                                             "chef_lieu_name", "chef_lieu_kind", "population", "n_communes",
-                                             "area_km2", "anct_overlap", "geom", "chef_lieu_geom"]],
-                      geometry=["geom", "chef_lieu_geom"])
+        d.write_table(
+            "arrondissement",
+            out[
+                [
+                    "code",
+                    "name",
+                    "departement",
+                    "region",
+                    "chef_lieu_code",
+                    "chef_lieu_name",
+                    "chef_lieu_kind",
+                    "population",
+                    "n_communes",
+                    "area_km2",
+                    "anct_overlap",
+                    "geom",
+                    "chef_lieu_geom",
+                ]
+            ],
+            geometry=["geom", "chef_lieu_geom"],
+        )
         dep = cogd.departements.set_index("code")
         fr = layers["departement"].reindex(dep.index)
-        out = dep.assign(population=fr["population"], n_communes=fr["n_communes"], area_km2=fr["area_km2"],
-                         anct_overlap=fr["anct_overlap"], geom=fr.geometry).reset_index()
-        d.write_table("departement", out[["code", "name", "region", "chef_lieu_code", "population",
-                                          "n_communes", "area_km2", "anct_overlap", "geom"]], geometry=["geom"])
+        out = dep.assign(
+            population=fr["population"],
+            n_communes=fr["n_communes"],
+            area_km2=fr["area_km2"],
+            anct_overlap=fr["anct_overlap"],
+            geom=fr.geometry,
+        ).reset_index()
+        d.write_table(
+            "departement",
+            out[
+                [
+                    "code",
+                    "name",
+                    "region",
+                    "chef_lieu_code",
+                    "population",
+                    "n_communes",
+                    "area_km2",
+                    "anct_overlap",
+                    "geom",
+                ]
+            ],
+            geometry=["geom"],
+        )
         reg = cogd.regions.set_index("code")
         fr = layers["region"].reindex(reg.index)
-        out = reg.assign(population=fr["population"], n_communes=fr["n_communes"], area_km2=fr["area_km2"],
-                         anct_overlap=fr["anct_overlap"], geom=fr.geometry).reset_index()
-        d.write_table("region", out[["code", "name", "population", "n_communes", "area_km2", "anct_overlap",
-                                     "geom"]], geometry=["geom"])
+        out = reg.assign(
+            population=fr["population"],
+            n_communes=fr["n_communes"],
+            area_km2=fr["area_km2"],
+            anct_overlap=fr["anct_overlap"],
+            geom=fr.geometry,
+        ).reset_index()
+        d.write_table(
+            "region",
+            out[["code", "name", "population", "n_communes", "area_km2", "anct_overlap", "geom"]],
+            geometry=["geom"],
+        )
         rows = []
         for w in waves:
             fr = layers[f"territory_{w.wave}"]
             tt = w.territories.set_index("id")
-            n_members = territory_member[territory_member.wave == w.wave].groupby("territory_id").size()
-            rows.append(pd.DataFrame({
-                "wave": w.wave, "id": tt.index, "name": tt["name"].to_numpy(),
-                "population": fr["population"].reindex(tt.index).to_numpy(),
-                "n_communes": fr["n_communes"].reindex(tt.index).to_numpy(),
-                "n_members": n_members.reindex(tt.index).to_numpy(),
-                "area_km2": fr["area_km2"].reindex(tt.index).to_numpy(),
-                "main_departement": fr["main_departement"].reindex(tt.index).to_numpy(),
-                "anct_overlap": fr["anct_overlap"].reindex(tt.index).to_numpy(),
-                "geom": fr.geometry.reindex(tt.index).to_numpy(),
-                "anct_geom": tt.geometry.to_numpy(),
-            }))
-        d.write_table("territory", pd.concat(rows, ignore_index=True), geometry=["geom", "anct_geom"])
-        d.write_table("territory_member", territory_member[["wave", "territory_id", "siren", "kind", "name",
-                                                             "listed_name"]])
-        d.write_table("territory_commune", territory_commune[["wave", "territory_id", "commune_code"]])
+            n_members = (
+                territory_member[territory_member.wave == w.wave].groupby("territory_id").size()
+            )
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "wave": w.wave,
+                        "id": tt.index,
+                        "name": tt["name"].to_numpy(),
+                        "population": fr["population"].reindex(tt.index).to_numpy(),
+                        "n_communes": fr["n_communes"].reindex(tt.index).to_numpy(),
+                        "n_members": n_members.reindex(tt.index).to_numpy(),
+                        "area_km2": fr["area_km2"].reindex(tt.index).to_numpy(),
+                        "main_departement": fr["main_departement"].reindex(tt.index).to_numpy(),
+                        "anct_overlap": fr["anct_overlap"].reindex(tt.index).to_numpy(),
+                        "geom": fr.geometry.reindex(tt.index).to_numpy(),
+                        "anct_geom": tt.geometry.to_numpy(),
+                    }
+                )
+            )
+        d.write_table(
+            "territory", pd.concat(rows, ignore_index=True), geometry=["geom", "anct_geom"]
+        )
+        d.write_table(
+            "territory_member",
+            territory_member[["wave", "territory_id", "siren", "kind", "name", "listed_name"]],
+        )
+        d.write_table(
+            "territory_commune", territory_commune[["wave", "territory_id", "commune_code"]]
+        )
         d.write_table("shape", shape, geometry=["geom", "geom_inset"])
         from geo.insets import inset_frames
-        d.write_table("inset_frame", pd.DataFrame({"departement": list(OVERSEAS_DEPARTEMENTS),
-                                                   "geom": inset_frames()}), geometry=["geom"])
+
+        d.write_table(
+            "inset_frame",
+            pd.DataFrame({"departement": list(OVERSEAS_DEPARTEMENTS), "geom": inset_frames()}),
+            geometry=["geom"],
+        )
     ctx.timings["write"] = t() - t0
 
 
-def _report_overlap(ctx: BuildContext, layer: str, ratio: pd.Series, names: pd.Series,
-                    ref: gpd.GeoSeries) -> None:
+def _report_overlap(
+    ctx: BuildContext, layer: str, ratio: pd.Series, names: pd.Series, ref: gpd.GeoSeries
+) -> None:
     r = ratio.dropna()
     missing_ref = sorted(set(ratio.index) - set(ref.index))
     not_poly = ref[~ref.geom_type.isin(["Polygon", "MultiPolygon"])]
     if len(not_poly):
-        ctx.check("anct_reference_not_polygon", layer, len(not_poly),
-                  ", ".join(f"{i} {names.get(i, '')} ({t})" for i, t in not_poly.geom_type.items()),
-                  "warning")
+        ctx.check(
+            "anct_reference_not_polygon",
+            layer,
+            len(not_poly),
+            ", ".join(f"{i} {names.get(i, '')} ({t})" for i, t in not_poly.geom_type.items()),
+            "warning",
+        )
     if len(r):
         worst = r.sort_values().head(5)
         detail = "; ".join(f"{i} {names.get(i, '')}: {v:.3f}" for i, v in worst.items())
-        ctx.check("overlap_with_anct_min", layer, round(float(r.min()), 4), f"worst: {detail}",
-                  "warning" if r.min() < 0.9 else "info")
-        ctx.check("overlap_with_anct_median", layer, round(float(r.median()), 4),
-                  f"{(r >= 0.95).sum()} of {len(r)} at 0.95 or more")
+        ctx.check(
+            "overlap_with_anct_min",
+            layer,
+            round(float(r.min()), 4),
+            f"worst: {detail}",
+            "warning" if r.min() < 0.9 else "info",
+        )
+        ctx.check(
+            "overlap_with_anct_median",
+            layer,
+            round(float(r.median()), 4),
+            f"{(r >= 0.95).sum()} of {len(r)} at 0.95 or more",
+        )
     if missing_ref:
-        ctx.check("no_anct_reference", layer, len(missing_ref), ", ".join(missing_ref[:10]), "warning")
+        ctx.check(
+            "no_anct_reference", layer, len(missing_ref), ", ".join(missing_ref[:10]), "warning"
+        )
 
 
 def _write_meta(ctx: BuildContext, fp: str, digests: dict[str, str]) -> None:
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
-    src = pd.DataFrame([{
-        "name": f.name, "path": str(f.path), "sha256": digests.get(str(f.path)) or sha256(f.path), "licence": f.licence,
-        "vintage": f.vintage, "rows": f.rows, "loaded_at": now} for f in ctx.files])
+    src = pd.DataFrame(
+        [
+            {
+                "name": f.name,
+                "path": str(f.path),
+                "sha256": digests.get(str(f.path)) or sha256(f.path),
+                "licence": f.licence,
+                "vintage": f.vintage,
+                "rows": f.rows,
+                "loaded_at": now,
+            }
+            for f in ctx.files
+        ]
+    )
     ctx.db.write_table("source", src)
-    ctx.db.write_table("validation", pd.DataFrame(ctx.checks, columns=["check", "subject", "value", "detail",
-                                                                       "severity"]).astype({"value": "float64"}))
-    info = {"fingerprint": fp, "schema_version": SCHEMA_VERSION, "built_at": now,
-            "mirror": str(ctx.paths.mirror)}
-    ctx.db.write_table("build_info", pd.DataFrame({"key": list(info), "value": list(info.values())}))
+    ctx.db.write_table(
+        "validation",
+        pd.DataFrame(
+            ctx.checks, columns=["check", "subject", "value", "detail", "severity"]
+        ).astype({"value": "float64"}),
+    )
+    info = {
+        "fingerprint": fp,
+        "schema_version": SCHEMA_VERSION,
+        "built_at": now,
+        "mirror": str(ctx.paths.mirror),
+    }
+    ctx.db.write_table(
+        "build_info", pd.DataFrame({"key": list(info), "value": list(info.values())})
+    )
 
 
 @contextmanager

@@ -14,13 +14,21 @@ from rich.console import Console
 from etl.config import get_paths
 from etl.errors import EtlError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Territoires d'industrie: build and feed the DuckDB database.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Territoires d'industrie: build and feed the DuckDB database.",
+)
 console = Console(stderr=False)
 err = Console(stderr=True)
 
-MirrorOpt = typer.Option(None, "--mirror", help="folder of the raw mirror (default: $TI_MIRROR or ../shared/mirror)")
-DbOpt = typer.Option(None, "--db", help="database file (default: $TI_DB or data/processed/ti.duckdb)")
+MirrorOpt = typer.Option(
+    None, "--mirror", help="folder of the raw mirror (default: $TI_MIRROR or ../shared/mirror)"
+)
+DbOpt = typer.Option(
+    None, "--db", help="database file (default: $TI_DB or data/processed/ti.duckdb)"
+)
 
 
 @contextmanager
@@ -45,13 +53,20 @@ def print_report(checks) -> None:
         v = r.value
         val = "" if v is None or v != v else (f"{v:,.0f}" if float(v).is_integer() else f"{v:.4g}")
         detail = r.detail if len(r.detail) < 400 else r.detail[:397] + "…"
-        console.print(f" {marks.get(r.severity, ' ')} {r.check} [dim]{r.subject}[/]: [bold]{val}[/]"
-                      + (f" [dim]— {detail}[/]" if detail else ""), highlight=False, soft_wrap=True)
+        console.print(
+            f" {marks.get(r.severity, ' ')} {r.check} [dim]{r.subject}[/]: [bold]{val}[/]"
+            + (f" [dim]— {detail}[/]" if detail else ""),
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @app.command()
-def build(mirror: Path = MirrorOpt, db: Path = DbOpt,
-          force: bool = typer.Option(False, "--force", help="rebuild even when nothing changed")) -> None:
+def build(
+    mirror: Path = MirrorOpt,
+    db: Path = DbOpt,
+    force: bool = typer.Option(False, "--force", help="rebuild even when nothing changed"),
+) -> None:
     """Build the database from the raw mirror (atomic; does nothing when inputs are unchanged)."""
     from etl import steps  # noqa: F401  (registers the build steps of later sources)
     from etl.build import build as run_build
@@ -64,14 +79,20 @@ def build(mirror: Path = MirrorOpt, db: Path = DbOpt,
         fail(e)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if res.status == "up-to-date":
-        console.print(f"[green]À jour[/] : entrées et code inchangés, rien à faire ({res.seconds:.2f} s).")
+        console.print(
+            f"[green]À jour[/] : entrées et code inchangés, rien à faire ({res.seconds:.2f} s)."
+        )
         return
     print_report(res.checks)
     errors = res.checks[res.checks.severity == "error"]
-    console.print(f"[bold green]Base construite[/] en {res.seconds:.1f} s "
-                  f"(mémoire max {peak:.0f} Mo) : {res.database}")
+    console.print(
+        f"[bold green]Base construite[/] en {res.seconds:.1f} s "
+        f"(mémoire max {peak:.0f} Mo) : {res.database}"
+    )
     if len(errors):
-        console.print(f"[yellow]{len(errors)} contrôle(s) en erreur : voir le rapport ci-dessus.[/]")
+        console.print(
+            f"[yellow]{len(errors)} contrôle(s) en erreur : voir le rapport ci-dessus.[/]"
+        )
 
 
 @app.command()
@@ -96,17 +117,21 @@ if __name__ == "__main__":  # pragma: no cover
 
 # --- issue 5: project registry and demonstration data (appended) ------------------------------
 
-RegistryFileArg = typer.Argument(..., help="registry file, CSV or XLSX (schema: docs/registry-schema.md)")
+RegistryFileArg = typer.Argument(
+    ..., help="registry file, CSV or XLSX (schema: docs/registry-schema.md)"
+)
 
 
 @app.command("import-projects")
 def import_projects_cmd(
-        file: Path = RegistryFileArg,
-        mirror: Path = MirrorOpt,
-        db: Path = DbOpt,
-        skip_bad_rows: bool = typer.Option(False, "--skip-bad-rows",
-                                           help="load the good rows even if some rows are bad"),
-        name: str = typer.Option(None, "--name", help="registry name (default: from the file name)")) -> None:
+    file: Path = RegistryFileArg,
+    mirror: Path = MirrorOpt,
+    db: Path = DbOpt,
+    skip_bad_rows: bool = typer.Option(
+        False, "--skip-bad-rows", help="load the good rows even if some rows are bad"
+    ),
+    name: str = typer.Option(None, "--name", help="registry name (default: from the file name)"),
+) -> None:
     """Import a project registry: every bad row is reported; nothing is loaded if any is bad."""
     from etl.projects import RegistryError, import_projects
 
@@ -121,9 +146,11 @@ def import_projects_cmd(
         fail(e)
     for r in res.errors:
         err.print(f"  [yellow]ignorée[/] {r}", highlight=False, soft_wrap=True)
-    console.print(f"[bold green]Registre « {res.name} » importé[/] : {res.loaded} projet(s)"
-                  + (f", {res.skipped} ligne(s) ignorée(s)" if res.skipped else "")
-                  + f"\nCopie validée conservée : {res.kept} (rechargée à chaque reconstruction)")
+    console.print(
+        f"[bold green]Registre « {res.name} » importé[/] : {res.loaded} projet(s)"
+        + (f", {res.skipped} ligne(s) ignorée(s)" if res.skipped else "")
+        + f"\nCopie validée conservée : {res.kept} (rechargée à chaque reconstruction)"
+    )
 
 
 @app.command()
@@ -135,8 +162,10 @@ def demo(db: Path = DbOpt) -> None:
         n = demo_mod.load(get_paths(None, db))
     except EtlError as e:
         fail(e)
-    console.print(f"[bold yellow]Données fictives[/] : {n} projets de démonstration chargés "
-                  f"(retirer : python -m etl remove-demo).")
+    console.print(
+        f"[bold yellow]Données fictives[/] : {n} projets de démonstration chargés "
+        f"(retirer : python -m etl remove-demo)."
+    )
 
 
 @app.command("remove-demo")

@@ -23,7 +23,9 @@ class Paths:
         return self.database.parent
 
 
-def get_paths(mirror: str | os.PathLike | None = None, database: str | os.PathLike | None = None) -> Paths:
+def get_paths(
+    mirror: str | os.PathLike | None = None, database: str | os.PathLike | None = None
+) -> Paths:
     """Resolve the mirror and database paths from arguments, then environment, then defaults."""
     m = mirror or os.environ.get("TI_MIRROR") or PROJECT_ROOT.parent / "shared" / "mirror"
     d = database or os.environ.get("TI_DB") or PROJECT_ROOT / "data" / "processed" / "ti.duckdb"

@@ -25,7 +25,9 @@ def _ident(name: str) -> str:
     return f'"{name}"'
 
 
-def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: str | Path | None = None, *, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
     """Open a DuckDB connection (in memory when ``path`` is None) with spatial loaded."""
     con = duckdb.connect(":memory:" if path is None else str(path), read_only=read_only)
     con.execute("SET enable_progress_bar = false")
@@ -70,20 +72,30 @@ class Database:
         return r[0][0] if r else None
 
     def tables(self) -> set[str]:
-        return {r[0] for r in self.rows(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")}
+        return {
+            r[0]
+            for r in self.rows(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+            )
+        }
 
     def columns(self, table: str) -> list[tuple[str, str]]:
-        return [(r[0], r[1]) for r in self.rows(
-            "SELECT column_name, data_type FROM information_schema.columns "
-            "WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position", [table])]
+        return [
+            (r[0], r[1])
+            for r in self.rows(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position",
+                [table],
+            )
+        ]
 
     # -- writes (build only) -----------------------------------------------------------
     def execute(self, sql: str, params: Sequence[Any] | dict | None = None) -> None:
         self.con.execute(sql, params or [])
 
-    def write_table(self, name: str, df: pd.DataFrame, *, geometry: Iterable[str] = (),
-                    replace: bool = True) -> int:
+    def write_table(
+        self, name: str, df: pd.DataFrame, *, geometry: Iterable[str] = (), replace: bool = True
+    ) -> int:
         """Write ``df`` as table ``name``; columns named in ``geometry`` hold shapely objects.
 
         Returns the number of rows written.
@@ -94,7 +106,8 @@ class Database:
             frame[c] = shapely.to_wkb(frame[c].to_numpy(), output_dimension=2)
         cols = ", ".join(
             f"ST_GeomFromWKB({_ident(c)}) AS {_ident(c)}" if c in geometry else _ident(c)
-            for c in frame.columns)
+            for c in frame.columns
+        )
         view = f"_in_{name}"
         self.con.register(view, frame)
         try:
@@ -106,15 +119,20 @@ class Database:
             self.con.unregister(view)
         return len(frame)
 
-    def geodf(self, sql: str, params: Sequence[Any] | dict | None = None, *,
-              geometry: str = "geom"):
+    def geodf(
+        self, sql: str, params: Sequence[Any] | dict | None = None, *, geometry: str = "geom"
+    ):
         """Run a query whose ``geometry`` column is WKB (``ST_AsWKB``) and return a GeoDataFrame."""
         import geopandas as gpd
 
         df = self.df(sql, params)
         # pandas 3 may hand back pd.NA for a NULL (or empty) geometry
-        geom = shapely.from_wkb([bytes(v) if isinstance(v, (bytes, bytearray, memoryview)) else None
-                                 for v in df[geometry]])
+        geom = shapely.from_wkb(
+            [
+                bytes(v) if isinstance(v, (bytes, bytearray, memoryview)) else None
+                for v in df[geometry]
+            ]
+        )
         return gpd.GeoDataFrame(df.drop(columns=[geometry]), geometry=geom, crs="EPSG:4326")
 
     def close(self) -> None:

@@ -42,11 +42,18 @@ LABEL = "Registre de démonstration — données fictives"
 SOURCE = f"données fictives (démonstration générée, graine {SEED})"
 # (what, date_text, scope, metric) of the published figures the draws are centred on
 RATIOS = {
-    "jobs_per_project": (("2023-11", "TI phase 1 (4 years)", "jobs created"),
-                         ("2023-07", "TI phase 1", "projects carried by 149 territories (16,000 communes)")),
-    "aid_per_project": (("2021-10-11", "Fonds d'accélération", "average funding per project"), None),
-    "investment_per_project": (("2021-11-22", "Fonds d'accélération", "industrial investment accelerated"),
-                               ("2021-11-22", "Fonds d'accélération", "projects / subsidies")),
+    "jobs_per_project": (
+        ("2023-11", "TI phase 1 (4 years)", "jobs created"),
+        ("2023-07", "TI phase 1", "projects carried by 149 territories (16,000 communes)"),
+    ),
+    "aid_per_project": (
+        ("2021-10-11", "Fonds d'accélération", "average funding per project"),
+        None,
+    ),
+    "investment_per_project": (
+        ("2021-11-22", "Fonds d'accélération", "industrial investment accelerated"),
+        ("2021-11-22", "Fonds d'accélération", "projects / subsidies"),
+    ),
 }
 # the 2021-03-23 figure reads "14000 jobs (plus 50,000 conforted)": maintained / created
 MAINTAINED_PER_CREATED = 50_000 / 14_000
@@ -54,16 +61,25 @@ STATUSES = ("identifié", "en préparation", "financé", "en cours", "réalisé"
 
 
 def _figure(db: Database, key: tuple[str, str, str]) -> float:
-    v = db.scalar("SELECT value FROM published_figure WHERE date_text = ? AND scope = ? AND metric = ?",
-                  list(key))
+    v = db.scalar(
+        "SELECT value FROM published_figure WHERE date_text = ? AND scope = ? AND metric = ?",
+        list(key),
+    )
     if v is None:
-        raise EtlError(f"the demo needs the published figure {key}; rebuild the database (make etl)")
+        raise EtlError(
+            f"the demo needs the published figure {key}; rebuild the database (make etl)"
+        )
     return float(v)
 
 
 def _unit_scale(db: Database, key: tuple[str, str, str]) -> float:
-    unit = db.scalar("SELECT unit FROM published_figure WHERE date_text = ? AND scope = ? AND metric = ?",
-                     list(key)) or ""
+    unit = (
+        db.scalar(
+            "SELECT unit FROM published_figure WHERE date_text = ? AND scope = ? AND metric = ?",
+            list(key),
+        )
+        or ""
+    )
     return 1e9 if unit.startswith("billion") else 1e6 if unit.startswith("million") else 1.0
 
 
@@ -96,10 +112,14 @@ def generate(db: Database, seed: int = SEED) -> pd.DataFrame:
         raise EtlError("no goal_series for projects in the database: rebuild it (make etl)")
     dates = _dates(rng, [(d, int(v)) for d, v in pts])
     n = len(dates)
-    ter = db.df("SELECT id, name, population FROM territory WHERE wave = '2023' AND population > 0 ORDER BY id")
-    tc = db.df("SELECT tc.territory_id, c.code, c.population FROM territory_commune tc "
-               "JOIN commune c ON c.code = tc.commune_code WHERE tc.wave = '2023' AND c.population > 0 "
-               "ORDER BY tc.territory_id, c.code")
+    ter = db.df(
+        "SELECT id, name, population FROM territory WHERE wave = '2023' AND population > 0 ORDER BY id"
+    )
+    tc = db.df(
+        "SELECT tc.territory_id, c.code, c.population FROM territory_commune tc "
+        "JOIN commune c ON c.code = tc.commune_code WHERE tc.wave = '2023' AND c.population > 0 "
+        "ORDER BY tc.territory_id, c.code"
+    )
     p = ter.population.to_numpy(dtype=float)
     tid = ter.id.to_numpy()[rng.choice(len(ter), size=n, p=p / p.sum())]
     by_t = {t: g for t, g in tc.groupby("territory_id")}
@@ -112,24 +132,36 @@ def generate(db: Database, seed: int = SEED) -> pd.DataFrame:
     sigma = 0.9  # lognormal spread; mean = exp(mu + sigma^2/2)
 
     def draw(mean: float) -> np.ndarray:
-        return rng.lognormal(np.log(mean) - sigma ** 2 / 2, sigma, size=n)
+        return rng.lognormal(np.log(mean) - sigma**2 / 2, sigma, size=n)
 
     jobs = np.round(draw(r["jobs_per_project"]))
     age = np.array([(dates[-1] - d).days for d in dates], dtype=float)
     done = np.clip(age / max(age.max(), 1.0), 0, 1)
     status = [STATUSES[min(int(x * len(STATUSES) + rng.random()), len(STATUSES) - 1)] for x in done]
     names = dict(zip(ter.id, ter.name.str.strip(), strict=True))
-    return pd.DataFrame({
-        "id": [f"demo-{i:05d}" for i in range(1, n + 1)],
-        "name": [f"Projet fictif n° {i} ({names[t]})" for i, t in enumerate(tid, start=1)],
-        "commune_code": communes, "epci_siren": None, "territory_wave": None, "territory_id": None,
-        "date": dates, "date_precision": "day", "status": status,
-        "investment_eur": np.round(draw(r["investment_per_project"]), -3),
-        "public_aid_eur": np.round(draw(r["aid_per_project"]), -3),
-        "jobs_created": pd.array(jobs.astype("int64"), dtype="Int64"),
-        "jobs_maintained": pd.array(np.round(jobs * MAINTAINED_PER_CREATED * rng.uniform(0.5, 1.5, n))
-                                    .astype("int64"), dtype="Int64"),
-        "source": SOURCE, "beneficiary": None, "siren": None})
+    return pd.DataFrame(
+        {
+            "id": [f"demo-{i:05d}" for i in range(1, n + 1)],
+            "name": [f"Projet fictif n° {i} ({names[t]})" for i, t in enumerate(tid, start=1)],
+            "commune_code": communes,
+            "epci_siren": None,
+            "territory_wave": None,
+            "territory_id": None,
+            "date": dates,
+            "date_precision": "day",
+            "status": status,
+            "investment_eur": np.round(draw(r["investment_per_project"]), -3),
+            "public_aid_eur": np.round(draw(r["aid_per_project"]), -3),
+            "jobs_created": pd.array(jobs.astype("int64"), dtype="Int64"),
+            "jobs_maintained": pd.array(
+                np.round(jobs * MAINTAINED_PER_CREATED * rng.uniform(0.5, 1.5, n)).astype("int64"),
+                dtype="Int64",
+            ),
+            "source": SOURCE,
+            "beneficiary": None,
+            "siren": None,
+        }
+    )
 
 
 def load(paths) -> int:
@@ -144,9 +176,12 @@ def load(paths) -> int:
         projects.refresh_indicators(d)
         now = datetime.now(UTC).replace(microsecond=0).isoformat()
         d.execute("DELETE FROM source WHERE name = ?", [NAME])
-        d.execute("INSERT INTO source (name, path, sha256, licence, vintage, rows, loaded_at) "
-                  "VALUES (?, '', '', ?, ?, ?, ?)", [NAME, "données fictives", f"générées le {now[:10]}, graine {SEED}",
-                                                    len(rows), now])
+        d.execute(
+            "INSERT INTO source (name, path, sha256, licence, vintage, rows, loaded_at) "
+            "VALUES (?, '', '', ?, ?, ?, ?)",
+            [NAME, "données fictives", f"générées le {now[:10]}, graine {SEED}", len(rows), now],
+        )
+
     projects._swap_in(paths.database, edit)
     return len(rows)
 
@@ -165,5 +200,6 @@ def remove(paths) -> int:
         d.execute("DELETE FROM registry WHERE is_demo")
         d.execute("DELETE FROM source WHERE name = ?", [NAME])
         projects.refresh_indicators(d)
+
     projects._swap_in(paths.database, edit)
     return n

@@ -20,8 +20,14 @@ class SourceError(EtlError):
     column : the column or field concerned
     """
 
-    def __init__(self, path: str | Path, message: str, *, row: int | str | None = None,
-                 column: str | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        message: str,
+        *,
+        row: int | str | None = None,
+        column: str | None = None,
+    ) -> None:
         self.path = str(path)
         self.row = row
         self.column = column

@@ -82,7 +82,9 @@ CHANGE_LABELS = (
 class RedrawInputs:
     """What the redraw tables are computed from (read by :func:`read_inputs`)."""
 
-    communes: pd.DataFrame  # code, name, departement, region, arrondissement, epci_siren, population, area_km2
+    communes: (
+        pd.DataFrame
+    )  # code, name, departement, region, arrondissement, epci_siren, population, area_km2
     territories: pd.DataFrame  # wave, id, name
     territory_commune: pd.DataFrame  # wave, territory_id, commune_code
     arrondissements: pd.DataFrame  # code, name, departement, region, chef_lieu_kind
@@ -97,7 +99,9 @@ def read_inputs(db: Database) -> RedrawInputs:
                                  population, area_km2 FROM commune WHERE zone <> 'com' ORDER BY code"""),
         territories=db.df("SELECT wave, id, name FROM territory ORDER BY wave, id"),
         territory_commune=db.df("SELECT wave, territory_id, commune_code FROM territory_commune"),
-        arrondissements=db.df("SELECT code, name, departement, region, chef_lieu_kind FROM arrondissement"),
+        arrondissements=db.df(
+            "SELECT code, name, departement, region, chef_lieu_kind FROM arrondissement"
+        ),
         departements=db.df("SELECT code, name, region FROM departement"),
         regions=db.df("SELECT code, name FROM region"),
     )
@@ -107,10 +111,21 @@ def read_inputs(db: Database) -> RedrawInputs:
 # communes and counterparts
 # ---------------------------------------------------------------------------------------------
 
+
 def _commune_waves(inp: RedrawInputs) -> pd.DataFrame:
     """Each commune of the scope with its territory in each wave (NULL when outside)."""
-    c = inp.communes[["code", "name", "departement", "region", "arrondissement", "epci_siren",
-                      "population", "area_km2"]].copy()
+    c = inp.communes[
+        [
+            "code",
+            "name",
+            "departement",
+            "region",
+            "arrondissement",
+            "epci_siren",
+            "population",
+            "area_km2",
+        ]
+    ].copy()
     tc = inp.territory_commune
     for w in WAVES:
         of = tc[tc["wave"] == w].set_index("commune_code")["territory_id"]
@@ -126,10 +141,15 @@ def flows(communes: pd.DataFrame) -> pd.DataFrame:
     Shares are of the 2018 (resp. 2023) territory's population; NULL on the outside side.
     """
     c = communes[communes["ti_2018"].notna() | communes["ti_2023"].notna()]
-    f = (c.groupby(["ti_2018", "ti_2023"], dropna=False)
-         .agg(population=("population", "sum"), n_communes=("population", "size"),
-              area_km2=("area_km2", "sum"))
-         .reset_index())
+    f = (
+        c.groupby(["ti_2018", "ti_2023"], dropna=False)
+        .agg(
+            population=("population", "sum"),
+            n_communes=("population", "size"),
+            area_km2=("area_km2", "sum"),
+        )
+        .reset_index()
+    )
     for w in WAVES:
         tot = f.groupby(f"ti_{w}")["population"].sum()
         f[f"share_of_{w}"] = f["population"] / f[f"ti_{w}"].map(tot)
@@ -152,21 +172,32 @@ def counterparts(fl: pd.DataFrame, territories: pd.DataFrame) -> pd.DataFrame:
     out = []
     best = {}
     for w, other in (("2018", "2023"), ("2023", "2018")):
-        p = pairs.sort_values([f"ti_{w}", "population", "n_communes", f"ti_{other}"],
-                              ascending=[True, False, False, True])
+        p = pairs.sort_values(
+            [f"ti_{w}", "population", "n_communes", f"ti_{other}"],
+            ascending=[True, False, False, True],
+        )
         top = p.drop_duplicates(f"ti_{w}").set_index(f"ti_{w}")
         best[w] = top[f"ti_{other}"]
         t = territories[territories["wave"] == w][["id", "name"]].set_index("id")
-        out.append(pd.DataFrame({
-            "wave": w, "territory_id": t.index, "name": t["name"].to_numpy(), "counterpart_wave": other,
-            "counterpart_id": top[f"ti_{other}"].reindex(t.index).to_numpy(),
-            "shared_population": top["population"].reindex(t.index).to_numpy(),
-            "share_of_territory": top[f"share_of_{w}"].reindex(t.index).to_numpy(),
-            "share_of_counterpart": top[f"share_of_{other}"].reindex(t.index).to_numpy(),
-        }))
+        out.append(
+            pd.DataFrame(
+                {
+                    "wave": w,
+                    "territory_id": t.index,
+                    "name": t["name"].to_numpy(),
+                    "counterpart_wave": other,
+                    "counterpart_id": top[f"ti_{other}"].reindex(t.index).to_numpy(),
+                    "shared_population": top["population"].reindex(t.index).to_numpy(),
+                    "share_of_territory": top[f"share_of_{w}"].reindex(t.index).to_numpy(),
+                    "share_of_counterpart": top[f"share_of_{other}"].reindex(t.index).to_numpy(),
+                }
+            )
+        )
     cp = pd.concat(out, ignore_index=True)
-    back = [best["2023" if w == "2018" else "2018"].get(c) if isinstance(c, str) else None
-            for w, c in zip(cp["wave"], cp["counterpart_id"], strict=True)]
+    back = [
+        best["2023" if w == "2018" else "2018"].get(c) if isinstance(c, str) else None
+        for w, c in zip(cp["wave"], cp["counterpart_id"], strict=True)
+    ]
     cp["mutual"] = [b is not None and b == t for b, t in zip(back, cp["territory_id"], strict=True)]
     cp["shared_population"] = cp["shared_population"].astype("Int64")
     return cp
@@ -178,23 +209,36 @@ def commune_changes(communes: pd.DataFrame, cp: pd.DataFrame) -> pd.DataFrame:
     c2023_of = cp[cp["wave"] == "2018"].set_index("territory_id")["counterpart_id"]
     c2018_of = cp[cp["wave"] == "2023"].set_index("territory_id")["counterpart_id"]
     in18, in23 = c["ti_2018"].notna(), c["ti_2023"].notna()
-    change = np.select([in18 & in23, ~in18 & in23, in18 & ~in23], ["both", "entered", "left"], "outside")
+    change = np.select(
+        [in18 & in23, ~in18 & in23, in18 & ~in23], ["both", "entered", "left"], "outside"
+    )
     cp23 = c["ti_2018"].map(c2023_of)
     same = (in18 & in23) & (c["ti_2023"] == cp23)
     movement = np.where(change == "both", np.where(same, "same", "moved"), None)
-    out = pd.DataFrame({
-        "commune_code": c["code"], "commune_name": c["name"], "departement": c["departement"],
-        "region": c["region"], "arrondissement": c["arrondissement"], "population": c["population"],
-        "ti_2018": c["ti_2018"], "ti_2023": c["ti_2023"], "change": change, "movement": movement,
-        "change_class": np.where(change == "both", movement, change),
-        "counterpart_2023": cp23, "counterpart_2018": c["ti_2023"].map(c2018_of),
-    })
+    out = pd.DataFrame(
+        {
+            "commune_code": c["code"],
+            "commune_name": c["name"],
+            "departement": c["departement"],
+            "region": c["region"],
+            "arrondissement": c["arrondissement"],
+            "population": c["population"],
+            "ti_2018": c["ti_2018"],
+            "ti_2023": c["ti_2023"],
+            "change": change,
+            "movement": movement,
+            "change_class": np.where(change == "both", movement, change),
+            "counterpart_2023": cp23,
+            "counterpart_2018": c["ti_2023"].map(c2018_of),
+        }
+    )
     return out.reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------------
 # transitions
 # ---------------------------------------------------------------------------------------------
+
 
 def classify_transitions(fl: pd.DataFrame, territories: pd.DataFrame) -> pd.DataFrame:
     """One row per 2018 territory: what it became in 2023.
@@ -216,14 +260,21 @@ def classify_transitions(fl: pd.DataFrame, territories: pd.DataFrame) -> pd.Data
     A territory with no population (not seen in the data) would take shares of its number
     of communes instead.
     """
-    t18 = territories[territories["wave"] == "2018"][["id", "name"]].rename(columns={"id": "ti_2018"})
+    t18 = territories[territories["wave"] == "2018"][["id", "name"]].rename(
+        columns={"id": "ti_2018"}
+    )
     f = fl[fl["ti_2018"].notna()].copy()
-    tot = f.groupby("ti_2018").agg(population=("population", "sum"), n_communes=("n_communes", "sum"))
+    tot = f.groupby("ti_2018").agg(
+        population=("population", "sum"), n_communes=("n_communes", "sum")
+    )
     # weight by population; a territory without population falls back to its communes
-    w = np.where(f["ti_2018"].map(tot["population"]) > 0, f["population"], f["n_communes"]).astype(float)
+    w = np.where(f["ti_2018"].map(tot["population"]) > 0, f["population"], f["n_communes"]).astype(
+        float
+    )
     f["w_share"] = w / pd.Series(w, index=f.index).groupby(f["ti_2018"]).transform("sum")
-    inside = f[f["ti_2023"].notna()].sort_values(["ti_2018", "w_share", "n_communes", "ti_2023"],
-                                                 ascending=[True, False, False, True])
+    inside = f[f["ti_2023"].notna()].sort_values(
+        ["ti_2018", "w_share", "n_communes", "ti_2023"], ascending=[True, False, False, True]
+    )
     inside = inside.assign(rank=inside.groupby("ti_2018").cumcount())
     main = inside[inside["rank"] == 0].set_index("ti_2018")
     second = inside[inside["rank"] == 1].set_index("ti_2018")["w_share"]
@@ -239,10 +290,14 @@ def classify_transitions(fl: pd.DataFrame, territories: pd.DataFrame) -> pd.Data
     out["source_share"] = main["share_of_2023"].reindex(out.index)
     out["n_successors"] = n_succ.reindex(out.index).fillna(0).astype("int64")
     cls = np.select(
-        [out["covered_share"] < DROPPED_BELOW,
-         (out["second_share"] >= SPLIT_SECOND) | (out["main_share"] < MAIN_SHARE),
-         out["source_share"] >= KEPT_SOURCE],
-        ["dropped", "split", "kept"], "merged")
+        [
+            out["covered_share"] < DROPPED_BELOW,
+            (out["second_share"] >= SPLIT_SECOND) | (out["main_share"] < MAIN_SHARE),
+            out["source_share"] >= KEPT_SOURCE,
+        ],
+        ["dropped", "split", "kept"],
+        "merged",
+    )
     out["transition"] = cls
     return out.reset_index()
 
@@ -251,24 +306,35 @@ def classify_transitions(fl: pd.DataFrame, territories: pd.DataFrame) -> pd.Data
 # summaries per wave
 # ---------------------------------------------------------------------------------------------
 
+
 def _wave_summary(c: pd.DataFrame, key: str | None) -> pd.DataFrame:
     """Indicators of both waves for each value of ``key`` (the whole scope when None)."""
     c = c.assign(_all="FR") if key is None else c
     key = key or "_all"
-    tot = c.groupby(key).agg(total_population=("population", "sum"), total_area_km2=("area_km2", "sum"),
-                             total_communes=("code", "size"))
+    tot = c.groupby(key).agg(
+        total_population=("population", "sum"),
+        total_area_km2=("area_km2", "sum"),
+        total_communes=("code", "size"),
+    )
     rows = []
     for w in WAVES:
         cov = c[c[f"ti_{w}"].notna()]
-        g = cov.groupby(key).agg(n_territories=(f"ti_{w}", "nunique"), n_communes=("code", "size"),
-                                 n_epci=("epci_siren", "nunique"), population=("population", "sum"),
-                                 area_km2=("area_km2", "sum"))
+        g = cov.groupby(key).agg(
+            n_territories=(f"ti_{w}", "nunique"),
+            n_communes=("code", "size"),
+            n_epci=("epci_siren", "nunique"),
+            population=("population", "sum"),
+            area_km2=("area_km2", "sum"),
+        )
         g = g.reindex(tot.index)
         g[["n_territories", "n_communes", "n_epci", "population"]] = (
-            g[["n_territories", "n_communes", "n_epci", "population"]].fillna(0).astype("int64"))
+            g[["n_territories", "n_communes", "n_epci", "population"]].fillna(0).astype("int64")
+        )
         g["area_km2"] = g["area_km2"].fillna(0.0)
         g = g.join(tot)
-        g["population_share"] = g["population"] / g["total_population"].where(g["total_population"] > 0)
+        g["population_share"] = g["population"] / g["total_population"].where(
+            g["total_population"] > 0
+        )
         g["area_share"] = g["area_km2"] / g["total_area_km2"].where(g["total_area_km2"] > 0)
         rows.append(g.assign(wave=w).reset_index().rename(columns={key: "code"}))
     return pd.concat(rows, ignore_index=True)
@@ -290,15 +356,30 @@ def summaries(c: pd.DataFrame, departements: pd.DataFrame, regions: pd.DataFrame
     dep["name"] = dep["code"].map(departements.set_index("code")["name"])
     dep["region"] = dep["code"].map(departements.set_index("code")["region"])
     out = pd.concat([fr, reg, dep], ignore_index=True)
-    cols = ["level", "code", "name", "region", "wave", "n_territories", "n_communes", "n_epci",
-            "population", "area_km2", "population_share", "area_share", "total_communes",
-            "total_population", "total_area_km2"]
+    cols = [
+        "level",
+        "code",
+        "name",
+        "region",
+        "wave",
+        "n_territories",
+        "n_communes",
+        "n_epci",
+        "population",
+        "area_km2",
+        "population_share",
+        "area_share",
+        "total_communes",
+        "total_population",
+        "total_area_km2",
+    ]
     return out.reindex(columns=cols)
 
 
 # ---------------------------------------------------------------------------------------------
 # the sous-préfecture view
 # ---------------------------------------------------------------------------------------------
+
 
 @dataclass
 class SousPrefecture:
@@ -307,8 +388,9 @@ class SousPrefecture:
     territory_scope: pd.DataFrame
 
 
-def sous_prefecture(c: pd.DataFrame, arrondissements: pd.DataFrame,
-                    territories: pd.DataFrame) -> SousPrefecture:
+def sous_prefecture(
+    c: pd.DataFrame, arrondissements: pd.DataFrame, territories: pd.DataFrame
+) -> SousPrefecture:
     """How the territories of each wave sit on the arrondissements.
 
     ``territory_arrondissement``: each (territory, arrondissement) pair with the population,
@@ -323,61 +405,118 @@ def sous_prefecture(c: pd.DataFrame, arrondissements: pd.DataFrame,
     départements of one région), ``multi_region``.
     """
     arr = arrondissements.set_index("code")
-    arr_tot = c.groupby("arrondissement").agg(total_population=("population", "sum"),
-                                              total_communes=("code", "size"))
+    arr_tot = c.groupby("arrondissement").agg(
+        total_population=("population", "sum"), total_communes=("code", "size")
+    )
     ta_rows, a_rows, s_rows = [], [], []
     for w in WAVES:
         cov = c[c[f"ti_{w}"].notna()].rename(columns={f"ti_{w}": "territory_id"})
-        ta = (cov.groupby(["territory_id", "arrondissement"], dropna=False)
-              .agg(population=("population", "sum"), n_communes=("code", "size"),
-                   area_km2=("area_km2", "sum")).reset_index())
+        ta = (
+            cov.groupby(["territory_id", "arrondissement"], dropna=False)
+            .agg(
+                population=("population", "sum"),
+                n_communes=("code", "size"),
+                area_km2=("area_km2", "sum"),
+            )
+            .reset_index()
+        )
         t_pop = ta.groupby("territory_id")["population"].transform("sum")
         ta["share_of_territory"] = ta["population"] / t_pop.where(t_pop > 0)
         ta["share_of_arrondissement"] = ta["population"] / ta["arrondissement"].map(
-            arr_tot["total_population"]).where(lambda s: s > 0)
+            arr_tot["total_population"]
+        ).where(lambda s: s > 0)
         ta["departement"] = ta["arrondissement"].map(arr["departement"])
         ta["region"] = ta["arrondissement"].map(arr["region"])
         ta_rows.append(ta.assign(wave=w))
 
-        a = (cov.dropna(subset=["arrondissement"]).groupby("arrondissement")
-             .agg(n_territories=("territory_id", "nunique"), population_covered=("population", "sum"),
-                  n_communes_covered=("code", "size"), area_covered_km2=("area_km2", "sum")))
+        a = (
+            cov.dropna(subset=["arrondissement"])
+            .groupby("arrondissement")
+            .agg(
+                n_territories=("territory_id", "nunique"),
+                population_covered=("population", "sum"),
+                n_communes_covered=("code", "size"),
+                area_covered_km2=("area_km2", "sum"),
+            )
+        )
         a = a.reindex(arr.index)
         for col in ("n_territories", "population_covered", "n_communes_covered"):
             a[col] = a[col].fillna(0).astype("int64")
         a["area_covered_km2"] = a["area_covered_km2"].fillna(0.0)
         a = a.join(arr[["name", "departement", "region", "chef_lieu_kind"]]).join(arr_tot)
-        a["share_covered"] = a["population_covered"] / a["total_population"].where(a["total_population"] > 0)
+        a["share_covered"] = a["population_covered"] / a["total_population"].where(
+            a["total_population"] > 0
+        )
         a_rows.append(a.rename_axis("arrondissement").reset_index().assign(wave=w))
 
-        s = cov.groupby("territory_id").agg(n_arrondissements=("arrondissement", "nunique"),
-                                            n_departements=("departement", "nunique"),
-                                            n_regions=("region", "nunique"),
-                                            without_arrondissement=("arrondissement", lambda x: x.isna().sum()))
-        main = ta.sort_values(["territory_id", "population", "arrondissement"],
-                              ascending=[True, False, True]).drop_duplicates("territory_id")
+        s = cov.groupby("territory_id").agg(
+            n_arrondissements=("arrondissement", "nunique"),
+            n_departements=("departement", "nunique"),
+            n_regions=("region", "nunique"),
+            without_arrondissement=("arrondissement", lambda x: x.isna().sum()),
+        )
+        main = ta.sort_values(
+            ["territory_id", "population", "arrondissement"], ascending=[True, False, True]
+        ).drop_duplicates("territory_id")
         main = main.set_index("territory_id")
         s["main_arrondissement"] = main["arrondissement"]
         s["main_arrondissement_share"] = main["share_of_territory"]
         one_arr = (s["n_arrondissements"] == 1) & (s["without_arrondissement"] == 0)
-        s["scope"] = np.select([s["n_regions"] > 1, s["n_departements"] > 1, one_arr],
-                               ["multi_region", "multi_departement", "single_arrondissement"],
-                               "single_departement")
+        s["scope"] = np.select(
+            [s["n_regions"] > 1, s["n_departements"] > 1, one_arr],
+            ["multi_region", "multi_departement", "single_arrondissement"],
+            "single_departement",
+        )
         t = territories[territories["wave"] == w].set_index("id")
         s = s.reindex(t.index).rename_axis("territory_id")
         s["name"] = t["name"]
         s_rows.append(s.reset_index().assign(wave=w))
-    ta = pd.concat(ta_rows, ignore_index=True)[[
-        "wave", "territory_id", "arrondissement", "departement", "region", "population", "n_communes",
-        "area_km2", "share_of_territory", "share_of_arrondissement"]]
+    ta = pd.concat(ta_rows, ignore_index=True)[
+        [
+            "wave",
+            "territory_id",
+            "arrondissement",
+            "departement",
+            "region",
+            "population",
+            "n_communes",
+            "area_km2",
+            "share_of_territory",
+            "share_of_arrondissement",
+        ]
+    ]
     ta["population"] = ta["population"].astype("int64")
-    a = pd.concat(a_rows, ignore_index=True)[[
-        "wave", "arrondissement", "name", "departement", "region", "chef_lieu_kind", "n_territories",
-        "population_covered", "n_communes_covered", "area_covered_km2", "total_population",
-        "total_communes", "share_covered"]]
-    s = pd.concat(s_rows, ignore_index=True)[[
-        "wave", "territory_id", "name", "n_arrondissements", "n_departements", "n_regions",
-        "without_arrondissement", "main_arrondissement", "main_arrondissement_share", "scope"]]
+    a = pd.concat(a_rows, ignore_index=True)[
+        [
+            "wave",
+            "arrondissement",
+            "name",
+            "departement",
+            "region",
+            "chef_lieu_kind",
+            "n_territories",
+            "population_covered",
+            "n_communes_covered",
+            "area_covered_km2",
+            "total_population",
+            "total_communes",
+            "share_covered",
+        ]
+    ]
+    s = pd.concat(s_rows, ignore_index=True)[
+        [
+            "wave",
+            "territory_id",
+            "name",
+            "n_arrondissements",
+            "n_departements",
+            "n_regions",
+            "without_arrondissement",
+            "main_arrondissement",
+            "main_arrondissement_share",
+            "scope",
+        ]
+    ]
     return SousPrefecture(ta, a, s)
 
 
@@ -386,20 +525,33 @@ def territory_departements(c: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for w in WAVES:
         cov = c[c[f"ti_{w}"].notna()].rename(columns={f"ti_{w}": "territory_id"})
-        g = (cov.groupby(["territory_id", "departement", "region"])
-             .agg(population=("population", "sum"), n_communes=("code", "size")).reset_index())
+        g = (
+            cov.groupby(["territory_id", "departement", "region"])
+            .agg(population=("population", "sum"), n_communes=("code", "size"))
+            .reset_index()
+        )
         tot = g.groupby("territory_id")["population"].transform("sum")
         g["share_of_territory"] = g["population"] / tot.where(tot > 0)
         rows.append(g.assign(wave=w))
     out = pd.concat(rows, ignore_index=True)
     out["population"] = out["population"].astype("int64")
-    return out[["wave", "territory_id", "departement", "region", "population", "n_communes",
-                "share_of_territory"]]
+    return out[
+        [
+            "wave",
+            "territory_id",
+            "departement",
+            "region",
+            "population",
+            "n_communes",
+            "share_of_territory",
+        ]
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
 # the build step
 # ---------------------------------------------------------------------------------------------
+
 
 def compute(inp: RedrawInputs) -> dict[str, pd.DataFrame]:
     """Every redraw table, by name (pure: no database access)."""
@@ -479,16 +631,31 @@ def run(ctx: BuildContext) -> None:
         ctx.db.execute(sql)
     rc = tables["redraw_commune"]
     counts = rc["change_class"].value_counts()
-    ctx.check("redraw_change_classes", "communes (métropole et DROM)", len(rc),
-              ", ".join(f"{k}: {counts.get(k, 0)}" for k in ("same", "moved", "entered", "left", "outside")))
+    ctx.check(
+        "redraw_change_classes",
+        "communes (métropole et DROM)",
+        len(rc),
+        ", ".join(
+            f"{k}: {counts.get(k, 0)}" for k in ("same", "moved", "entered", "left", "outside")
+        ),
+    )
     tr = tables["redraw_transition"]["transition"].value_counts()
-    ctx.check("redraw_transitions", "territories 2018", int(tr.sum()),
-              ", ".join(f"{k}: {tr.get(k, 0)}" for k in ("kept", "split", "merged", "dropped")))
+    ctx.check(
+        "redraw_transitions",
+        "territories 2018",
+        int(tr.sum()),
+        ", ".join(f"{k}: {tr.get(k, 0)}" for k in ("kept", "split", "merged", "dropped")),
+    )
     # every commune of a territory must be in the scope of redraw_commune
     tc = ctx.db.scalar("SELECT count(*) FROM territory_commune WHERE wave = '2023'")
     n23 = int(rc["ti_2023"].notna().sum())
-    ctx.check("redraw_communes_2023", "communes in a 2023 territory", n23,
-              f"territory_commune has {tc}", "error" if tc != n23 else "info")
+    ctx.check(
+        "redraw_communes_2023",
+        "communes in a 2023 territory",
+        n23,
+        f"territory_commune has {tc}",
+        "error" if tc != n23 else "info",
+    )
 
 
 EXTRA_STEPS.append(BuildStep(name="Redécoupage 2018 → 2023 (tables)", run=run))

@@ -66,8 +66,12 @@ def areas_km2(gdf: gpd.GeoDataFrame, departement: pd.Series | str) -> pd.Series:
     needs_pos = sub.isna() | sub.astype(str).str.startswith("98")
     pos = gdf.loc[needs_pos[needs_pos].index].geometry.representative_point()
     crs_of = pd.Series(
-        [metric_crs(d, pos[i].x, pos[i].y) if needs_pos[i] else metric_crs(d) for i, d in sub.items()],
-        index=sub.index)
+        [
+            metric_crs(d, pos[i].x, pos[i].y) if needs_pos[i] else metric_crs(d)
+            for i, d in sub.items()
+        ],
+        index=sub.index,
+    )
     for crs, idx in crs_of.groupby(crs_of).groups.items():
         out.loc[idx] = gdf.loc[idx].geometry.to_crs(crs).area / 1e6
     return out

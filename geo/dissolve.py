@@ -50,7 +50,9 @@ def clean_coverage(gdf: gpd.GeoDataFrame, *, gap_width: float = 0.0) -> CleanRes
     cleaned = geoms.copy()
     cleaned[ring] = shapely.coverage_clean(geoms[ring], gap_width=gap_width)
     col = out.geometry.name
-    out[col] = gpd.GeoSeries(np.where(has, None, out.geometry.to_numpy()), index=out.index, crs=out.crs)
+    out[col] = gpd.GeoSeries(
+        np.where(has, None, out.geometry.to_numpy()), index=out.index, crs=out.crs
+    )
     out.loc[out.index[has], col] = gpd.GeoSeries(cleaned, index=out.index[has], crs=out.crs)
     return CleanResult(out, n_invalid, len(ring))
 
@@ -88,8 +90,14 @@ def _fill_empty_holes(geoms: np.ndarray, points: np.ndarray) -> tuple[np.ndarray
     return out, filled, kept
 
 
-def dissolve(gdf: gpd.GeoDataFrame, by: str, *, aggfunc: dict[str, str] | None = None,
-             fill_holes: bool = True, hole_points: np.ndarray | None = None) -> DissolveResult:
+def dissolve(
+    gdf: gpd.GeoDataFrame,
+    by: str,
+    *,
+    aggfunc: dict[str, str] | None = None,
+    fill_holes: bool = True,
+    hole_points: np.ndarray | None = None,
+) -> DissolveResult:
     """Union the geometries of ``gdf`` grouped by column ``by``.
 
     Parameters

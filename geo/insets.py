@@ -54,8 +54,9 @@ def _transform_for(inset: Inset, extent: tuple[float, float, float, float]):
     return [scale, 0, 0, scale, tx - scale * cx, ty - scale * cy]
 
 
-def relocate(gdf: gpd.GeoDataFrame, departement: str, extent: tuple[float, float, float, float] | None = None
-             ) -> gpd.GeoSeries:
+def relocate(
+    gdf: gpd.GeoDataFrame, departement: str, extent: tuple[float, float, float, float] | None = None
+) -> gpd.GeoSeries:
     """Geometries of one overseas département moved into its inset box (WGS84 in and out).
 
     ``extent`` is the département's bounds in its metric CRS; every layer must pass the same
@@ -65,7 +66,9 @@ def relocate(gdf: gpd.GeoDataFrame, departement: str, extent: tuple[float, float
         raise ValueError("expected a GeoDataFrame with a CRS, got crs=None")
     inset = INSET_BY_DEP.get(departement)
     if inset is None:
-        raise KeyError(f"no inset for département {departement!r}; insets exist for {sorted(INSET_BY_DEP)}")
+        raise KeyError(
+            f"no inset for département {departement!r}; insets exist for {sorted(INSET_BY_DEP)}"
+        )
     local = gdf.geometry.to_crs(metric_crs(departement))
     if extent is None:
         extent = tuple(local.total_bounds)
@@ -74,8 +77,11 @@ def relocate(gdf: gpd.GeoDataFrame, departement: str, extent: tuple[float, float
     return gpd.GeoSeries(moved, index=gdf.index, crs=WEB_MERCATOR).to_crs(WGS84)
 
 
-def with_insets(gdf: gpd.GeoDataFrame, departement: gpd.pd.Series,
-                extents: dict[str, tuple[float, float, float, float]]) -> gpd.GeoSeries:
+def with_insets(
+    gdf: gpd.GeoDataFrame,
+    departement: gpd.pd.Series,
+    extents: dict[str, tuple[float, float, float, float]],
+) -> gpd.GeoSeries:
     """The whole layer with overseas rows relocated (mainland rows unchanged).
 
     ``departement`` gives each row's département; rows of overseas départements without an
@@ -108,5 +114,7 @@ def inset_frames() -> list[shapely.Polygon]:
         x, y = to_merc.transform(i.lon, i.lat)
         h = (i.size_km / 2 + 12) * 1000 * _mercator_stretch(i.lat)
         b = shapely.box(x - h, y - h, x + h, y + h)
-        boxes.append(shapely.transform(b, lambda c: np.column_stack(to_wgs.transform(c[:, 0], c[:, 1]))))
+        boxes.append(
+            shapely.transform(b, lambda c: np.column_stack(to_wgs.transform(c[:, 0], c[:, 1])))
+        )
     return boxes

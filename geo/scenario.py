@@ -57,9 +57,14 @@ class ScenarioBase:
     crs: str = "EPSG:4326"
 
     @classmethod
-    def from_frames(cls, communes: gpd.GeoDataFrame, members: pd.DataFrame,
-                    territories: gpd.GeoDataFrame, *, indicators: Sequence[str] = CORE_INDICATORS
-                    ) -> ScenarioBase:
+    def from_frames(
+        cls,
+        communes: gpd.GeoDataFrame,
+        members: pd.DataFrame,
+        territories: gpd.GeoDataFrame,
+        *,
+        indicators: Sequence[str] = CORE_INDICATORS,
+    ) -> ScenarioBase:
         """Build the base from the commune layer and the official members and territories.
 
         Parameters
@@ -71,10 +76,15 @@ class ScenarioBase:
         territories : the official territories: ``id``, ``name``, their indicators,
             ``n_communes``, ``n_members`` and geometry
         """
-        for frame, what, cols in ((communes, "communes", ["code", "siren", "epci_siren", "ept_siren", "name",
-                                                          *indicators]),
-                                  (members, "members", ["territory_id", "kind", "siren", "name"]),
-                                  (territories, "territories", ["id", "name", *indicators])):
+        for frame, what, cols in (
+            (
+                communes,
+                "communes",
+                ["code", "siren", "epci_siren", "ept_siren", "name", *indicators],
+            ),
+            (members, "members", ["territory_id", "kind", "siren", "name"]),
+            (territories, "territories", ["id", "name", *indicators]),
+        ):
             missing = [c for c in cols if c not in frame.columns]
             if missing:
                 raise KeyError(f"{what}: missing column(s) {missing}; got {list(frame.columns)}")
@@ -91,39 +101,68 @@ class ScenarioBase:
             k = keys.iloc[idx].astype(str).to_numpy()
             order = np.argsort(k, kind="stable")
             uniq, starts = np.unique(k[order], return_index=True)
-            units.update({(kind, u): chunk for u, chunk in zip(uniq, np.split(idx[order], starts[1:]), strict=True)})
-        names.update({("commune", str(s)): n for s, n in zip(com["siren"], com["name"], strict=True)})
+            units.update(
+                {
+                    (kind, u): chunk
+                    for u, chunk in zip(uniq, np.split(idx[order], starts[1:]), strict=True)
+                }
+            )
+        names.update(
+            {("commune", str(s)): n for s, n in zip(com["siren"], com["name"], strict=True)}
+        )
         for k, s, n in zip(members["kind"], members["siren"], members["name"], strict=True):
             names[(k, str(s))] = n
-        official = pd.DataFrame({
-            "territory_id": members["territory_id"].astype(str).to_numpy(),
-            "territory_name": members["territory_id"].map(territories.set_index("id")["name"]).to_numpy(),
-            "kind": members["kind"].to_numpy(), "siren": members["siren"].astype(str).to_numpy(),
-            "member_name": members["name"].to_numpy(),
-        }).sort_values(["territory_id", "kind", "siren"]).reset_index(drop=True)
+        official = (
+            pd.DataFrame(
+                {
+                    "territory_id": members["territory_id"].astype(str).to_numpy(),
+                    "territory_name": members["territory_id"]
+                    .map(territories.set_index("id")["name"])
+                    .to_numpy(),
+                    "kind": members["kind"].to_numpy(),
+                    "siren": members["siren"].astype(str).to_numpy(),
+                    "member_name": members["name"].to_numpy(),
+                }
+            )
+            .sort_values(["territory_id", "kind", "siren"])
+            .reset_index(drop=True)
+        )
         geoms = com.geometry.to_numpy()
         has = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
         points = shapely.point_on_surface(geoms[has])
-        sets = {tid: frozenset(_positions(units, g[["kind", "siren"]].itertuples(index=False)).tolist())
-                for tid, g in official.groupby("territory_id")}
+        sets = {
+            tid: frozenset(_positions(units, g[["kind", "siren"]].itertuples(index=False)).tolist())
+            for tid, g in official.groupby("territory_id")
+        }
         terr = territories.reset_index(drop=True)
         return cls(
-            codes=com["code"].astype(str).to_numpy(), geoms=geoms,
-            values=com[list(indicators)].to_numpy(dtype="float64"), indicators=tuple(indicators),
-            units=units, unit_names=names, official=official,
-            official_territories=pd.DataFrame(terr.drop(columns=terr.geometry.name)).set_index("id"),
+            codes=com["code"].astype(str).to_numpy(),
+            geoms=geoms,
+            values=com[list(indicators)].to_numpy(dtype="float64"),
+            indicators=tuple(indicators),
+            units=units,
+            unit_names=names,
+            official=official,
+            official_territories=pd.DataFrame(terr.drop(columns=terr.geometry.name)).set_index(
+                "id"
+            ),
             official_geoms=dict(zip(terr["id"], terr.geometry.to_numpy(), strict=True)),
             official_sets=sets,
-            official_keys={tid: frozenset(zip(g["kind"], g["siren"], strict=True))
-                           for tid, g in official.groupby("territory_id")},
-            point_tree=shapely.STRtree(points), crs=str(communes.crs),
+            official_keys={
+                tid: frozenset(zip(g["kind"], g["siren"], strict=True))
+                for tid, g in official.groupby("territory_id")
+            },
+            point_tree=shapely.STRtree(points),
+            crs=str(communes.crs),
         )
 
     def unit_name(self, kind: str, siren: str) -> str:
         return self.unit_names.get((kind, siren), "")
 
 
-def _positions(units: Mapping[tuple[str, str], np.ndarray], keys: Iterable[tuple[str, str]]) -> np.ndarray:
+def _positions(
+    units: Mapping[tuple[str, str], np.ndarray], keys: Iterable[tuple[str, str]]
+) -> np.ndarray:
     parts = [units.get((k, str(s)), np.empty(0, dtype=np.int64)) for k, s in keys]
     return np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
 
@@ -153,8 +192,11 @@ class Scenario:
         return cls(name=name, members=base.official.copy())
 
     def __eq__(self, other: object) -> bool:
-        return (isinstance(other, Scenario) and self.name == other.name
-                and self.members.equals(other.members))
+        return (
+            isinstance(other, Scenario)
+            and self.name == other.name
+            and self.members.equals(other.members)
+        )
 
     __hash__ = None  # mutable content (a DataFrame)
 
@@ -170,7 +212,9 @@ def check_scenario(base: ScenarioBase, scenario: Scenario) -> None:
     check_members(base, scenario.members)
 
 
-def check_members(base: ScenarioBase, m: pd.DataFrame, *, first_row: int = 1, what: str = "row") -> None:
+def check_members(
+    base: ScenarioBase, m: pd.DataFrame, *, first_row: int = 1, what: str = "row"
+) -> None:
     """Raise :class:`ScenarioError` unless every member is known, listed once, and no commune
     falls in two territories (e.g. the Métropole du Grand Paris and one of its EPT).
 
@@ -186,22 +230,36 @@ def check_members(base: ScenarioBase, m: pd.DataFrame, *, first_row: int = 1, wh
     seen: dict[tuple[str, str], int] = {}
     for i, (tid, name, kind, siren) in enumerate(zip(*cols, strict=True), start=first_row):
         if not isinstance(tid, str) or not TERRITORY_ID.match(tid):
-            raise ScenarioError(f"{what} {i}, column 'territory_id': expected 1-40 letters, digits, '-' or "
-                                f"'_', got {str(tid)[:50]!r}")
+            raise ScenarioError(
+                f"{what} {i}, column 'territory_id': expected 1-40 letters, digits, '-' or "
+                f"'_', got {str(tid)[:50]!r}"
+            )
         if kind not in KINDS:
-            raise ScenarioError(f"{what} {i}, column 'kind': expected one of {list(KINDS)}, got {str(kind)[:50]!r}")
+            raise ScenarioError(
+                f"{what} {i}, column 'kind': expected one of {list(KINDS)}, got {str(kind)[:50]!r}"
+            )
         if not isinstance(siren, str) or not SIREN.match(siren):
-            raise ScenarioError(f"{what} {i}, column 'siren': expected 9 digits, got {str(siren)[:50]!r}")
+            raise ScenarioError(
+                f"{what} {i}, column 'siren': expected 9 digits, got {str(siren)[:50]!r}"
+            )
         if (kind, siren) not in base.units:
-            raise ScenarioError(f"{what} {i}, column 'siren': {kind} {siren} is unknown in the commune table")
+            raise ScenarioError(
+                f"{what} {i}, column 'siren': {kind} {siren} is unknown in the commune table"
+            )
         if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME:
-            raise ScenarioError(f"{what} {i}, column 'territory_name': expected a name of 1-{MAX_NAME} characters")
+            raise ScenarioError(
+                f"{what} {i}, column 'territory_name': expected a name of 1-{MAX_NAME} characters"
+            )
         if name_of.setdefault(tid, name) != name:
-            raise ScenarioError(f"{what} {i}, column 'territory_name': territory {tid!r} is already named "
-                                f"{name_of[tid]!r}; expected one name per territory")
+            raise ScenarioError(
+                f"{what} {i}, column 'territory_name': territory {tid!r} is already named "
+                f"{name_of[tid]!r}; expected one name per territory"
+            )
         if (kind, siren) in seen:
-            raise ScenarioError(f"{what} {i}: member {kind} {siren} is already listed in {what} {seen[(kind, siren)]}; "
-                                "a member belongs to one territory")
+            raise ScenarioError(
+                f"{what} {i}: member {kind} {siren} is already listed in {what} {seen[(kind, siren)]}; "
+                "a member belongs to one territory"
+            )
         seen[(kind, siren)] = i
     if not seen:
         return
@@ -213,16 +271,25 @@ def check_members(base: ScenarioBase, m: pd.DataFrame, *, first_row: int = 1, wh
     clash = np.flatnonzero((pos[1:] == pos[:-1]) & (owner[1:] != owner[:-1]))
     if len(clash):
         k = clash[0]
-        raise ScenarioError(f"commune {base.codes[pos[k]]} would be in territories {owner[k]!r} and "
-                            f"{owner[k + 1]!r}; a commune belongs to one territory")
+        raise ScenarioError(
+            f"commune {base.codes[pos[k]]} would be in territories {owner[k]!r} and "
+            f"{owner[k + 1]!r}; a commune belongs to one territory"
+        )
 
 
 # ---------------------------------------------------------------------------------------------
 # edits: each returns a new scenario and the territories whose figures changed
 # ---------------------------------------------------------------------------------------------
 
-def move_member(base: ScenarioBase, scenario: Scenario, kind: str, siren: str, to_territory: str | None,
-                to_name: str | None = None) -> tuple[Scenario, list[str]]:
+
+def move_member(
+    base: ScenarioBase,
+    scenario: Scenario,
+    kind: str,
+    siren: str,
+    to_territory: str | None,
+    to_name: str | None = None,
+) -> tuple[Scenario, list[str]]:
     """Move a member (or add one not yet in a territory) to ``to_territory``; None removes it.
 
     ``to_name`` names a new territory (an existing one keeps its name). Returns the new
@@ -240,8 +307,13 @@ def new_territory_id(scenario: Scenario, prefix: str = "nouveau") -> str:
     return f"{prefix}-{n}"
 
 
-def gather(base: ScenarioBase, scenario: Scenario, members: Sequence[tuple[str, str]], new_id: str,
-           new_name: str) -> tuple[Scenario, list[str]]:
+def gather(
+    base: ScenarioBase,
+    scenario: Scenario,
+    members: Sequence[tuple[str, str]],
+    new_id: str,
+    new_name: str,
+) -> tuple[Scenario, list[str]]:
     """Gather ``members`` ((kind, siren) pairs) into a new territory ``new_id``."""
     if new_id in set(scenario.members["territory_id"]):
         raise ScenarioError(f"territory {new_id!r} already exists; choose a new id")
@@ -250,13 +322,20 @@ def gather(base: ScenarioBase, scenario: Scenario, members: Sequence[tuple[str, 
     return _reassign(base, scenario, members, new_id, new_name)
 
 
-def _reassign(base: ScenarioBase, scenario: Scenario, keys: Sequence[tuple[str, str]], to_territory: str | None,
-              to_name: str | None) -> tuple[Scenario, list[str]]:
+def _reassign(
+    base: ScenarioBase,
+    scenario: Scenario,
+    keys: Sequence[tuple[str, str]],
+    to_territory: str | None,
+    to_name: str | None,
+) -> tuple[Scenario, list[str]]:
     keys = [(k, str(s)) for k, s in keys]
     for kind, siren in keys:
         if (kind, siren) not in base.units:
-            raise ScenarioError(f"{kind} {siren[:50]} is unknown; expected the SIREN of a member of kind "
-                                f"{list(KINDS)} present in the commune table")
+            raise ScenarioError(
+                f"{kind} {siren[:50]} is unknown; expected the SIREN of a member of kind "
+                f"{list(KINDS)} present in the commune table"
+            )
     m = scenario.members
     here = pd.Series(list(zip(m["kind"], m["siren"], strict=True)), index=m.index).isin(set(keys))
     affected = list(m.loc[here, "territory_id"].unique())
@@ -269,8 +348,18 @@ def _reassign(base: ScenarioBase, scenario: Scenario, keys: Sequence[tuple[str, 
             name = base.official_territories.at[to_territory, "name"]
         else:
             name = to_name or to_territory
-        rows = pd.DataFrame([{"territory_id": to_territory, "territory_name": name, "kind": kind,
-                              "siren": siren, "member_name": base.unit_name(kind, siren)} for kind, siren in keys])
+        rows = pd.DataFrame(
+            [
+                {
+                    "territory_id": to_territory,
+                    "territory_name": name,
+                    "kind": kind,
+                    "siren": siren,
+                    "member_name": base.unit_name(kind, siren),
+                }
+                for kind, siren in keys
+            ]
+        )
         m = pd.concat([m, rows], ignore_index=True)
         affected.append(to_territory)
     out = Scenario(scenario.name, m)
@@ -282,6 +371,7 @@ def _reassign(base: ScenarioBase, scenario: Scenario, keys: Sequence[tuple[str, 
 # recomputation
 # ---------------------------------------------------------------------------------------------
 
+
 def fill_empty_holes(geom, tree: shapely.STRtree):
     """Remove the holes of ``geom`` that contain none of the points indexed by ``tree``.
 
@@ -292,7 +382,9 @@ def fill_empty_holes(geom, tree: shapely.STRtree):
         return geom
     parts = []
     for part in shapely.get_parts(geom):
-        rings = [shapely.get_interior_ring(part, k) for k in range(shapely.get_num_interior_rings(part))]
+        rings = [
+            shapely.get_interior_ring(part, k) for k in range(shapely.get_num_interior_rings(part))
+        ]
         keep = [r for r in rings if len(tree.query(shapely.Polygon(r), predicate="contains"))]
         parts.append(shapely.Polygon(shapely.get_exterior_ring(part), keep))
     return shapely.union_all(parts) if len(parts) > 1 else parts[0]
@@ -311,8 +403,9 @@ def territory_polygon(base: ScenarioBase, positions: np.ndarray):
     return fill_empty_holes(shapely.make_valid(u), base.point_tree)
 
 
-def evaluate(base: ScenarioBase, scenario: Scenario, territory_ids: Iterable[str] | None = None
-             ) -> gpd.GeoDataFrame:
+def evaluate(
+    base: ScenarioBase, scenario: Scenario, territory_ids: Iterable[str] | None = None
+) -> gpd.GeoDataFrame:
     """Polygons and figures of the scenario's territories, with the differences from the official map.
 
     Parameters
@@ -330,38 +423,56 @@ def evaluate(base: ScenarioBase, scenario: Scenario, territory_ids: Iterable[str
     ``communes_added``, ``communes_removed``.
     """
     m = scenario.members
-    ids = (sorted(set(m["territory_id"]) | set(base.official_territories.index))
-           if territory_ids is None else list(dict.fromkeys(territory_ids)))
+    ids = (
+        sorted(set(m["territory_id"]) | set(base.official_territories.index))
+        if territory_ids is None
+        else list(dict.fromkeys(territory_ids))
+    )
     by_t = dict(tuple(m[m["territory_id"].isin(ids)].groupby("territory_id")))
     off = base.official_territories
     rows, geoms = [], []
     for tid in ids:
         g = by_t.get(tid)
-        pos = (_positions(base.units, g[["kind", "siren"]].itertuples(index=False))
-               if g is not None else np.empty(0, dtype=np.int64))
+        pos = (
+            _positions(base.units, g[["kind", "siren"]].itertuples(index=False))
+            if g is not None
+            else np.empty(0, dtype=np.int64)
+        )
         oset = base.official_sets.get(tid)
         sset = frozenset(pos.tolist())
         if g is None:
             status = "removed" if tid in off.index else None
             if status is None:
-                raise ScenarioError(f"territory {tid!r} is neither in the scenario nor in the official map")
+                raise ScenarioError(
+                    f"territory {tid!r} is neither in the scenario nor in the official map"
+                )
         elif oset is None:
             status = "new"
         else:
-            same_members = frozenset(zip(g["kind"], g["siren"], strict=True)) == base.official_keys[tid]
+            same_members = (
+                frozenset(zip(g["kind"], g["siren"], strict=True)) == base.official_keys[tid]
+            )
             status = "unchanged" if sset == oset and same_members else "modified"
         v = base.values[pos]
         # as in the official tables, a commune without a value adds nothing; how many lack
         # one is reported next to each indicator, so the figure is never silently partial
         vals = np.nansum(v, axis=0) if len(pos) else np.zeros(len(base.indicators))
-        n_missing = np.isnan(v).sum(axis=0) if len(pos) else np.zeros(len(base.indicators), dtype=int)
+        n_missing = (
+            np.isnan(v).sum(axis=0) if len(pos) else np.zeros(len(base.indicators), dtype=int)
+        )
         if len(pos):  # no commune with a value: the figure is absent, not 0
             vals = np.where(n_missing == len(pos), np.nan, vals)
-        row = {"territory_id": tid, "status": status,
-               "name": g["territory_name"].iloc[0] if g is not None else off.at[tid, "name"],
-               "n_members": 0 if g is None else len(g), "n_communes": len(pos)}
+        row = {
+            "territory_id": tid,
+            "status": status,
+            "name": g["territory_name"].iloc[0] if g is not None else off.at[tid, "name"],
+            "n_members": 0 if g is None else len(g),
+            "n_communes": len(pos),
+        }
         row.update(dict(zip(base.indicators, vals.tolist(), strict=True)))
-        row.update({f"{k}_n_missing": int(n) for k, n in zip(base.indicators, n_missing, strict=True)})
+        row.update(
+            {f"{k}_n_missing": int(n) for k, n in zip(base.indicators, n_missing, strict=True)}
+        )
         if oset is not None:
             row["communes_added"] = len(sset - oset)
             row["communes_removed"] = len(oset - sset)
@@ -372,8 +483,17 @@ def evaluate(base: ScenarioBase, scenario: Scenario, territory_ids: Iterable[str
         else:
             geoms.append(None)
         rows.append(row)
-    cols = ["territory_id", "name", "status", "n_members", "n_communes", *base.indicators,
-            *(f"{k}_n_missing" for k in base.indicators), "communes_added", "communes_removed"]
+    cols = [
+        "territory_id",
+        "name",
+        "status",
+        "n_members",
+        "n_communes",
+        *base.indicators,
+        *(f"{k}_n_missing" for k in base.indicators),
+        "communes_added",
+        "communes_removed",
+    ]
     out = pd.DataFrame(rows).reindex(columns=cols).set_index("territory_id")
     if "population" in out and "area_km2" in out:
         out["density"] = out["population"] / out["area_km2"].where(out["area_km2"] > 0)
@@ -381,4 +501,6 @@ def evaluate(base: ScenarioBase, scenario: Scenario, territory_ids: Iterable[str
         if c in off.columns:
             out[f"{c}_official"] = off[c].reindex(out.index).astype("float64")
             out[f"{c}_diff"] = out[c] - out[f"{c}_official"]
-    return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geoms, index=out.index, crs=base.crs), crs=base.crs)
+    return gpd.GeoDataFrame(
+        out, geometry=gpd.GeoSeries(geoms, index=out.index, crs=base.crs), crs=base.crs
+    )

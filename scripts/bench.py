@@ -56,16 +56,22 @@ def main() -> int:
         print("== ETL: full build and no-change rebuild (3 runs each) ==", flush=True)
         r = bench_etl()
         results["etl"] = r
-        print(f"full build         : median {r['full_build_s_median']:.1f} s  runs {r['full_build_s_runs']}"
-              f"  (target < 30 s, aim 15)  peak RSS {r['full_build_peak_mb']:.0f} MB")
-        print(f"no-change rebuild  : median {r['nochange_rebuild_s_median']:.2f} s  runs "
-              f"{r['nochange_rebuild_s_runs']}  (target < 2 s)")
+        print(
+            f"full build         : median {r['full_build_s_median']:.1f} s  runs {r['full_build_s_runs']}"
+            f"  (target < 30 s, aim 15)  peak RSS {r['full_build_peak_mb']:.0f} MB"
+        )
+        print(
+            f"no-change rebuild  : median {r['nochange_rebuild_s_median']:.2f} s  runs "
+            f"{r['nochange_rebuild_s_runs']}  (target < 2 s)"
+        )
     for script in sorted((ROOT / "scripts").glob("bench_*.py")):
         name = script.stem.removeprefix("bench_")
         if only and name not in only:
             continue
         print(f"\n== {name} ({script.name}) ==", flush=True)
-        proc = subprocess.run([PY, str(script)], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        proc = subprocess.run(
+            [PY, str(script)], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}
+        )
         results[name] = {"exit": proc.returncode}
     out = ROOT / ".bench"
     out.mkdir(exist_ok=True)

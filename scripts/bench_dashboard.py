@@ -40,6 +40,7 @@ LAYERS = {"ti2023": ("territory_2023", 183), "epci": ("epci", 1255)}
 
 # -- the naive way ------------------------------------------------------------------------------
 
+
 def naive_app(db_path: Path):
     """A Dash app showing plotly's choropleth_map over the unsimplified geometry of a layer."""
     import dash
@@ -50,21 +51,37 @@ def naive_app(db_path: Path):
 
     sql = {
         "ti2023": "SELECT id AS key, name, population, ST_AsGeoJSON(geom) AS g FROM territory "
-                  "WHERE wave = '2023' AND geom IS NOT NULL",
+        "WHERE wave = '2023' AND geom IS NOT NULL",
         "epci": "SELECT siren AS key, name, population, ST_AsGeoJSON(geom) AS g FROM epci "
-                "WHERE geom IS NOT NULL",
+        "WHERE geom IS NOT NULL",
     }
     figs = {}
     with Database(db_path) as d:
         for layer, q in sql.items():
             df = d.df(q)
-            gj = {"type": "FeatureCollection", "features": [
-                {"type": "Feature", "id": k, "properties": {"name": n}, "geometry": json.loads(g)}
-                for k, n, g in zip(df["key"], df["name"], df["g"], strict=True)]}
+            gj = {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "id": k,
+                        "properties": {"name": n},
+                        "geometry": json.loads(g),
+                    }
+                    for k, n, g in zip(df["key"], df["name"], df["g"], strict=True)
+                ],
+            }
             figs[layer] = px.choropleth_map(
-                df.drop(columns="g"), geojson=gj, locations="key", color="population",
-                hover_name="name", map_style="white-bg", center={"lat": 46.6, "lon": 2.4}, zoom=4.6,
-                height=600)
+                df.drop(columns="g"),
+                geojson=gj,
+                locations="key",
+                color="population",
+                hover_name="name",
+                map_style="white-bg",
+                center={"lat": 46.6, "lon": 2.4},
+                zoom=4.6,
+                height=600,
+            )
     app = dash.Dash(__name__)
     app.layout = lambda: html.Div([dcc.Location(id="u"), html.Div(id="c")])
 
@@ -88,11 +105,15 @@ NAIVE_DRAWN = """() => {
 
 
 def ours_drawn(n: int) -> str:
-    return ("() => { const ok = document.querySelectorAll('path.ti-feature').length === " + str(n) +
-            "; if (ok && !window.__drawn) { window.__drawn = performance.now(); } return ok; }")
+    return (
+        "() => { const ok = document.querySelectorAll('path.ti-feature').length === "
+        + str(n)
+        + "; if (ok && !window.__drawn) { window.__drawn = performance.now(); } return ok; }"
+    )
 
 
 # -- page loads -----------------------------------------------------------------------------------
+
 
 def page_load(browser, url: str, drawn_js: str) -> dict:
     """One cold load: bytes received and time until the map is drawn."""
@@ -115,8 +136,13 @@ def page_load(browser, url: str, drawn_js: str) -> dict:
         raw += len(body)
         gz += len(gzip.compress(body, 6))
     ctx.close()
-    return {"drawn_s": drawn_ms / 1000, "sent_bytes": sent, "raw_bytes": raw, "gzip_bytes": gz,
-            "requests": len(responses)}
+    return {
+        "drawn_s": drawn_ms / 1000,
+        "sent_bytes": sent,
+        "raw_bytes": raw,
+        "gzip_bytes": gz,
+        "requests": len(responses),
+    }
 
 
 def bench_pages(db: Path, runs: int) -> dict:
@@ -136,30 +162,41 @@ def bench_pages(db: Path, runs: int) -> dict:
                 loads = [page_load(browser, url, js) for _ in range(runs)]
                 drawn = [r["drawn_s"] for r in loads]
                 out[f"{layer}/{name}"] = {
-                    "drawn_s_median": statistics.median(drawn), "drawn_s_runs": [round(x, 2) for x in drawn],
-                    "gzip_bytes": loads[-1]["gzip_bytes"], "raw_bytes": loads[-1]["raw_bytes"],
-                    "sent_bytes": loads[-1]["sent_bytes"], "requests": loads[-1]["requests"],
+                    "drawn_s_median": statistics.median(drawn),
+                    "drawn_s_runs": [round(x, 2) for x in drawn],
+                    "gzip_bytes": loads[-1]["gzip_bytes"],
+                    "raw_bytes": loads[-1]["raw_bytes"],
+                    "sent_bytes": loads[-1]["sent_bytes"],
+                    "requests": loads[-1]["requests"],
                 }
                 r = out[f"{layer}/{name}"]
-                print(f"  {layer:7s} {name:5s}: drawn median {r['drawn_s_median']:.2f} s "
-                      f"(runs {r['drawn_s_runs']}), payload {r['gzip_bytes'] / 1e6:.2f} MB gzip "
-                      f"({r['raw_bytes'] / 1e6:.2f} MB raw, {r['sent_bytes'] / 1e6:.2f} MB as sent, "
-                      f"{r['requests']} requests)", flush=True)
+                print(
+                    f"  {layer:7s} {name:5s}: drawn median {r['drawn_s_median']:.2f} s "
+                    f"(runs {r['drawn_s_runs']}), payload {r['gzip_bytes'] / 1e6:.2f} MB gzip "
+                    f"({r['raw_bytes'] / 1e6:.2f} MB raw, {r['sent_bytes'] / 1e6:.2f} MB as sent, "
+                    f"{r['requests']} requests)",
+                    flush=True,
+                )
         browser.close()
     return out
 
 
 # -- callbacks -------------------------------------------------------------------------------------
 
-def _post(client, outputs: list[tuple[str, str]], inputs: list[tuple[str, str, object]],
-          changed: str) -> float:
+
+def _post(
+    client, outputs: list[tuple[str, str]], inputs: list[tuple[str, str, object]], changed: str
+) -> float:
     payload = {
-        "output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + ".." if len(outputs) > 1
+        "output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + ".."
+        if len(outputs) > 1
         else f"{outputs[0][0]}.{outputs[0][1]}",
-        "outputs": [{"id": i, "property": p} for i, p in outputs] if len(outputs) > 1
+        "outputs": [{"id": i, "property": p} for i, p in outputs]
+        if len(outputs) > 1
         else {"id": outputs[0][0], "property": outputs[0][1]},
         "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
-        "state": [], "changedPropIds": [changed],
+        "state": [],
+        "changedPropIds": [changed],
     }
     t = time.perf_counter()
     r = client.post("/_dash-update-component", json=payload)
@@ -177,14 +214,32 @@ def bench_callbacks(db: Path, calls: int) -> dict:
     deps = [o["value"] for o in q.filter_options("departement")]
     terr = q.mapped_keys("ti2023")
     epci = q.mapped_keys("epci")
-    view_outputs = [("carte-geo", "url"), ("carte-geo", "hideout"), ("carte-legend", "children"),
-                    ("carte-grid", "rowData"), ("carte-grid", "columnDefs"), ("carte-status", "children"),
-                    ("carte-points", "url"), ("carte-base-dep", "url"), ("carte-base-reg", "url"),
-                    ("carte-frames", "url")]
-    filt_outputs = [("carte-dep", "options"), ("carte-arr", "options"), ("carte-dep", "value"),
-                    ("carte-arr", "value"), ("carte-map", "viewport")]
+    view_outputs = [
+        ("carte-geo", "url"),
+        ("carte-geo", "hideout"),
+        ("carte-legend", "children"),
+        ("carte-grid", "rowData"),
+        ("carte-grid", "columnDefs"),
+        ("carte-status", "children"),
+        ("carte-points", "url"),
+        ("carte-base-dep", "url"),
+        ("carte-base-reg", "url"),
+        ("carte-frames", "url"),
+    ]
+    filt_outputs = [
+        ("carte-dep", "options"),
+        ("carte-arr", "options"),
+        ("carte-dep", "value"),
+        ("carte-arr", "value"),
+        ("carte-map", "viewport"),
+    ]
     sel_outputs = [("carte-panel", "children"), ("carte-sel-geo", "url")]
-    res: dict[str, list[float]] = {"filter": [], "filter_first": [], "selection": [], "selection_first": []}
+    res: dict[str, list[float]] = {
+        "filter": [],
+        "filter_first": [],
+        "selection": [],
+        "selection_first": [],
+    }
     layers = ["ti2023", "epci"]
     seen_f: set = set()
     seen_s: set = set()
@@ -192,12 +247,29 @@ def bench_callbacks(db: Path, calls: int) -> dict:
         dep = deps[i % len(deps)]
         layer = layers[(i // len(deps)) % 2]
         # a département chosen: the two server callbacks it triggers (filter cascade, then view)
-        t = _post(client, filt_outputs, [("carte-reg", "value", None), ("carte-dep", "value", dep),
-                                         ("carte-arr", "value", None)], "carte-dep.value")
-        t += _post(client, view_outputs, [("carte-layer", "value", layer), ("carte-ind", "value", "population"),
-                                          ("carte-method", "value", "jenks"), ("carte-reg", "value", None),
-                                          ("carte-dep", "value", dep), ("carte-arr", "value", None)],
-                   "carte-dep.value")
+        t = _post(
+            client,
+            filt_outputs,
+            [
+                ("carte-reg", "value", None),
+                ("carte-dep", "value", dep),
+                ("carte-arr", "value", None),
+            ],
+            "carte-dep.value",
+        )
+        t += _post(
+            client,
+            view_outputs,
+            [
+                ("carte-layer", "value", layer),
+                ("carte-ind", "value", "population"),
+                ("carte-method", "value", "jenks"),
+                ("carte-reg", "value", None),
+                ("carte-dep", "value", dep),
+                ("carte-arr", "value", None),
+            ],
+            "carte-dep.value",
+        )
         res["filter"].append(t)
         if (layer, dep) not in seen_f:
             res["filter_first"].append(t)
@@ -205,10 +277,18 @@ def bench_callbacks(db: Path, calls: int) -> dict:
         # a click: the selection callback (side panel + outline)
         key = terr[i % len(terr)] if i % 2 == 0 else epci[(i * 7) % len(epci)]
         lay = "ti2023" if i % 2 == 0 else "epci"
-        t = _post(client, sel_outputs, [("carte-selection", "data", {"couche": lay, "key": key}),
-                                        ("carte-layer", "value", lay), ("carte-reg", "value", None),
-                                        ("carte-dep", "value", None), ("carte-arr", "value", None)],
-                  "carte-selection.data")
+        t = _post(
+            client,
+            sel_outputs,
+            [
+                ("carte-selection", "data", {"couche": lay, "key": key}),
+                ("carte-layer", "value", lay),
+                ("carte-reg", "value", None),
+                ("carte-dep", "value", None),
+                ("carte-arr", "value", None),
+            ],
+            "carte-selection.data",
+        )
         res["selection"].append(t)
         if (lay, key) not in seen_s:
             res["selection_first"].append(t)
@@ -217,10 +297,16 @@ def bench_callbacks(db: Path, calls: int) -> dict:
     out = {}
     for name, xs in res.items():
         xs_ms = sorted(x * 1000 for x in xs)
-        out[name] = {"n": len(xs_ms), "median_ms": statistics.median(xs_ms),
-                     "p95_ms": xs_ms[max(0, int(round(0.95 * len(xs_ms))) - 1)]}
-        print(f"  {name:16s}: median {out[name]['median_ms']:.1f} ms, p95 {out[name]['p95_ms']:.1f} ms "
-              f"over {len(xs_ms)} calls", flush=True)
+        out[name] = {
+            "n": len(xs_ms),
+            "median_ms": statistics.median(xs_ms),
+            "p95_ms": xs_ms[max(0, int(round(0.95 * len(xs_ms))) - 1)],
+        }
+        print(
+            f"  {name:16s}: median {out[name]['median_ms']:.1f} ms, p95 {out[name]['p95_ms']:.1f} ms "
+            f"over {len(xs_ms)} calls",
+            flush=True,
+        )
     return out
 
 
@@ -250,18 +336,24 @@ def main(argv: list[str] | None = None) -> int:
         pg = results["pages"]
         for layer in LAYERS:
             o, n = pg[f"{layer}/ours"], pg[f"{layer}/naive"]
-            print(f"  {layer}: drawn {o['drawn_s_median']:.2f} s vs naive {n['drawn_s_median']:.2f} s "
-                  f"(x{n['drawn_s_median'] / o['drawn_s_median']:.1f}); payload {o['gzip_bytes'] / 1e6:.2f} "
-                  f"vs {n['gzip_bytes'] / 1e6:.2f} MB gzip (x{n['gzip_bytes'] / o['gzip_bytes']:.1f}); "
-                  f"target drawn < {TARGETS['drawn_s']} s: "
-                  f"{'met' if o['drawn_s_median'] < TARGETS['drawn_s'] else 'NOT met'}")
+            print(
+                f"  {layer}: drawn {o['drawn_s_median']:.2f} s vs naive {n['drawn_s_median']:.2f} s "
+                f"(x{n['drawn_s_median'] / o['drawn_s_median']:.1f}); payload {o['gzip_bytes'] / 1e6:.2f} "
+                f"vs {n['gzip_bytes'] / 1e6:.2f} MB gzip (x{n['gzip_bytes'] / o['gzip_bytes']:.1f}); "
+                f"target drawn < {TARGETS['drawn_s']} s: "
+                f"{'met' if o['drawn_s_median'] < TARGETS['drawn_s'] else 'NOT met'}"
+            )
         e = pg["epci/ours"]["gzip_bytes"] / 1e6
-        print(f"  EPCI payload {e:.2f} MB gzip, target < {TARGETS['epci_payload_gzip_mb']} MB: "
-              f"{'met' if e < TARGETS['epci_payload_gzip_mb'] else 'NOT met'}")
+        print(
+            f"  EPCI payload {e:.2f} MB gzip, target < {TARGETS['epci_payload_gzip_mb']} MB: "
+            f"{'met' if e < TARGETS['epci_payload_gzip_mb'] else 'NOT met'}"
+        )
     for name in ("filter", "selection"):
         p95 = results["callbacks"][name]["p95_ms"]
-        print(f"  {name} callback p95 {p95:.1f} ms, target < {TARGETS['callback_p95_ms']} ms: "
-              f"{'met' if p95 < TARGETS['callback_p95_ms'] else 'NOT met'}")
+        print(
+            f"  {name} callback p95 {p95:.1f} ms, target < {TARGETS['callback_p95_ms']} ms: "
+            f"{'met' if p95 < TARGETS['callback_p95_ms'] else 'NOT met'}"
+        )
     out = ROOT / ".bench"
     out.mkdir(exist_ok=True)
     (out / "dashboard.json").write_text(json.dumps(results, indent=1))

@@ -42,8 +42,10 @@ def pct(xs: list[float], q: float) -> float:
 
 
 def report(label: str, ms: list[float]) -> tuple[str, float]:
-    line = (f"{label:<48} n={len(ms):>4}  median {statistics.median(ms):7.1f} ms  "
-            f"p95 {pct(ms, 95):7.1f} ms  max {max(ms):7.1f} ms")
+    line = (
+        f"{label:<48} n={len(ms):>4}  median {statistics.median(ms):7.1f} ms  "
+        f"p95 {pct(ms, 95):7.1f} ms  max {max(ms):7.1f} ms"
+    )
     print(line)
     return label, pct(ms, 95)
 
@@ -52,7 +54,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--trials", type=int, default=200)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--db", default=None, help="database file (default: TI_DB or data/processed/ti.duckdb)")
+    ap.add_argument(
+        "--db", default=None, help="database file (default: TI_DB or data/processed/ti.duckdb)"
+    )
     args = ap.parse_args()
     path = Path(args.db) if args.db else get_paths().database
     if not path.is_file():
@@ -63,7 +67,9 @@ def main() -> int:
     t0 = time.perf_counter()
     with Database(path) as db:
         base = load_base(db)
-    print(f"load_base (once per server process)                  {1000 * (time.perf_counter() - t0):7.1f} ms")
+    print(
+        f"load_base (once per server process)                  {1000 * (time.perf_counter() - t0):7.1f} ms"
+    )
 
     official = Scenario.official(base, "bench")
     ids = list(base.official_geoms)
@@ -72,7 +78,11 @@ def main() -> int:
     epci = m[m["kind"] == "EPCI"]
 
     def neighbour(tid: str) -> str:
-        near = [ids[j] for j in tree.query(base.official_geoms[tid], predicate="intersects") if ids[j] != tid]
+        near = [
+            ids[j]
+            for j in tree.query(base.official_geoms[tid], predicate="intersects")
+            if ids[j] != tid
+        ]
         return rng.choice(near) if near else rng.choice([i for i in ids if i != tid])
 
     results = []
@@ -95,7 +105,10 @@ def main() -> int:
         t = time.perf_counter()
         sc = scenario_from_store(json.loads(store), base)
         sc, affected = move_member(base, sc, "EPCI", r["siren"], target)
-        out = (scenario_to_geojson(sc, evaluate(base, sc, affected)), json.dumps(scenario_to_store(sc)))
+        out = (
+            scenario_to_geojson(sc, evaluate(base, sc, affected)),
+            json.dumps(scenario_to_store(sc)),
+        )
         callback_ms.append(1000 * (time.perf_counter() - t))
         assert out[0] and out[1]
         json.loads(body)  # what would be sent is valid JSON (not timed)
@@ -105,7 +118,11 @@ def main() -> int:
 
     # the worst case: into (or out of) the territory with the most communes
     big = max(base.official_sets, key=lambda k: len(base.official_sets[k]))
-    outside = [s for s in base.units if s[0] == "EPCI" and s not in set(zip(m["kind"], m["siren"], strict=True))]
+    outside = [
+        s
+        for s in base.units
+        if s[0] == "EPCI" and s not in set(zip(m["kind"], m["siren"], strict=True))
+    ]
     big_ms = []
     for _ in range(max(20, args.trials // 10)):
         kind, siren = rng.choice(outside)
@@ -122,8 +139,13 @@ def main() -> int:
     for k in range(max(20, args.trials // 10)):
         rows = epci.iloc[rng.sample(range(len(epci)), 3)]
         t = time.perf_counter()
-        sc, affected = gather(base, official, list(zip(rows["kind"], rows["siren"], strict=True)),
-                              f"nouveau-{k}", "Nouveau")
+        sc, affected = gather(
+            base,
+            official,
+            list(zip(rows["kind"], rows["siren"], strict=True)),
+            f"nouveau-{k}",
+            "Nouveau",
+        )
         scenario_to_geojson(sc, evaluate(base, sc, affected))
         gather_ms.append(1000 * (time.perf_counter() - t))
     results.append(report("gather 3 EPCI into a new territory + GeoJSON", gather_ms))
@@ -136,7 +158,9 @@ def main() -> int:
     report("recompute all 183 territories (loading a scenario)", full)
 
     over = [(label, p95) for label, p95 in results if p95 > BUDGET_MS]
-    print(f"budget: p95 under {BUDGET_MS:.0f} ms per move: " + ("OK" if not over else f"OVER {over}"))
+    print(
+        f"budget: p95 under {BUDGET_MS:.0f} ms per move: " + ("OK" if not over else f"OVER {over}")
+    )
     return 1 if over else 0
 
 

@@ -33,12 +33,18 @@ def test_every_cli_command_documented():
 
 
 def test_every_setting_documented():
-    out = subprocess.run(["git", "grep", "-ohE", r"TI_[A-Z_]+", "--", "*.py", "Makefile"], cwd=ROOT,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["git", "grep", "-ohE", r"TI_[A-Z_]+", "--", "*.py", "Makefile"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout
     for var in sorted(set(out.split())):
         assert f"`{var}`" in README, f"setting {var} is not documented in README.md"
 
 
 def test_make_help_lists_targets():
-    out = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     assert "make run" in out and "make test" in out and "make bench" in out

@@ -23,9 +23,11 @@ from etl.db import Database
 
 LAYERS = ("territory_2018", "territory_2023", "epci", "arrondissement", "departement", "region")
 COLUMNS = ("layer", "key", "indicator", "label", "unit", "year", "value", "source", "is_demo")
-_DDL = ("CREATE TABLE IF NOT EXISTS indicator (layer VARCHAR NOT NULL, key VARCHAR NOT NULL, "
-        "indicator VARCHAR NOT NULL, label VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER, "
-        "value DOUBLE NOT NULL, source VARCHAR NOT NULL, is_demo BOOLEAN NOT NULL)")
+_DDL = (
+    "CREATE TABLE IF NOT EXISTS indicator (layer VARCHAR NOT NULL, key VARCHAR NOT NULL, "
+    "indicator VARCHAR NOT NULL, label VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER, "
+    "value DOUBLE NOT NULL, source VARCHAR NOT NULL, is_demo BOOLEAN NOT NULL)"
+)
 
 
 def ensure_table(db: Database) -> None:
@@ -47,10 +49,14 @@ def replace_family(db: Database, prefix: str, frame: pd.DataFrame) -> int:
     frame = frame.astype({"layer": object, "key": object, "indicator": object})
     bad_layer = set(frame["layer"]) - set(LAYERS)
     if bad_layer:
-        raise ValueError(f"unknown indicator layer(s) {sorted(bad_layer)}; expected one of {LAYERS}")
+        raise ValueError(
+            f"unknown indicator layer(s) {sorted(bad_layer)}; expected one of {LAYERS}"
+        )
     bad_name = frame.loc[[not str(n).startswith(prefix) for n in frame["indicator"]], "indicator"]
     if len(bad_name):
-        raise ValueError(f"indicator {bad_name.iloc[0]!r} does not start with its family prefix {prefix!r}")
+        raise ValueError(
+            f"indicator {bad_name.iloc[0]!r} does not start with its family prefix {prefix!r}"
+        )
     out = frame.loc[frame["value"].notna(), list(COLUMNS)].copy()
     out["year"] = out["year"].astype("Int32")
     out["value"] = out["value"].astype("float64")
@@ -64,15 +70,29 @@ def replace_family(db: Database, prefix: str, frame: pd.DataFrame) -> int:
     return len(out)
 
 
-def frame(layer: str | pd.Series, key: pd.Series, indicator: str, label: str, unit: str,
-          year: pd.Series | int | None, value: pd.Series, source: str, is_demo: bool = False) -> pd.DataFrame:
+def frame(
+    layer: str | pd.Series,
+    key: pd.Series,
+    indicator: str,
+    label: str,
+    unit: str,
+    year: pd.Series | int | None,
+    value: pd.Series,
+    source: str,
+    is_demo: bool = False,
+) -> pd.DataFrame:
     """Indicator rows for one indicator: a small constructor that keeps the column order."""
     n = len(value)
-    return pd.DataFrame({
-        "layer": layer.to_numpy() if isinstance(layer, pd.Series) else [layer] * n,
-        "key": key.astype(str).to_numpy(),
-        "indicator": [indicator] * n, "label": [label] * n, "unit": [unit] * n,
-        "year": (year.to_numpy() if isinstance(year, pd.Series) else [year] * n),
-        "value": value.to_numpy(dtype="float64", na_value=float("nan")),
-        "source": [source] * n, "is_demo": [is_demo] * n,
-    })
+    return pd.DataFrame(
+        {
+            "layer": layer.to_numpy() if isinstance(layer, pd.Series) else [layer] * n,
+            "key": key.astype(str).to_numpy(),
+            "indicator": [indicator] * n,
+            "label": [label] * n,
+            "unit": [unit] * n,
+            "year": (year.to_numpy() if isinstance(year, pd.Series) else [year] * n),
+            "value": value.to_numpy(dtype="float64", na_value=float("nan")),
+            "source": [source] * n,
+            "is_demo": [is_demo] * n,
+        }
+    )

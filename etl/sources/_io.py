@@ -38,7 +38,9 @@ def sha256(path: Path, chunk: int = 1 << 20) -> str:
 
 def require_file(path: Path) -> Path:
     if not path.is_file():
-        raise SourceError(path, "file not found (set TI_MIRROR to the folder that holds the raw mirror)")
+        raise SourceError(
+            path, "file not found (set TI_MIRROR to the folder that holds the raw mirror)"
+        )
     return path
 
 
@@ -48,9 +50,12 @@ def read_text(path: Path, encoding: str = "utf-8") -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        raise SourceError(path, f"not valid {encoding.upper()} text: byte 0x{data[e.start]:02x} at "
-                                f"offset {e.start} cannot be decoded; expected {encoding.upper()}",
-                          row=line) from None
+        raise SourceError(
+            path,
+            f"not valid {encoding.upper()} text: byte 0x{data[e.start]:02x} at "
+            f"offset {e.start} cannot be decoded; expected {encoding.upper()}",
+            row=line,
+        ) from None
 
 
 def read_json(path: Path) -> Any:
@@ -58,12 +63,21 @@ def read_json(path: Path) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
-        raise SourceError(path, f"invalid or truncated JSON: {e.msg} at line {e.lineno}, "
-                                f"column {e.colno}", row=e.lineno) from None
+        raise SourceError(
+            path,
+            f"invalid or truncated JSON: {e.msg} at line {e.lineno}, column {e.colno}",
+            row=e.lineno,
+        ) from None
 
 
-def require_fields(path: Path, records: Sequence[dict], fields: Iterable[str], *, key: str | None = None,
-                   optional_when: dict[str, Any] | None = None) -> None:
+def require_fields(
+    path: Path,
+    records: Sequence[dict],
+    fields: Iterable[str],
+    *,
+    key: str | None = None,
+    optional_when: dict[str, Any] | None = None,
+) -> None:
     """Every record has every field (a non-null value); the error names the record and field."""
     fields = list(fields)
     if not isinstance(records, list):
@@ -74,14 +88,17 @@ def require_fields(path: Path, records: Sequence[dict], fields: Iterable[str], *
         for f in fields:
             if rec.get(f) in (None, ""):
                 where = rec.get(key) if key and rec.get(key) else i
-                raise SourceError(path, f"missing value for required field {f!r}", row=where, column=f)
+                raise SourceError(
+                    path, f"missing value for required field {f!r}", row=where, column=f
+                )
 
 
 def require_columns(path: Path, columns: Iterable[str], required: Iterable[str]) -> None:
     missing = [c for c in required if c not in set(columns)]
     if missing:
-        raise SourceError(path, f"missing column(s) {missing}; the file has {list(columns)}",
-                          column=missing[0])
+        raise SourceError(
+            path, f"missing column(s) {missing}; the file has {list(columns)}", column=missing[0]
+        )
 
 
 def check_unique(path: Path, values: pd.Series, column: str) -> None:
@@ -89,8 +106,12 @@ def check_unique(path: Path, values: pd.Series, column: str) -> None:
     if len(dup):
         first = dup.iloc[0]
         rows = [int(i) + 1 for i in dup.index[dup == first]]
-        raise SourceError(path, f"duplicate code {first!r} (records {rows}); codes must be unique",
-                          row=str(first), column=column)
+        raise SourceError(
+            path,
+            f"duplicate code {first!r} (records {rows}); codes must be unique",
+            row=str(first),
+            column=column,
+        )
 
 
 def read_geojson(path: Path, required: Iterable[str]) -> gpd.GeoDataFrame:
@@ -106,8 +127,9 @@ def read_geojson(path: Path, required: Iterable[str]) -> gpd.GeoDataFrame:
         props = (f or {}).get("properties") or {}
         for c in required:
             if c not in props:
-                raise SourceError(path, f"feature has no property {c!r}; it has {sorted(props)}",
-                                  row=i, column=c)
+                raise SourceError(
+                    path, f"feature has no property {c!r}; it has {sorted(props)}", row=i, column=c
+                )
         if not (f or {}).get("geometry"):
             raise SourceError(path, "feature has no geometry", row=i, column="geometry")
     # GEOS parses the geometries (much faster than building them coordinate by coordinate)
@@ -115,7 +137,11 @@ def read_geojson(path: Path, required: Iterable[str]) -> gpd.GeoDataFrame:
     geoms = shapely.from_geojson(texts, on_invalid="ignore")
     bad = np.flatnonzero(shapely.is_missing(geoms))
     if len(bad):
-        raise SourceError(path, f"unreadable geometry: {texts[bad[0]][:80]}", row=int(bad[0]) + 1,
-                          column="geometry")
+        raise SourceError(
+            path,
+            f"unreadable geometry: {texts[bad[0]][:80]}",
+            row=int(bad[0]) + 1,
+            column="geometry",
+        )
     props = pd.DataFrame([f.get("properties") or {} for f in feats])
     return gpd.GeoDataFrame(props, geometry=geoms, crs="EPSG:4326")

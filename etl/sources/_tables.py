@@ -33,17 +33,32 @@ def read_csv(path: Path, required: Iterable[str], *, delimiter: str | None = Non
     if delimiter is None:
         delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     try:  # the C parser: 100,000 rows in a fraction of a second; blank lines kept to number rows
-        df = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=object, keep_default_na=False,
-                         na_filter=False, skip_blank_lines=False, engine="c")
+        df = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            dtype=object,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
     except pd.errors.ParserError as e:
         m = re.search(r"line (\d+)", str(e))
         raise SourceError(path, f"malformed CSV: {e}", row=int(m[1]) - 1 if m else None) from None
     df.columns = [str(h).strip() for h in df.columns]
     header = list(df.columns)
     require_columns(path, header, list(required))
-    dup = sorted({h.split(".")[0] for h in header if re.fullmatch(r".+\.\d+", h) and h.split(".")[0] in header})
+    dup = sorted(
+        {
+            h.split(".")[0]
+            for h in header
+            if re.fullmatch(r".+\.\d+", h) and h.split(".")[0] in header
+        }
+    )
     if dup:
-        raise SourceError(path, f"column(s) {dup} appear more than once in the header", column=dup[0])
+        raise SourceError(
+            path, f"column(s) {dup} appear more than once in the header", column=dup[0]
+        )
     df.index = pd.RangeIndex(1, len(df) + 1, name="row")
     # na_filter=False: every cell is a str ('' when empty)
     cols = {c: np.array([x.strip() for x in df[c].to_numpy()], dtype=object) for c in df.columns}
@@ -52,8 +67,15 @@ def read_csv(path: Path, required: Iterable[str], *, delimiter: str | None = Non
     return out[~blank]
 
 
-def numbers(path: Path, values: pd.Series, column: str, *, integer: bool = False,
-            minimum: float | None = 0, decimal_comma: bool = False) -> pd.Series:
+def numbers(
+    path: Path,
+    values: pd.Series,
+    column: str,
+    *,
+    integer: bool = False,
+    minimum: float | None = 0,
+    decimal_comma: bool = False,
+) -> pd.Series:
     """Text -> float64 (NaN where empty); the first malformed value raises with its row.
 
     ``decimal_comma`` accepts French writing ("1 234,5"; spaces as thousands separators).
@@ -76,7 +98,9 @@ def numbers(path: Path, values: pd.Series, column: str, *, integer: bool = False
         low = num < minimum
         if low.any():
             i = low.idxmax()
-            raise SourceError(path, f"{values[i]!r} is below the minimum {minimum:g}", row=int(i), column=column)
+            raise SourceError(
+                path, f"{values[i]!r} is below the minimum {minimum:g}", row=int(i), column=column
+            )
     return num
 
 
@@ -86,7 +110,9 @@ def dates(path: Path, values: pd.Series, column: str) -> pd.Series:
     bad = d.isna()
     if bad.any():
         i = bad.idxmax()
-        raise SourceError(path, f"{values[i]!r} is not a date YYYY-MM-DD", row=int(i), column=column)
+        raise SourceError(
+            path, f"{values[i]!r} is not a date YYYY-MM-DD", row=int(i), column=column
+        )
     return d
 
 
@@ -104,5 +130,10 @@ def unique(path: Path, df: pd.DataFrame, key: list[str]) -> None:
     if len(dup):
         first = tuple(dup.iloc[0][key])
         same = dup[(dup[key] == pd.Series(first, index=key)).all(axis=1)]
-        raise SourceError(path, f"duplicate {dict(zip(key, first, strict=True))} in rows {list(same.index)}; "
-                                f"expected one row per {key}", row=int(same.index[-1]), column=key[-1])
+        raise SourceError(
+            path,
+            f"duplicate {dict(zip(key, first, strict=True))} in rows {list(same.index)}; "
+            f"expected one row per {key}",
+            row=int(same.index[-1]),
+            column=key[-1],
+        )

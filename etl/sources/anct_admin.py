@@ -34,7 +34,10 @@ def read(mirror: Path) -> AnctAdmin:
         path = mirror / rel
         gdf = read_geojson(path, [code, name])
         check_unique(path, gdf[code], code)
-        layers[layer] = gpd.GeoDataFrame({"code": gdf[code].astype(str), "name": gdf[name]},
-                                         geometry=gdf.geometry, crs="EPSG:4326")
+        layers[layer] = gpd.GeoDataFrame(
+            {"code": gdf[code].astype(str), "name": gdf[name]},
+            geometry=gdf.geometry,
+            crs="EPSG:4326",
+        )
         files.append(SourceFile(f"anct_admin:{layer}", path, LICENCE, VINTAGE, len(gdf)))
     return AnctAdmin(layers, files)

@@ -30,7 +30,9 @@ FILES = {
 
 @dataclass
 class Cog:
-    communes: pd.DataFrame  # code, name, departement, region, arrondissement, siren, population, zone, predecessors
+    communes: (
+        pd.DataFrame
+    )  # code, name, departement, region, arrondissement, siren, population, zone, predecessors
     epci: pd.DataFrame  # siren, name, kind
     ept: pd.DataFrame  # siren, name, kind
     groupings_members: pd.DataFrame  # siren (of EPCI or EPT), commune_code
@@ -46,17 +48,26 @@ def _members(path: Path, rec: dict, i: int) -> list[str]:
         try:
             members = ast.literal_eval(members)
         except (ValueError, SyntaxError):
-            raise SourceError(path, "field 'membres' is a string that is not a list",
-                              row=rec.get("code", i), column="membres") from None
+            raise SourceError(
+                path,
+                "field 'membres' is a string that is not a list",
+                row=rec.get("code", i),
+                column="membres",
+            ) from None
     if not isinstance(members, list) or not members:
-        raise SourceError(path, "expected a non-empty list of member communes",
-                          row=rec.get("code", i), column="membres")
+        raise SourceError(
+            path,
+            "expected a non-empty list of member communes",
+            row=rec.get("code", i),
+            column="membres",
+        )
     out = []
     for m in members:
         code = m.get("code") if isinstance(m, dict) else None
         if not code:
-            raise SourceError(path, "member without a commune 'code'", row=rec.get("code", i),
-                              column="membres")
+            raise SourceError(
+                path, "member without a commune 'code'", row=rec.get("code", i), column="membres"
+            )
         out.append(str(code))
     return out
 
@@ -84,17 +95,19 @@ def read(mirror: Path) -> Cog:
     require_fields(p["communes"], recs, ["code", "nom", "type"], key="code")
     cur = [r for r in recs if r["type"] == "commune-actuelle"]
     require_fields(p["communes"], cur, ["departement", "region"], key="code")
-    communes = pd.DataFrame({
-        "code": [r["code"] for r in cur],
-        "name": [r["nom"].strip() for r in cur],
-        "departement": [r["departement"] for r in cur],
-        "region": [r["region"] for r in cur],
-        "arrondissement": [r.get("arrondissement") or None for r in cur],
-        "siren": [r.get("siren") for r in cur],
-        "population": pd.array([r.get("population") for r in cur], dtype="Int64"),
-        "zone": [r.get("zone") for r in cur],
-        "predecessors": [list(r.get("anciensCodes") or []) for r in cur],
-    })
+    communes = pd.DataFrame(
+        {
+            "code": [r["code"] for r in cur],
+            "name": [r["nom"].strip() for r in cur],
+            "departement": [r["departement"] for r in cur],
+            "region": [r["region"] for r in cur],
+            "arrondissement": [r.get("arrondissement") or None for r in cur],
+            "siren": [r.get("siren") for r in cur],
+            "population": pd.array([r.get("population") for r in cur], dtype="Int64"),
+            "zone": [r.get("zone") for r in cur],
+            "predecessors": [list(r.get("anciensCodes") or []) for r in cur],
+        }
+    )
     check_unique(p["communes"], communes["code"], "code")
 
     epci, epci_mem = _groupings(p["epci"])
@@ -104,47 +117,85 @@ def read(mirror: Path) -> Cog:
         unknown = mem[~mem["commune_code"].isin(known)]
         if len(unknown):
             u = unknown.iloc[0]
-            raise SourceError(path, f"member commune {u.commune_code!r} is not a current commune of "
-                                    f"{p['communes'].name}", row=u.siren, column="membres")
+            raise SourceError(
+                path,
+                f"member commune {u.commune_code!r} is not a current commune of "
+                f"{p['communes'].name}",
+                row=u.siren,
+                column="membres",
+            )
 
     arr = read_json(p["arrondissements"])
-    require_fields(p["arrondissements"], arr, ["code", "nom", "departement", "region", "chefLieu"],
-                   key="code")
-    arrondissements = pd.DataFrame({
-        "code": [r["code"] for r in arr], "name": [r["nom"].strip() for r in arr],
-        "departement": [r["departement"] for r in arr], "region": [r["region"] for r in arr],
-        "chef_lieu_code": [r["chefLieu"] for r in arr]})
+    require_fields(
+        p["arrondissements"], arr, ["code", "nom", "departement", "region", "chefLieu"], key="code"
+    )
+    arrondissements = pd.DataFrame(
+        {
+            "code": [r["code"] for r in arr],
+            "name": [r["nom"].strip() for r in arr],
+            "departement": [r["departement"] for r in arr],
+            "region": [r["region"] for r in arr],
+            "chef_lieu_code": [r["chefLieu"] for r in arr],
+        }
+    )
     check_unique(p["arrondissements"], arrondissements["code"], "code")
 
     dep = read_json(p["departements"])
     require_fields(p["departements"], dep, ["code", "nom", "region", "chefLieu"], key="code")
-    departements = pd.DataFrame({
-        "code": [r["code"] for r in dep], "name": [r["nom"].strip() for r in dep],
-        "region": [r["region"] for r in dep], "chef_lieu_code": [r["chefLieu"] for r in dep]})
+    departements = pd.DataFrame(
+        {
+            "code": [r["code"] for r in dep],
+            "name": [r["nom"].strip() for r in dep],
+            "region": [r["region"] for r in dep],
+            "chef_lieu_code": [r["chefLieu"] for r in dep],
+        }
+    )
     check_unique(p["departements"], departements["code"], "code")
 
     reg = read_json(p["regions"])
     require_fields(p["regions"], reg, ["code", "nom"], key="code")
-    regions = pd.DataFrame({"code": [r["code"] for r in reg], "name": [r["nom"].strip() for r in reg]})
+    regions = pd.DataFrame(
+        {"code": [r["code"] for r in reg], "name": [r["nom"].strip() for r in reg]}
+    )
     check_unique(p["regions"], regions["code"], "code")
 
     for path, df, col, ref, refname in (
         (p["communes"], communes, "arrondissement", arrondissements["code"], "arrondissements"),
-        (p["arrondissements"], arrondissements, "departement", departements["code"], "departements"),
+        (
+            p["arrondissements"],
+            arrondissements,
+            "departement",
+            departements["code"],
+            "departements",
+        ),
         (p["departements"], departements, "region", regions["code"], "regions"),
     ):
         bad = df[df[col].notna() & ~df[col].isin(set(ref))]
         if len(bad):
-            raise SourceError(path, f"unknown {col} code {bad.iloc[0][col]!r}: not in {refname}",
-                              row=bad.iloc[0]["code"], column=col)
+            raise SourceError(
+                path,
+                f"unknown {col} code {bad.iloc[0][col]!r}: not in {refname}",
+                row=bad.iloc[0]["code"],
+                column=col,
+            )
 
     files = [
         SourceFile("cog:communes", p["communes"], LICENCE, VINTAGE, len(communes)),
         SourceFile("cog:epci", p["epci"], LICENCE, VINTAGE, len(epci)),
         SourceFile("cog:ept", p["ept"], LICENCE, VINTAGE, len(ept)),
-        SourceFile("cog:arrondissements", p["arrondissements"], LICENCE, VINTAGE, len(arrondissements)),
+        SourceFile(
+            "cog:arrondissements", p["arrondissements"], LICENCE, VINTAGE, len(arrondissements)
+        ),
         SourceFile("cog:departements", p["departements"], LICENCE, VINTAGE, len(departements)),
         SourceFile("cog:regions", p["regions"], LICENCE, VINTAGE, len(regions)),
     ]
-    return Cog(communes, epci, ept, pd.concat([epci_mem, ept_mem], ignore_index=True),
-               arrondissements, departements, regions, files)
+    return Cog(
+        communes,
+        epci,
+        ept,
+        pd.concat([epci_mem, ept_mem], ignore_index=True),
+        arrondissements,
+        departements,
+        regions,
+        files,
+    )

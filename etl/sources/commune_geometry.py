@@ -38,33 +38,57 @@ def read(mirror: Path) -> tuple[gpd.GeoDataFrame, list[SourceFile]]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        raise SourceError(path, f"not valid UTF-8 text (byte 0x{raw[e.start]:02x}); expected UTF-8",
-                          row=line) from None
+        raise SourceError(
+            path, f"not valid UTF-8 text (byte 0x{raw[e.start]:02x}); expected UTF-8", row=line
+        ) from None
     del raw
     header = text[: text.find("\n")].strip().split(",")
     require_columns(path, header, COLUMNS)
     try:
-        df = pd.read_csv(io.StringIO(text), usecols=COLUMNS, dtype=str, na_values=["\\N"],
-                         keep_default_na=False, engine="c")
+        df = pd.read_csv(
+            io.StringIO(text),
+            usecols=COLUMNS,
+            dtype=str,
+            na_values=["\\N"],
+            keep_default_na=False,
+            engine="c",
+        )
     except (pd.errors.ParserError, ValueError) as e:
         raise SourceError(path, f"malformed CSV: {e}") from None
     del text
     # COM: current communes; COMD/COMA (delegated, associated) rebuild a commune nouvelle
     # whose own polygon is missing; ARM/SRM (municipal arrondissements) are not needed.
     df = df[df["type"].isin(["COM", "COMD", "COMA"])].copy()
-    hexes = np.array(df["geometry"].astype(object).where(df["geometry"].notna(), None), dtype=object)
+    hexes = np.array(
+        df["geometry"].astype(object).where(df["geometry"].notna(), None), dtype=object
+    )
     geoms = shapely.from_wkb(hexes, on_invalid="ignore")
     bad = np.flatnonzero(pd.notna(hexes) & shapely.is_missing(geoms))
     if len(bad):
         i = bad[0]
-        raise SourceError(path, f"unreadable WKB geometry for commune {df['code'].iloc[i]!r} "
-                                f"(expected hex-encoded WKB)", row=int(df.index[i]) + 1, column="geometry")
+        raise SourceError(
+            path,
+            f"unreadable WKB geometry for commune {df['code'].iloc[i]!r} "
+            f"(expected hex-encoded WKB)",
+            row=int(df.index[i]) + 1,
+            column="geometry",
+        )
     dup = (df["code"] + df["type"]).duplicated(keep=False)
     if dup.any():
         i = np.flatnonzero(dup.to_numpy())[0]
-        raise SourceError(path, f"duplicate code {df['code'].iloc[i]!r}; codes must be unique",
-                          row=int(df.index[i]) + 1, column="code")
-    gdf = gpd.GeoDataFrame({"code": df["code"].to_numpy(), "type": df["type"].to_numpy(),
-                            "name": df["nom"].to_numpy()},
-                           geometry=geoms, crs="EPSG:4326")
+        raise SourceError(
+            path,
+            f"duplicate code {df['code'].iloc[i]!r}; codes must be unique",
+            row=int(df.index[i]) + 1,
+            column="code",
+        )
+    gdf = gpd.GeoDataFrame(
+        {
+            "code": df["code"].to_numpy(),
+            "type": df["type"].to_numpy(),
+            "name": df["nom"].to_numpy(),
+        },
+        geometry=geoms,
+        crs="EPSG:4326",
+    )
     return gdf, [SourceFile("commune_geometry", path, LICENCE, VINTAGE, len(gdf))]

@@ -33,8 +33,15 @@ FILES = {
 }
 UNITS = {"IND-337": "millions d'emplois", "IND-334": "sites"}
 INDICATORS = {"IND-337": "ditp_industrial_jobs", "IND-334": "ditp_new_industrial_sites"}
-COLUMNS = ("indic_id", "enforce_zone_id", "metric_enforce_date", "maille", "indic_va", "indic_vc",
-           "indic_ta")
+COLUMNS = (
+    "indic_id",
+    "enforce_zone_id",
+    "metric_enforce_date",
+    "maille",
+    "indic_va",
+    "indic_vc",
+    "indic_ta",
+)
 _LEVEL = {"NAT": "france", "REG": "region", "DEPT": "departement"}
 
 
@@ -44,23 +51,42 @@ def read_indicator(path, indicator_id: str, regions: set[str]) -> pd.DataFrame:
     require_values(path, raw, ["indic_id", "enforce_zone_id", "maille"])
     other = raw[raw.indic_id != indicator_id]
     if len(other):
-        raise SourceError(path, f"expected indic_id {indicator_id!r}, got {other.iloc[0].indic_id!r}",
-                          row=int(other.index[0]), column="indic_id")
+        raise SourceError(
+            path,
+            f"expected indic_id {indicator_id!r}, got {other.iloc[0].indic_id!r}",
+            row=int(other.index[0]),
+            column="indic_id",
+        )
     bad = raw[~raw.maille.isin(_LEVEL)]
     if len(bad):
-        raise SourceError(path, f"unknown maille {bad.iloc[0].maille!r}; expected one of {sorted(_LEVEL)}",
-                          row=int(bad.index[0]), column="maille")
+        raise SourceError(
+            path,
+            f"unknown maille {bad.iloc[0].maille!r}; expected one of {sorted(_LEVEL)}",
+            row=int(bad.index[0]),
+            column="maille",
+        )
     dated = raw[raw.metric_enforce_date != ""]
     level = dated.maille.map(_LEVEL)
     zone = dated.enforce_zone_id
-    code = pd.Series([z[1:] if lv != "france" else "FR" for z, lv in zip(zone, level, strict=True)],
-                     index=dated.index)
+    code = pd.Series(
+        [z[1:] if lv != "france" else "FR" for z, lv in zip(zone, level, strict=True)],
+        index=dated.index,
+    )
     for i in dated.index:
         z, lv = zone[i], level[i]
-        ok = (z == "FRANCE") if lv == "france" else (z[:1] == {"region": "R", "departement": "D"}[lv])
+        ok = (
+            (z == "FRANCE")
+            if lv == "france"
+            else (z[:1] == {"region": "R", "departement": "D"}[lv])
+        )
         if not ok or (lv == "region" and code[i] not in regions):
-            raise SourceError(path, f"zone {z!r} does not match maille {dated.maille[i]!r} or is not a known "
-                                    f"code (régions: R + COG code)", row=int(i), column="enforce_zone_id")
+            raise SourceError(
+                path,
+                f"zone {z!r} does not match maille {dated.maille[i]!r} or is not a known "
+                f"code (régions: R + COG code)",
+                row=int(i),
+                column="enforce_zone_id",
+            )
     va = numbers(path, dated.indic_va, "indic_va", minimum=None)
     vc = numbers(path, dated.indic_vc, "indic_vc", minimum=None)
     ta = numbers(path, dated.indic_ta, "indic_ta", minimum=None)
@@ -68,12 +94,24 @@ def read_indicator(path, indicator_id: str, regions: set[str]) -> pd.DataFrame:
     neither = va.isna() & vc.isna()
     if both.any() or neither.any():
         i = (both | neither).idxmax()
-        raise SourceError(path, "a dated row holds exactly one of a value (indic_va) or a target (indic_vc)",
-                          row=int(i), column="indic_va")
-    out = pd.DataFrame({"indicator_id": indicator_id, "unit": UNITS[indicator_id], "level": level,
-                        "code": code, "date": dates(path, dated.metric_enforce_date, "metric_enforce_date"),
-                        "kind": ["valeur" if v else "cible" for v in va.notna()],
-                        "value": va.fillna(vc), "progress_pct": ta})
+        raise SourceError(
+            path,
+            "a dated row holds exactly one of a value (indic_va) or a target (indic_vc)",
+            row=int(i),
+            column="indic_va",
+        )
+    out = pd.DataFrame(
+        {
+            "indicator_id": indicator_id,
+            "unit": UNITS[indicator_id],
+            "level": level,
+            "code": code,
+            "date": dates(path, dated.metric_enforce_date, "metric_enforce_date"),
+            "kind": ["valeur" if v else "cible" for v in va.notna()],
+            "value": va.fillna(vc),
+            "progress_pct": ta,
+        }
+    )
     unique(path, out.assign(d=out.date.dt.strftime("%Y-%m-%d")), ["code", "d", "kind"])
     out["date"] = out["date"].dt.date
     return out
@@ -90,7 +128,9 @@ def load(ctx) -> None:
     for iid in ("IND-337", "IND-334"):
         path = mirror / FILES[iid]
         if not labels.get(iid):
-            raise SourceError(meta_path, f"no name for indicator {iid!r}", row=iid, column="indic_nom_baro")
+            raise SourceError(
+                meta_path, f"no name for indicator {iid!r}", row=iid, column="indic_nom_baro"
+            )
         df = read_indicator(path, iid, regions)
         df.insert(1, "label", labels[iid])
         parts.append(df)
@@ -99,14 +139,28 @@ def load(ctx) -> None:
     allx = pd.concat(parts, ignore_index=True)
     ctx.db.write_table("ditp", allx)
     nat = allx[(allx.level == "france") & (allx.kind == "valeur")]
-    ctx.check("ditp_figures", "France", len(nat),
-              "; ".join(f"{r.indicator_id} {r.date}: {r.value:g} {r.unit}" for r in nat.itertuples()))
+    ctx.check(
+        "ditp_figures",
+        "France",
+        len(nat),
+        "; ".join(f"{r.indicator_id} {r.date}: {r.value:g} {r.unit}" for r in nat.itertuples()),
+    )
     reg = allx[allx.level == "region"].copy()
     reg["year"] = [d.year for d in reg["date"]]
     frames = []
     for iid, name in INDICATORS.items():
         for kind, suffix, extra in (("valeur", "", ""), ("cible", "_target", " — cible")):
             s = reg[(reg.indicator_id == iid) & (reg.kind == kind)]
-            frames.append(ind.frame("region", s["code"], name + suffix, labels[iid] + extra, UNITS[iid],
-                                    s["year"], s["value"], SOURCE))
+            frames.append(
+                ind.frame(
+                    "region",
+                    s["code"],
+                    name + suffix,
+                    labels[iid] + extra,
+                    UNITS[iid],
+                    s["year"],
+                    s["value"],
+                    SOURCE,
+                )
+            )
     ind.replace_family(ctx.db, "ditp_", pd.concat(frames, ignore_index=True))

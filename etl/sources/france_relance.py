@@ -28,12 +28,21 @@ LICENCE = "Licence Ouverte 2.0 (Etalab, baromètre des résultats de l'action pu
 VINTAGE = "monthly 2020-01 to 2022-12"
 SOURCE = "France Relance, entreprises industrielles bénéficiaires (baromètre des résultats, Etalab)"
 FILES = {
-    "departement": ("france-relance/france_relance_entreprises_industrielles_departemental.csv",
-                    "code_departement", "libelle_departement"),
-    "region": ("france-relance/france_relance_entreprises_industrielles_regional.csv",
-               "code_region", "libelle_region"),
-    "france": ("france-relance/france_relance_entreprises_industrielles_national.csv",
-               "maille_geographique", None),
+    "departement": (
+        "france-relance/france_relance_entreprises_industrielles_departemental.csv",
+        "code_departement",
+        "libelle_departement",
+    ),
+    "region": (
+        "france-relance/france_relance_entreprises_industrielles_regional.csv",
+        "code_region",
+        "libelle_region",
+    ),
+    "france": (
+        "france-relance/france_relance_entreprises_industrielles_national.csv",
+        "maille_geographique",
+        None,
+    ),
 }
 _COMMON = ("id_indicateur", "date", "valeur", "unite")
 
@@ -49,8 +58,12 @@ def read_level(path: Path, level: str, known: set[str] | None) -> pd.DataFrame:
     if level == "france":
         bad = raw[raw[code_col] != "national"]
         if len(bad):
-            raise SourceError(path, f"expected 'national', got {bad.iloc[0][code_col]!r}", row=int(bad.index[0]),
-                              column=code_col)
+            raise SourceError(
+                path,
+                f"expected 'national', got {bad.iloc[0][code_col]!r}",
+                row=int(bad.index[0]),
+                column=code_col,
+            )
         code = pd.Series("FR", index=raw.index)
         name = pd.Series("France", index=raw.index)
     else:
@@ -58,14 +71,24 @@ def read_level(path: Path, level: str, known: set[str] | None) -> pd.DataFrame:
         unknown = ~code.isin(known)
         if unknown.any():
             i = unknown.idxmax()
-            raise SourceError(path, f"unknown {level} code {code[i]!r}: not in the COG 2026", row=int(i),
-                              column=code_col)
+            raise SourceError(
+                path,
+                f"unknown {level} code {code[i]!r}: not in the COG 2026",
+                row=int(i),
+                column=code_col,
+            )
         name = raw[name_col]
-    out = pd.DataFrame({
-        "level": level, "code": code, "name": name,
-        "date": dates(path, raw["date"], "date"),
-        "value": numbers(path, raw["valeur"], "valeur", integer=True),
-        "unit": raw["unite"], "indicator_id": raw["id_indicateur"]})
+    out = pd.DataFrame(
+        {
+            "level": level,
+            "code": code,
+            "name": name,
+            "date": dates(path, raw["date"], "date"),
+            "value": numbers(path, raw["valeur"], "valeur", integer=True),
+            "unit": raw["unite"],
+            "indicator_id": raw["id_indicateur"],
+        }
+    )
     unique(path, out.assign(date_=out["date"].dt.strftime("%Y-%m-%d")), ["code", "date_"])
     out["date"] = out["date"].dt.date
     return out
@@ -74,8 +97,11 @@ def read_level(path: Path, level: str, known: set[str] | None) -> pd.DataFrame:
 def load(ctx) -> None:
     """Build step: table ``france_relance`` and its département / région indicators."""
     d = ctx.db
-    known = {"departement": {r[0] for r in d.rows("SELECT code FROM departement")},
-             "region": {r[0] for r in d.rows("SELECT code FROM region")}, "france": None}
+    known = {
+        "departement": {r[0] for r in d.rows("SELECT code FROM departement")},
+        "region": {r[0] for r in d.rows("SELECT code FROM region")},
+        "france": None,
+    }
     parts = []
     for level, (rel, _, _) in FILES.items():
         path = ctx.paths.mirror / rel
@@ -87,13 +113,24 @@ def load(ctx) -> None:
     last = allx.groupby("level")["date"].max()
     fr = allx[(allx.level == "france") & (allx.date == last["france"])]["value"].sum()
     dep = allx[(allx.level == "departement") & (allx.date == last["departement"])]["value"].sum()
-    ctx.check("france_relance_beneficiaries", f"France at {last['france']}", fr,
-              f"sum of départements {dep:,.0f} (companies in several départements are counted in each)")
+    ctx.check(
+        "france_relance_beneficiaries",
+        f"France at {last['france']}",
+        fr,
+        f"sum of départements {dep:,.0f} (companies in several départements are counted in each)",
+    )
     # year-end values (December) per département and région
     ye = allx[allx.level.isin(["departement", "region"])].copy()
     ye["year"] = [x.year for x in ye["date"]]
     ye = ye[[x.month == 12 for x in ye["date"]]]
-    frame = ind.frame(ye["level"], ye["code"], "france_relance_beneficiaries",
-                      "Entreprises industrielles bénéficiaires de France Relance (cumul au 31 décembre)",
-                      "entreprises", ye["year"], ye["value"], SOURCE)
+    frame = ind.frame(
+        ye["level"],
+        ye["code"],
+        "france_relance_beneficiaries",
+        "Entreprises industrielles bénéficiaires de France Relance (cumul au 31 décembre)",
+        "entreprises",
+        ye["year"],
+        ye["value"],
+        SOURCE,
+    )
     ind.replace_family(d, "france_relance_", frame)

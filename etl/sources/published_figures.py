@@ -54,14 +54,23 @@ class GoalPoint:
     note: str
 
 
-_PHASE2_ACTIONS = ("Phase 2 actions as counted by the programme (actions, not projects); the two "
-                   "figures are the programme's own count at the start of phase 2 and 18 months later.")
-_PHASE1_JOBS = ("Jobs created, cumulative, as published for phase 1 and France Relance; the only jobs "
-                "metric published at two dates. No phase-2 jobs figure is published.")
+_PHASE2_ACTIONS = (
+    "Phase 2 actions as counted by the programme (actions, not projects); the two "
+    "figures are the programme's own count at the start of phase 2 and 18 months later."
+)
+_PHASE1_JOBS = (
+    "Jobs created, cumulative, as published for phase 1 and France Relance; the only jobs "
+    "metric published at two dates. No phase-2 jobs figure is published."
+)
 GOAL_SERIES: tuple[GoalPoint, ...] = (
     GoalPoint("projects", "2023-11", "TI phase 2 start", "actions initiated", _PHASE2_ACTIONS),
-    GoalPoint("projects", "2025-05-27", "TI phase 2 (AG Territoires d'industrie)", "actions referenced",
-              _PHASE2_ACTIONS),
+    GoalPoint(
+        "projects",
+        "2025-05-27",
+        "TI phase 2 (AG Territoires d'industrie)",
+        "actions referenced",
+        _PHASE2_ACTIONS,
+    ),
     GoalPoint("jobs", "2021-10-13", "TI / France Relance", "jobs created", _PHASE1_JOBS),
     GoalPoint("jobs", "2023-11", "TI phase 1 (4 years)", "jobs created", _PHASE1_JOBS),
 )
@@ -83,7 +92,9 @@ def parse_date(text: str) -> tuple[date, str]:
         return date(y, mo, calendar.monthrange(y, mo)[1]), "month"
     if m := _YEAR.match(t):
         return date(int(m[1]), 12, 31), "year"
-    raise ValueError(f"unrecognised date {text!r}: expected YYYY-MM-DD, YYYY-MM, YYYY-MM/MM or YYYY")
+    raise ValueError(
+        f"unrecognised date {text!r}: expected YYYY-MM-DD, YYYY-MM, YYYY-MM/MM or YYYY"
+    )
 
 
 def read(path: Path) -> pd.DataFrame:
@@ -112,27 +123,66 @@ def read(path: Path) -> pd.DataFrame:
         try:
             value = float(rec["value"])
         except ValueError:
-            raise SourceError(path, f"value {rec['value']!r} is not a number (expected e.g. 1800 or 1.36)",
-                              row=i, column="value") from None
+            raise SourceError(
+                path,
+                f"value {rec['value']!r} is not a number (expected e.g. 1800 or 1.36)",
+                row=i,
+                column="value",
+            ) from None
         if not rec["source_url"].startswith(("https://", "http://")):
-            raise SourceError(path, f"source_url {rec['source_url']!r} is not an http(s) address",
-                              row=i, column="source_url")
-        out.append({"date_text": rec["date"], "date": d, "date_precision": prec, "scope": rec["scope"],
-                    "metric": rec["metric"], "value": value, "unit": rec["unit"],
-                    "source_title": rec["source_title"], "source_url": rec["source_url"],
-                    "quote": rec["quote"]})
-    df = pd.DataFrame(out, columns=["date_text", "date", "date_precision", "scope", "metric", "value",
-                                    "unit", "source_title", "source_url", "quote"])
+            raise SourceError(
+                path,
+                f"source_url {rec['source_url']!r} is not an http(s) address",
+                row=i,
+                column="source_url",
+            )
+        out.append(
+            {
+                "date_text": rec["date"],
+                "date": d,
+                "date_precision": prec,
+                "scope": rec["scope"],
+                "metric": rec["metric"],
+                "value": value,
+                "unit": rec["unit"],
+                "source_title": rec["source_title"],
+                "source_url": rec["source_url"],
+                "quote": rec["quote"],
+            }
+        )
+    df = pd.DataFrame(
+        out,
+        columns=[
+            "date_text",
+            "date",
+            "date_precision",
+            "scope",
+            "metric",
+            "value",
+            "unit",
+            "source_title",
+            "source_url",
+            "quote",
+        ],
+    )
     if df.empty:
         raise SourceError(path, "no figure in the file")
     dup = df[df.duplicated(["date_text", "scope", "metric"], keep=False)]
     if len(dup):
         r = dup.iloc[0]
-        rows_ = [int(j) + 1 for j in dup.index[(dup.date_text == r.date_text) & (dup.scope == r.scope)
-                                                & (dup.metric == r.metric)]]
-        raise SourceError(path, f"duplicate figure for date {r.date_text!r}, scope {r.scope!r}, metric "
-                                f"{r.metric!r} (rows {rows_}); each dated figure must appear once",
-                          row=rows_[-1], column="metric")
+        rows_ = [
+            int(j) + 1
+            for j in dup.index[
+                (dup.date_text == r.date_text) & (dup.scope == r.scope) & (dup.metric == r.metric)
+            ]
+        ]
+        raise SourceError(
+            path,
+            f"duplicate figure for date {r.date_text!r}, scope {r.scope!r}, metric "
+            f"{r.metric!r} (rows {rows_}); each dated figure must appear once",
+            row=rows_[-1],
+            column="metric",
+        )
     df["date"] = pd.to_datetime(df["date"]).dt.date
     return df.sort_values(["date", "scope", "metric"], kind="stable").reset_index(drop=True)
 
@@ -141,16 +191,35 @@ def goal_series(path: Path, figures: pd.DataFrame) -> pd.DataFrame:
     """The curated points of each goal, joined to the figures; a missing figure is an error."""
     rows = []
     for p in GOAL_SERIES:
-        hit = figures[(figures.date_text == p.date_text) & (figures.scope == p.scope)
-                      & (figures.metric == p.metric)]
+        hit = figures[
+            (figures.date_text == p.date_text)
+            & (figures.scope == p.scope)
+            & (figures.metric == p.metric)
+        ]
         if len(hit) != 1:
-            raise SourceError(path, f"the curated goal series ({p.goal}) expects the figure dated "
-                                    f"{p.date_text!r}, scope {p.scope!r}, metric {p.metric!r}; the file "
-                                    f"has {len(hit)}", row=p.date_text, column="metric")
+            raise SourceError(
+                path,
+                f"the curated goal series ({p.goal}) expects the figure dated "
+                f"{p.date_text!r}, scope {p.scope!r}, metric {p.metric!r}; the file "
+                f"has {len(hit)}",
+                row=p.date_text,
+                column="metric",
+            )
         h = hit.iloc[0]
-        rows.append({"goal": p.goal, "date": h.date, "date_text": h.date_text, "value": h.value,
-                     "metric": h.metric, "unit": h.unit, "scope": h.scope, "source_title": h.source_title,
-                     "source_url": h.source_url, "note": p.note})
+        rows.append(
+            {
+                "goal": p.goal,
+                "date": h.date,
+                "date_text": h.date_text,
+                "value": h.value,
+                "metric": h.metric,
+                "unit": h.unit,
+                "scope": h.scope,
+                "source_title": h.source_title,
+                "source_url": h.source_url,
+                "note": p.note,
+            }
+        )
     return pd.DataFrame(rows).sort_values(["goal", "date"], kind="stable").reset_index(drop=True)
 
 
@@ -162,7 +231,11 @@ def load(ctx) -> None:
     ctx.db.write_table("published_figure", figures)
     ctx.db.write_table("goal_series", goals)
     by_metric = figures.groupby("metric").size()
-    ctx.check("published_figures", "published-figures", len(figures),
-              f"{len(by_metric)} distinct metrics, kept apart; {int((figures.date_precision != 'day').sum())} "
-              f"dated to the month or year only")
+    ctx.check(
+        "published_figures",
+        "published-figures",
+        len(figures),
+        f"{len(by_metric)} distinct metrics, kept apart; {int((figures.date_precision != 'day').sum())} "
+        f"dated to the month or year only",
+    )
     ctx.files.append(SourceFile("published_figures", path, LICENCE, VINTAGE, len(figures)))

@@ -26,7 +26,10 @@ FILES = {
     "2023": "anct-ti-2023/ti_geom.geojson",
     "2018": "anct-admin/polygone-4326_ti.geojson",
 }
-VINTAGES = {"2023": "2023-2027 wave, perimeter of July 2024", "2018": "2018 wave, state at end 2022"}
+VINTAGES = {
+    "2023": "2023-2027 wave, perimeter of July 2024",
+    "2018": "2018 wave, state at end 2022",
+}
 _MEMBER = re.compile(r"^\s*(?P<name>.*?)\s*\((?P<siren>\d{9})\)\s*$")
 _ID = re.compile(r"^ti-\d{4}$")
 
@@ -42,8 +45,12 @@ class Wave:
 def _check_ids(path: Path, ids: pd.Series, column: str) -> None:
     for i, v in ids.items():
         if not isinstance(v, str) or not _ID.match(v):
-            raise SourceError(path, f"territory id {v!r} is not of the form 'ti-0000'", row=int(i) + 1,
-                              column=column)
+            raise SourceError(
+                path,
+                f"territory id {v!r} is not of the form 'ti-0000'",
+                row=int(i) + 1,
+                column=column,
+            )
     check_unique(path, ids, column)
 
 
@@ -60,15 +67,25 @@ def read_2023(mirror: Path) -> Wave:
                 continue
             m = _MEMBER.match(item)
             if not m:
-                raise SourceError(path, f"member {item.strip()!r} is not of the form 'Name (SIREN)'",
-                                  row=tid, column="liste_geo")
+                raise SourceError(
+                    path,
+                    f"member {item.strip()!r} is not of the form 'Name (SIREN)'",
+                    row=tid,
+                    column="liste_geo",
+                )
             rows.append({"territory_id": tid, "siren": m["siren"], "listed_name": m["name"]})
     territories = gpd.GeoDataFrame(
         {"id": gdf["id_territoire"], "name": gdf["lib_territoire"].astype(str).str.strip()},
-        geometry=gdf.geometry, crs="EPSG:4326")
+        geometry=gdf.geometry,
+        crs="EPSG:4326",
+    )
     members = pd.DataFrame(rows).drop_duplicates(["territory_id", "siren"])
-    return Wave("2023", territories, members,
-                SourceFile("territories:2023", path, LICENCE, VINTAGES["2023"], len(territories)))
+    return Wave(
+        "2023",
+        territories,
+        members,
+        SourceFile("territories:2023", path, LICENCE, VINTAGES["2023"], len(territories)),
+    )
 
 
 def read_2018(mirror: Path) -> Wave:
@@ -76,25 +93,36 @@ def read_2018(mirror: Path) -> Wave:
     gdf = read_geojson(path, ["id_ti", "lib_ti", "lib_groupement", "siren_groupement"])
     _check_ids(path, gdf["id_ti"], "id_ti")
     rows = []
-    for tid, names, sirens in zip(gdf["id_ti"], gdf["lib_groupement"], gdf["siren_groupement"],
-                                  strict=True):
+    for tid, names, sirens in zip(
+        gdf["id_ti"], gdf["lib_groupement"], gdf["siren_groupement"], strict=True
+    ):
         sl = [s.strip() for s in str(sirens or "").split(",") if s.strip()]
         if not sl:
             raise SourceError(path, "empty member list", row=tid, column="siren_groupement")
         for s in sl:
             if not re.fullmatch(r"\d{9}", s):
-                raise SourceError(path, f"member SIREN {s!r} is not 9 digits", row=tid,
-                                  column="siren_groupement")
+                raise SourceError(
+                    path, f"member SIREN {s!r} is not 9 digits", row=tid, column="siren_groupement"
+                )
         nl = [n.strip() for n in str(names or "").split(",")]
         # names may themselves hold commas: pair them with SIRENs only when the counts agree
         paired = nl if len(nl) == len(sl) else [None] * len(sl)
-        rows += [{"territory_id": tid, "siren": s, "listed_name": n} for s, n in zip(sl, paired, strict=True)]
+        rows += [
+            {"territory_id": tid, "siren": s, "listed_name": n}
+            for s, n in zip(sl, paired, strict=True)
+        ]
     territories = gpd.GeoDataFrame(
         {"id": gdf["id_ti"], "name": gdf["lib_ti"].astype(str).str.strip()},
-        geometry=gdf.geometry, crs="EPSG:4326")
+        geometry=gdf.geometry,
+        crs="EPSG:4326",
+    )
     members = pd.DataFrame(rows).drop_duplicates(["territory_id", "siren"])
-    return Wave("2018", territories, members,
-                SourceFile("territories:2018", path, LICENCE, VINTAGES["2018"], len(territories)))
+    return Wave(
+        "2018",
+        territories,
+        members,
+        SourceFile("territories:2018", path, LICENCE, VINTAGES["2018"], len(territories)),
+    )
 
 
 def read(mirror: Path) -> list[Wave]:

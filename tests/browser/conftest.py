@@ -33,8 +33,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, base_url):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True,
-                              base_url=base_url)
+    ctx = browser.new_context(
+        viewport={"width": 1280, "height": 800}, accept_downloads=True, base_url=base_url
+    )
     pg = ctx.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
@@ -50,7 +51,9 @@ FEATURES = "path.ti-feature"
 
 def wait_features(page, n: int, timeout: float = 30000) -> int:
     """Wait until exactly ``n`` map features are drawn; returns the count."""
-    page.wait_for_function(f"document.querySelectorAll('{FEATURES}').length === {n}", timeout=timeout)
+    page.wait_for_function(
+        f"document.querySelectorAll('{FEATURES}').length === {n}", timeout=timeout
+    )
     return page.locator(FEATURES).count()
 
 
@@ -65,7 +68,9 @@ def settle(page) -> None:
              setTimeout(() => { const b = probe();
                setTimeout(() => ok(a === b && b === probe()
                                    && !document.querySelector('.leaflet-zoom-anim')), 400); }, 400);
-           })""", timeout=30000)
+           })""",
+        timeout=30000,
+    )
 
 
 def inside(page, index: int) -> tuple[float, float]:
@@ -80,7 +85,9 @@ def inside(page, index: int) -> tuple[float, float]:
                  if (document.elementFromPoint(x, y) === el) { return [x, y]; } } } }
              const e = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
              return {hidden: e ? e.tagName + '.' + e.getAttribute('class') : 'nothing',
-                     box: [b.left, b.top, b.width, b.height]}; }""".replace("FEATURES", FEATURES), index)
+                     box: [b.left, b.top, b.width, b.height]}; }""".replace("FEATURES", FEATURES),
+        index,
+    )
     assert isinstance(pt, list), f"feature {index} is hidden: {pt}"
     return pt[0], pt[1]
 
@@ -108,12 +115,19 @@ def grid_row_count(page) -> int:
     """Rows of the table under the map (ag-grid's own count of displayed rows)."""
     return page.evaluate(
         "(async () => { const api = await dash_ag_grid.getApiAsync('carte-grid');"
-        " return api.getDisplayedRowCount(); })()")
+        " return api.getDisplayedRowCount(); })()"
+    )
 
 
 @pytest.fixture(scope="session")
 def ui():
     """The helpers above, for test modules (pytest runs in importlib mode: no sys.path tricks)."""
-    return SimpleNamespace(FEATURES=FEATURES, wait_features=wait_features, pick=pick, inside=inside,
-                           settle=settle,
-                           option_labels=option_labels, grid_row_count=grid_row_count)
+    return SimpleNamespace(
+        FEATURES=FEATURES,
+        wait_features=wait_features,
+        pick=pick,
+        inside=inside,
+        settle=settle,
+        option_labels=option_labels,
+        grid_row_count=grid_row_count,
+    )

@@ -62,8 +62,9 @@ def test_filter_departement_then_reload_the_copied_url(page, ui):
     ui.wait_features(page, 3)
     page.wait_for_function("location.search.includes('dep=76')")
     # the map has flown to the département: its view, in the address, is zoomed in
-    page.wait_for_function("(/vue=[^&]*,([0-9.]+)/.exec(location.search) || [0, 0])[1] > 6.5",
-                           timeout=30000)
+    page.wait_for_function(
+        "(/vue=[^&]*,([0-9.]+)/.exec(location.search) || [0, 0])[1] > 6.5", timeout=30000
+    )
     assert ui.grid_row_count(page) == 3
     page.mouse.click(*ui.inside(page, 0))
     page.locator("#carte-panel-title").wait_for()
@@ -96,8 +97,9 @@ def test_table_shows_the_values_and_sorts_from_the_keyboard(page, ui):
     page.goto("/?couche=arrondissement&dep=76")
     ui.wait_features(page, 3)
     cells = page.locator(".ag-center-cols-container [col-id='Population municipale (hab.)']")
-    assert sorted(cells.all_inner_texts()) == sorted(["645\u202f412", "333\u202f348", "231\u202f061"]) or \
-        all(t.replace("\u202f", "").replace(" ", "").isdigit() for t in cells.all_inner_texts())
+    assert sorted(cells.all_inner_texts()) == sorted(
+        ["645\u202f412", "333\u202f348", "231\u202f061"]
+    ) or all(t.replace("\u202f", "").replace(" ", "").isdigit() for t in cells.all_inner_texts())
     header = page.locator(".ag-header-cell[col-id='Nom']")
     header.focus()
     page.keyboard.press("Enter")  # ag-grid sorts a focused header with Enter
@@ -122,6 +124,8 @@ def test_hostile_name_is_shown_as_text(browser, mini_db):
         assert title.inner_text() == "<img src=x onerror=alert(1)>"
         assert pg.locator("#carte-panel img, .ag-root img").count() == 0
         pg.locator("path.ti-feature").first.wait_for(state="attached")
-        assert pg.get_by_text("<img src=x onerror=alert(1)>", exact=True).count() >= 2  # panel + table
+        assert (
+            pg.get_by_text("<img src=x onerror=alert(1)>", exact=True).count() >= 2
+        )  # panel + table
         assert dialogs == []
         ctx.close()

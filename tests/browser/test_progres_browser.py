@@ -27,7 +27,9 @@ def test_progress_page_shows_gauges_and_series_with_sources(page):
         assert block.locator("a[href^='http']").count() == 1  # the source, as a link
         assert "publié" in block.inner_text()
     # the gauges carry the latest published figure against the goal
-    page.wait_for_function("document.querySelector('#progres-gauge-jobs').textContent.includes('Objectif')")
+    page.wait_for_function(
+        "document.querySelector('#progres-gauge-jobs').textContent.includes('Objectif')"
+    )
     gauge = page.locator("#progres-gauge-jobs").text_content()
     assert "450\u202f000" in gauge or "450 000" in gauge
     # published series: a point's hover names its source
@@ -35,13 +37,17 @@ def test_progress_page_shows_gauges_and_series_with_sources(page):
     point.wait_for()
     point.hover(force=True)
     hover = page.locator("#progres-series-jobs .hoverlayer")
-    page.wait_for_function("document.querySelector('#progres-series-jobs .hoverlayer').textContent"
-                           ".includes('Source :')")
+    page.wait_for_function(
+        "document.querySelector('#progres-series-jobs .hoverlayer').textContent"
+        ".includes('Source :')"
+    )
     assert "Source :" in hover.text_content()
     text = page.inner_text("#progres-series")
     assert "Source : published_figures" in text
     assert "Au rythme actuel" in page.inner_text("#progres-pace")
-    assert "Aucun registre national des projets n'est chargé" in page.inner_text("#progres-registry")
+    assert "Aucun registre national des projets n'est chargé" in page.inner_text(
+        "#progres-registry"
+    )
     assert "fictives" not in page.inner_text("body").lower()
     assert page.errors == []
 
@@ -90,7 +96,9 @@ def test_demo_registry_is_labelled(browser, demo_url):
         label = page.locator("#progres-label .ti-demo-label")
         label.wait_for()
         assert label.is_visible() and "DONNÉES FICTIVES" in label.inner_text()
-        page.wait_for_function("document.querySelector('#progres-maplink').getAttribute('href')"
-                               ".includes('demo_projects_count')")
+        page.wait_for_function(
+            "document.querySelector('#progres-maplink').getAttribute('href')"
+            ".includes('demo_projects_count')"
+        )
     finally:
         ctx.close()

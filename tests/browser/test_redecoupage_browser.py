@@ -10,8 +10,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 W18, W23 = "path.rd-f2018", "path.rd-f2023"
 RED = 'path[stroke="#e1000f"]'
-VIEWS = ("Object.fromEntries(Object.entries(window.tiRedraw.maps).map(([k, m]) => "
-         "[k, [m.getCenter().lat.toFixed(5), m.getCenter().lng.toFixed(5), m.getZoom()]]))")
+VIEWS = (
+    "Object.fromEntries(Object.entries(window.tiRedraw.maps).map(([k, m]) => "
+    "[k, [m.getCenter().lat.toFixed(5), m.getCenter().lng.toFixed(5), m.getZoom()]]))"
+)
 
 
 def _number(text: str) -> int:
@@ -19,8 +21,11 @@ def _number(text: str) -> int:
 
 
 def _wait_maps(page, n18: int, n23: int) -> None:
-    page.wait_for_function(f"document.querySelectorAll('{W18}').length === {n18} && "
-                           f"document.querySelectorAll('{W23}').length === {n23}", timeout=30000)
+    page.wait_for_function(
+        f"document.querySelectorAll('{W18}').length === {n18} && "
+        f"document.querySelectorAll('{W23}').length === {n23}",
+        timeout=30000,
+    )
 
 
 def test_both_wave_maps_load_and_move_together(page, ui):
@@ -41,7 +46,7 @@ def test_both_wave_maps_load_and_move_together(page, ui):
     assert after["rd-map-2018"] != before["rd-map-2018"]
     assert after["rd-map-2018"][2] > before["rd-map-2018"][2]  # zoomed in
     lat, lng, zoom = (float(x) for x in after["rd-map-2018"])
-    pixel = 360 / (256 * 2 ** zoom)  # degrees of longitude per screen pixel
+    pixel = 360 / (256 * 2**zoom)  # degrees of longitude per screen pixel
     for other in ("rd-map-2023", "rd-map-change"):
         olat, olng, ozoom = (float(x) for x in after[other])
         assert ozoom == zoom and abs(olat - lat) < pixel and abs(olng - lng) < pixel, (other, after)
@@ -59,8 +64,10 @@ def test_both_wave_maps_load_and_move_together(page, ui):
 def test_change_legend_matches_the_summary_and_a_selection_outlines_its_counterpart(page):
     page.goto("/redecoupage?dep=76")
     page.wait_for_function("window.tiRedraw.drawn.change > 0", timeout=30000)
-    legend = {li.get_attribute("data-class"): int(li.get_attribute("data-count"))
-              for li in page.locator("#rd-change-legend-list li").all()}
+    legend = {
+        li.get_attribute("data-class"): int(li.get_attribute("data-count"))
+        for li in page.locator("#rd-change-legend-list li").all()
+    }
     assert set(legend) == {"same", "moved", "entered", "left", "outside"}
     row = page.locator('#rd-summary-table tr[data-key="n_communes"] td')
     n18, n23 = _number(row.nth(0).inner_text()), _number(row.nth(1).inner_text())
@@ -82,7 +89,9 @@ def test_change_legend_matches_the_summary_and_a_selection_outlines_its_counterp
     tip = page.locator(".ti-tooltip strong").last
     tip.wait_for()
     assert tip.inner_text() == counterpart
-    page.wait_for_function("location.search.includes('vague=2018') && location.search.includes('sel=ti-')")
+    page.wait_for_function(
+        "location.search.includes('vague=2018') && location.search.includes('sel=ti-')"
+    )
     assert page.errors == []
 
 
@@ -99,8 +108,10 @@ def _move_rouen(page, ui):
 
 
 def _grid_rows(page) -> list[dict]:
-    return page.evaluate("(async () => { const api = await dash_ag_grid.getApiAsync('rd-scenario-grid');"
-                         " const out = []; api.forEachNode(n => out.push(n.data)); return out; })()")
+    return page.evaluate(
+        "(async () => { const api = await dash_ag_grid.getApiAsync('rd-scenario-grid');"
+        " const out = []; api.forEachNode(n => out.push(n.data)); return out; })()"
+    )
 
 
 def test_scenario_move_redraws_the_polygon_and_the_figures_then_loads_back(page, ui, tmp_path):
@@ -116,7 +127,9 @@ def test_scenario_move_redraws_the_polygon_and_the_figures_then_loads_back(page,
     downloads = []
     page.on("download", lambda d: downloads.append(d))
     page.click("#rd-save")
-    page.wait_for_function("document.querySelector('#rd-file-status').innerText.includes('enregistré')")
+    page.wait_for_function(
+        "document.querySelector('#rd-file-status').innerText.includes('enregistré')"
+    )
     page.wait_for_timeout(500)
     assert len(downloads) == 2
     paths = []
@@ -132,5 +145,7 @@ def test_scenario_move_redraws_the_polygon_and_the_figures_then_loads_back(page,
     page.locator("#rd-upload input[type=file]").set_input_files(paths)
     page.locator("#rd-file-status", has_text="identiques au GeoJSON").wait_for(timeout=30000)
     page.wait_for_function("document.querySelectorAll('path.rd-scenario').length === 2")
-    assert sorted(_grid_rows(page), key=lambda r: r["Territoire"]) == sorted(rows, key=lambda r: r["Territoire"])
+    assert sorted(_grid_rows(page), key=lambda r: r["Territoire"]) == sorted(
+        rows, key=lambda r: r["Territoire"]
+    )
     assert page.errors == []

@@ -64,12 +64,22 @@ def test_unknown_page_and_hostile_url_state(client):
     assert "carte-map" in body
 
 
-@pytest.mark.parametrize("path", [
-    "/_carte/geo?couche=ti2023", "/_carte/geo?couche=<script>&dep=' OR 1=1",
-    "/_carte/geo?couche=epci&dep=76", "/_carte/base?kind=region&inset=1", "/_carte/base?kind=../../x",
-    "/_carte/points?dep=76", "/_carte/frames", "/_carte/sel?couche=ti2023&key=ti-2802",
-    "/_carte/sel?couche=ti2023&key=" + "x" * 5000, "/_carte/empty", "/sources",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/_carte/geo?couche=ti2023",
+        "/_carte/geo?couche=<script>&dep=' OR 1=1",
+        "/_carte/geo?couche=epci&dep=76",
+        "/_carte/base?kind=region&inset=1",
+        "/_carte/base?kind=../../x",
+        "/_carte/points?dep=76",
+        "/_carte/frames",
+        "/_carte/sel?couche=ti2023&key=ti-2802",
+        "/_carte/sel?couche=ti2023&key=" + "x" * 5000,
+        "/_carte/empty",
+        "/sources",
+    ],
+)
 def test_data_routes_answer_json_for_any_input(client, path):
     r = client.get(path)
     assert r.status_code == 200
@@ -85,8 +95,10 @@ def test_map_layers_as_geobuf_decode_to_the_geojson(client):
     import geobuf
 
     fc = geobuf.decode(client.get("/_carte/geo?couche=ti2023").data)
-    assert [f["properties"]["name"] for f in fc["features"]] == ["Rouen Vallée",
-                                                                  "<img src=x onerror=alert(1)>"]
+    assert [f["properties"]["name"] for f in fc["features"]] == [
+        "Rouen Vallée",
+        "<img src=x onerror=alert(1)>",
+    ]
     assert json.loads(client.get("/_carte/geo?couche=ti2023&fmt=json").data) == fc
 
 
@@ -101,26 +113,41 @@ def test_map_layers_are_gzipped(client):
 
 
 def _dash_post(client, output, outputs, inputs, state=()):
-    payload = {"output": output, "outputs": outputs, "inputs": inputs, "state": list(state),
-               "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]}
+    payload = {
+        "output": output,
+        "outputs": outputs,
+        "inputs": inputs,
+        "state": list(state),
+        "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"],
+    }
     return client.post("/_dash-update-component", json=payload)
 
 
-@pytest.mark.parametrize("value", ["<img src=x onerror=alert(1)>", "' OR 1=1 --", "x" * 20000, 12, None,
-                                   ["a"], {"k": "v"}])
+@pytest.mark.parametrize(
+    "value",
+    ["<img src=x onerror=alert(1)>", "' OR 1=1 --", "x" * 20000, 12, None, ["a"], {"k": "v"}],
+)
 def test_callbacks_with_hostile_values_never_500(client, value):
     client.get("/")  # the app registers its routes on first request
-    r = _dash_post(client, "carte-search.options", {"id": "carte-search", "property": "options"},
-                   [{"id": "carte-search", "property": "search_value", "value": value}])
+    r = _dash_post(
+        client,
+        "carte-search.options",
+        {"id": "carte-search", "property": "options"},
+        [{"id": "carte-search", "property": "search_value", "value": value}],
+    )
     assert r.status_code in (200, 204)
     r = _dash_post(
-        client, "..carte-panel.children...carte-sel-geo.url..",
+        client,
+        "..carte-panel.children...carte-sel-geo.url..",
         [{"id": "carte-panel", "property": "children"}, {"id": "carte-sel-geo", "property": "url"}],
-        [{"id": "carte-selection", "property": "data", "value": {"couche": value, "key": value}},
-         {"id": "carte-layer", "property": "value", "value": value},
-         {"id": "carte-reg", "property": "value", "value": value},
-         {"id": "carte-dep", "property": "value", "value": value},
-         {"id": "carte-arr", "property": "value", "value": value}])
+        [
+            {"id": "carte-selection", "property": "data", "value": {"couche": value, "key": value}},
+            {"id": "carte-layer", "property": "value", "value": value},
+            {"id": "carte-reg", "property": "value", "value": value},
+            {"id": "carte-dep", "property": "value", "value": value},
+            {"id": "carte-arr", "property": "value", "value": value},
+        ],
+    )
     assert r.status_code == 200
     assert "Traceback" not in r.get_data(as_text=True)
 

@@ -13,8 +13,14 @@ import pytest
 from dashboard.app import create_app, render_page
 from dashboard.pages import load_pages
 
-PAGES = [("/", ""), ("/", "?dep=76"), ("/redecoupage", ""), ("/redecoupage", "?dep=76"),
-         ("/territoire/2023/ti-2801", ""), ("/territoire/2018/ti-2801", "")]
+PAGES = [
+    ("/", ""),
+    ("/", "?dep=76"),
+    ("/redecoupage", ""),
+    ("/redecoupage", "?dep=76"),
+    ("/territoire/2023/ti-2801", ""),
+    ("/territoire/2018/ti-2801", ""),
+]
 MIMETYPE = {"geobuf": "application/x-protobuf", "geojson": "application/json"}
 
 

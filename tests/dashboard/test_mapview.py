@@ -11,8 +11,18 @@ from dash import no_update
 
 from dashboard import mapview as M
 
-HOSTILE = [None, "", "x" * 5000, "<img src=x onerror=alert(1)>", "' OR 1=1 --", 42, ["ti2023"],
-           {"a": 1}, "../../etc/passwd", "ti-2801\x00"]
+HOSTILE = [
+    None,
+    "",
+    "x" * 5000,
+    "<img src=x onerror=alert(1)>",
+    "' OR 1=1 --",
+    42,
+    ["ti2023"],
+    {"a": 1},
+    "../../etc/passwd",
+    "ti-2801\x00",
+]
 
 
 def test_validate_falls_back_to_defaults(q):
@@ -23,12 +33,18 @@ def test_validate_falls_back_to_defaults(q):
 
 def test_on_view_colours_every_feature_and_fills_the_table(q):
     (url, hideout, legend, rows, cols, status, points, base_dep, base_reg, frames) = M.on_view(
-        q, "ti2023", "population", "quantiles", None, None, None)
+        q, "ti2023", "population", "quantiles", None, None, None
+    )
     assert url.startswith("/_carte/geo?couche=ti2023")
     assert set(hideout["colors"]) == {"ti-2801", "ti-2802"}
     assert hideout["values"]["ti-2801"] == "141\u202f000 hab."
     assert [r["Nom"] for r in rows] == ["Rouen Vallée", "<img src=x onerror=alert(1)>"]
-    assert [c["field"] for c in cols] == ["Identifiant", "Nom", "Population municipale (hab.)", "Classe"]
+    assert [c["field"] for c in cols] == [
+        "Identifiant",
+        "Nom",
+        "Population municipale (hab.)",
+        "Classe",
+    ]
     assert status == "2 entités affichées — Territoires d'industrie 2023-2027"
     assert points == "/_carte/empty" and "inset=1" in base_dep and "frames" in frames
 
@@ -49,7 +65,10 @@ def test_hostile_inputs_never_raise(q, bad):
     M.on_layer(q, bad, bad)
     M.on_filter(q, bad, bad, bad)
     assert M.on_select(q, bad, bad, bad, bad, bad)[1] == "/_carte/empty"
-    assert M.on_select(q, {"couche": bad, "key": bad}, "ti2023", None, None, None)[1] == "/_carte/empty"
+    assert (
+        M.on_select(q, {"couche": bad, "key": bad}, "ti2023", None, None, None)[1]
+        == "/_carte/empty"
+    )
     assert M.on_pick(q, bad, bad) == (no_update, no_update, no_update) or bad is None
     M.on_search(q, bad)
     M.on_url(bad, bad, bad, bad, bad, bad, bad, bad, bad)
@@ -76,8 +95,10 @@ def test_on_select_panel_renders_names_as_text(q):
     assert title.children == "<img src=x onerror=alert(1)>"  # a text child: React escapes it
     assert "key=ti-2802" in url and "inset=1" in url
     # a selection of another layer is not shown
-    assert M.on_select(q, {"couche": "ti2018", "key": "ti-2802"}, "ti2023", None, None, None)[1] == \
-        "/_carte/empty"
+    assert (
+        M.on_select(q, {"couche": "ti2018", "key": "ti-2802"}, "ti2023", None, None, None)[1]
+        == "/_carte/empty"
+    )
 
 
 def test_panel_lists_members_chef_lieux_and_a_filter_link(q):
@@ -95,7 +116,10 @@ def test_search_then_pick_a_commune_selects_its_territory(q):
     layer, sel, viewport = M.on_pick(q, "commune:76002", "ti2023")
     assert layer == "ti2023" and sel == {"couche": "ti2023", "key": "ti-2801"}
     assert viewport["bounds"][0][0] > 49
-    assert M.on_pick(q, "epci:200000002", "ti2023")[:2] == ("epci", {"couche": "epci", "key": "200000002"})
+    assert M.on_pick(q, "epci:200000002", "ti2023")[:2] == (
+        "epci",
+        {"couche": "epci", "key": "200000002"},
+    )
     assert M.on_pick(q, "epci:999", "ti2023") == (no_update, no_update, no_update)
     assert M.on_search(q, "r") is no_update
 
@@ -103,9 +127,21 @@ def test_search_then_pick_a_commune_selects_its_territory(q):
 def test_on_url_round_trips_through_the_url_state(q):
     from dashboard.components import UrlState, parse_view
 
-    search = M.on_url("epci", "density", "jenks", "28", "76", None, {"couche": "epci", "key": "200000001"},
-                      {"lat": 49.4, "lng": 1.05}, 9.5)
-    assert search == "?couche=epci&ind=density&classes=jenks&reg=28&dep=76&sel=200000001&vue=49.4000,1.0500,9.5"
+    search = M.on_url(
+        "epci",
+        "density",
+        "jenks",
+        "28",
+        "76",
+        None,
+        {"couche": "epci", "key": "200000001"},
+        {"lat": 49.4, "lng": 1.05},
+        9.5,
+    )
+    assert (
+        search
+        == "?couche=epci&ind=density&classes=jenks&reg=28&dep=76&sel=200000001&vue=49.4000,1.0500,9.5"
+    )
     st = M.from_url(q, UrlState.parse(search))
     assert st == M.MapState("epci", "density", "jenks", "28", "76", None, "200000001")
     assert parse_view(UrlState.parse(search).vue) == ([49.4, 1.05], 9.5)

@@ -36,6 +36,7 @@ def demo_q(mini_db, mini_mirror, tmp_path_factory):
 
 # -- published figures and pace -----------------------------------------------------------------
 
+
 def test_latest_point_is_the_last_curated_figure_with_its_source(q):
     last = PQ.latest_point(q, "projects")
     assert last["value"] == 50 and last["metric"] == "actions referenced"
@@ -67,13 +68,24 @@ def test_pace_sentences_checked_by_hand(q):
     assert any(t.startswith("Au rythme actuel, l'objectif serait atteint le ") for t in text)
     fig = PF.pace_figure("projects", pts, s)
     names = [t.name for t in fig.data]
-    assert names[:2] == ["Trajectoire 10 ans (1\u202f500 / an)", "Trajectoire 15 ans (1\u202f000 / an)"]
+    assert names[:2] == [
+        "Trajectoire 10 ans (1\u202f500 / an)",
+        "Trajectoire 15 ans (1\u202f000 / an)",
+    ]
     assert fig.data[0].y[-1] == 15000 and fig.data[0].x[-1] == date(2033, 11, 9)
 
 
 def test_hover_cites_the_source_as_escaped_text():
-    df = pd.DataFrame({"series": ["a — b"], "date": [date(2024, 1, 1)], "date_text": ["2024-01"],
-                       "value": [12.0], "unit": ["projects"], "source_title": ["<img src=x onerror=alert(1)>"]})
+    df = pd.DataFrame(
+        {
+            "series": ["a — b"],
+            "date": [date(2024, 1, 1)],
+            "date_text": ["2024-01"],
+            "value": [12.0],
+            "unit": ["projects"],
+            "source_title": ["<img src=x onerror=alert(1)>"],
+        }
+    )
     fig = PF.series_figure(df)
     hover = fig.data[0].hovertext[0]
     assert "Source : &lt;img src=x onerror=alert(1)&gt;" in hover and "<img" not in hover
@@ -86,6 +98,7 @@ def test_gauge_shows_the_latest_value_against_the_goal():
 
 
 # -- registry, demo data ----------------------------------------------------------------------------
+
 
 def test_registry_ranking_real_rows_only_by_default(q, demo_q):
     real = PQ.registry_ranking(q, "ti2023")
@@ -107,7 +120,9 @@ def test_demo_never_appears_unless_asked_for(q, demo_q, page_text):
     rows, cols, label, href, fig, status, _units = progres.on_registry(demo_q, "ti2023", "reel")
     assert "donnees" not in {c["field"] for c in cols} and "demo" not in href
     # asking for the demo where none is loaded gives the real rows
-    assert progres.on_registry(q, "ti2023", "demo")[0] == progres.on_registry(q, "ti2023", "reel")[0]
+    assert (
+        progres.on_registry(q, "ti2023", "demo")[0] == progres.on_registry(q, "ti2023", "reel")[0]
+    )
 
 
 def test_demo_view_and_exports_are_labelled(demo_q, page_text):
@@ -137,8 +152,10 @@ def test_real_export_has_no_demo_label_and_no_data_is_not_zero(q):
     assert all(r["emplois_crees"] == "pas de données" for r in rows)
 
 
-@pytest.mark.parametrize("level,which", [(None, None), ("x" * 5000, "demo"), (["ti2023"], {"a": 1}),
-                                         ("<script>", "reel")])
+@pytest.mark.parametrize(
+    "level,which",
+    [(None, None), ("x" * 5000, "demo"), (["ti2023"], {"a": 1}), ("<script>", "reel")],
+)
 def test_registry_callback_survives_hostile_inputs(q, level, which):
     rows, cols, label, href, fig, status, _units = progres.on_registry(q, level, which)
     assert href == "/?couche=ti2023&ind=projects_count"
@@ -153,6 +170,7 @@ def test_absent_national_registry_is_said_with_the_import_command(q, page_text):
 
 
 # -- France Relance, Urssaf, sources --------------------------------------------------------------
+
 
 def test_employment_coverage_no_data_is_nan_not_zero(q):
     emp = PQ.employment_by_unit(q, "territory_2023").set_index("code")
@@ -175,7 +193,9 @@ def test_france_relance_latest_and_map(q):
     assert len(latest) and (latest.groupby("code").size() == 1).all()
     geo = json.loads(q.geojson("departement", level="coarse", inset=True, names=False))
     fig = PF.france_relance_map(latest, geo)
-    assert fig.layout.map.style == "white-bg" and list(fig.data[0].locations) == list(latest["code"])
+    assert fig.layout.map.style == "white-bg" and list(fig.data[0].locations) == list(
+        latest["code"]
+    )
 
 
 def test_progress_page_is_routed(q, page_text):
@@ -184,9 +204,18 @@ def test_progress_page_is_routed(q, page_text):
 
 
 def test_partly_covered_units_are_marked_lower_bounds():
-    df = pd.DataFrame({"code": ["a", "b", "c"], "nom": ["A", "B", "C"], "coverage": [100.0, 41.6, float("nan")],
-                       "first_year": [2006] * 3, "first": [100.0, 50.0, float("nan")], "last_year": [2022] * 3,
-                       "last": [80.0, 60.0, float("nan")], "change_pct": [-20.0, 20.0, float("nan")]})
+    df = pd.DataFrame(
+        {
+            "code": ["a", "b", "c"],
+            "nom": ["A", "B", "C"],
+            "coverage": [100.0, 41.6, float("nan")],
+            "first_year": [2006] * 3,
+            "first": [100.0, 50.0, float("nan")],
+            "last_year": [2022] * 3,
+            "last": [80.0, 60.0, float("nan")],
+            "change_pct": [-20.0, 20.0, float("nan")],
+        }
+    )
     t = PF.employment_table(df).set_index("code")
     assert t.at["a", "évolution"] == "-20,0 %" and t.at["a", "salariés industrie 2022"] == "80"
     assert t.at["b", "salariés industrie 2022"] == "60 (minorant, couverture partielle)"
@@ -216,4 +245,6 @@ def test_registry_over_time_by_unit(q, demo_q):
     assert fake.groupby("code")["cumulative"].last().sum() == 50
     assert PQ.registry_over_time_by_unit(q, "x; DROP TABLE project").empty
     units = progres.on_registry(demo_q, "ti2023", "demo")[6]
-    assert "DONNÉES FICTIVES" in units.layout.title.text and len(units.data) == fake["code"].nunique()
+    assert (
+        "DONNÉES FICTIVES" in units.layout.title.text and len(units.data) == fake["code"].nunique()
+    )

@@ -35,14 +35,21 @@ def test_indicators_are_discovered_from_numeric_columns(q):
 
 def test_density_is_population_over_area(q):
     row = q.frame("epci").loc["200000002"]
-    assert q.values("epci", "density")["200000002"] == pytest.approx(row["population"] / row["area_km2"])
+    assert q.values("epci", "density")["200000002"] == pytest.approx(
+        row["population"] / row["area_km2"]
+    )
 
 
 def test_indicator_tables_of_later_issues_are_picked_up(db_with_indicators):
     q = Queries(db_with_indicators)
     ind = q.get_indicator("ti2023", "emplois_test")
     assert (ind.label, ind.unit, ind.source, ind.generated, ind.decimals) == (
-        "Emplois industriels", "emplois", "Urssaf", False, 1)
+        "Emplois industriels",
+        "emplois",
+        "Urssaf",
+        False,
+        1,
+    )
     v = q.values("ti2023", "emplois_test")
     assert v["ti-2801"] == 1234.5 and v.isna()["ti-2802"]  # NULL stays "no data", never 0
     assert q.get_indicator("epci", "projets_demo").generated is True
@@ -70,7 +77,10 @@ def test_filters_keep_the_features_touching_the_unit(q):
     assert q.filtered_keys("ti2018", arrondissement="761") == ["ti-2802"]
     assert q.filtered_keys("epci", departement="76") == ["200000001", "200000002"]
     assert q.filtered_keys("epci", region="11") == []
-    assert [o["value"] for o in q.filter_options("arrondissement", departement="76")] == ["761", "762"]
+    assert [o["value"] for o in q.filter_options("arrondissement", departement="76")] == [
+        "761",
+        "762",
+    ]
     assert q.valid_admin("departement", "76") == "76"
     assert q.valid_admin("departement", "' OR 1=1 --") is None
     assert q.valid_admin("departement", ["76"]) is None
@@ -78,21 +88,31 @@ def test_filters_keep_the_features_touching_the_unit(q):
 
 def test_search_is_accent_and_case_insensitive(q):
     labels = [r["label"] for r in q.search("DARNETAL")]
-    assert labels == ["Darnétal — Commune (76)",
-                      "Rouen Vallée — Territoire d'industrie 2023 (76), contient Darnétal"]
+    assert labels == [
+        "Darnétal — Commune (76)",
+        "Rouen Vallée — Territoire d'industrie 2023 (76), contient Darnétal",
+    ]
     found = {(r["kind"], r["key"]) for r in q.search("rouen")}
-    assert {("commune", "76001"), ("ti2023", "ti-2801"), ("epci", "200000001"),
-            ("arrondissement", "761")} <= found
+    assert {
+        ("commune", "76001"),
+        ("ti2023", "ti-2801"),
+        ("epci", "200000001"),
+        ("arrondissement", "761"),
+    } <= found
 
 
 def test_search_brings_the_territory_of_a_commune(q):
     res = q.search("caudebec")
     assert res[0]["key"] == "76006"
     terr = [r for r in res if r["kind"] == "ti2023"]
-    assert terr and terr[0]["key"] == "ti-2802" and "contient Caudebec-lès-Elbeuf" in terr[0]["label"]
+    assert (
+        terr and terr[0]["key"] == "ti-2802" and "contient Caudebec-lès-Elbeuf" in terr[0]["label"]
+    )
 
 
-@pytest.mark.parametrize("text", [None, 42, "", "a", "%", "_", "' OR 1=1 --", "x" * 10000, "<script>"])
+@pytest.mark.parametrize(
+    "text", [None, 42, "", "a", "%", "_", "' OR 1=1 --", "x" * 10000, "<script>"]
+)
 def test_hostile_search_is_empty(q, text):
     assert q.search(text) == []
 
@@ -124,7 +144,9 @@ def test_geojson_has_key_and_name_and_filters(q):
 def test_chef_lieux_points(q):
     fc = json.loads(q.chef_lieux())
     assert {(f["properties"]["name"], f["properties"]["kind"]) for f in fc["features"]} == {
-        ("Rouen", "préfecture"), ("Elbeuf", "sous-préfecture")}
+        ("Rouen", "préfecture"),
+        ("Elbeuf", "sous-préfecture"),
+    }
 
 
 def test_bounds(q):
@@ -157,4 +179,10 @@ def test_normalize():
 
 def test_every_layer_is_served_by_a_shape_layer():
     assert {lay.shape for lay in LAYERS.values()} == {
-        "territory_2023", "territory_2018", "epci", "arrondissement", "departement", "region"}
+        "territory_2023",
+        "territory_2018",
+        "epci",
+        "arrondissement",
+        "departement",
+        "region",
+    }

@@ -40,10 +40,14 @@ def test_seine_maritime_filter(rq):
 
 
 def test_overseas_points_are_moved_into_their_insets(rq):
-    true = {f["properties"]["key"]: f["geometry"]["coordinates"]
-            for f in json.loads(rq.chef_lieux())["features"]}
-    inset = {f["properties"]["key"]: f["geometry"]["coordinates"]
-             for f in json.loads(rq.chef_lieux(inset=True))["features"]}
+    true = {
+        f["properties"]["key"]: f["geometry"]["coordinates"]
+        for f in json.loads(rq.chef_lieux())["features"]
+    }
+    inset = {
+        f["properties"]["key"]: f["geometry"]["coordinates"]
+        for f in json.loads(rq.chef_lieux(inset=True))["features"]
+    }
     assert inset["761"] == true["761"]  # mainland unchanged
     assert true["9711"][0] < -60 and -8 < inset["9711"][0] < -5  # Basse-Terre, west of Brittany
 

@@ -45,10 +45,17 @@ def test_change_counts_match_the_hand_checked_case_and_the_summary(q):
 
 def test_transitions_and_counterparts(q):
     tr = RQ.transitions(q, RQ.Place("28", None)).set_index("ti_2018")
-    assert tr.loc["ti-2801", "transition"] == "dropped" and tr.loc["ti-2802", "transition"] == "kept"
+    assert (
+        tr.loc["ti-2801", "transition"] == "dropped" and tr.loc["ti-2802", "transition"] == "kept"
+    )
     assert tr.loc["ti-2802", "counterpart_2023"] == "ti-2801"
     tc = RQ.transition_counts(q, RQ.Place())
-    assert dict(zip(tc["transition"], tc["n"], strict=True)) == {"kept": 1, "split": 0, "merged": 0, "dropped": 1}
+    assert dict(zip(tc["transition"], tc["n"], strict=True)) == {
+        "kept": 1,
+        "split": 0,
+        "merged": 0,
+        "dropped": 1,
+    }
     cp = RQ.counterpart(q, "2023", "ti-2802")
     assert cp["counterpart_id"] == "ti-2801" and cp["counterpart_wave"] == "2018"
     assert RQ.counterpart(q, "2023", "ti-9999") is None
@@ -57,8 +64,12 @@ def test_transitions_and_counterparts(q):
 def test_flows_by_class_add_up_to_every_inhabitant_of_either_wave(q):
     f = RQ.class_flows(q, RQ.Place())
     pairs = {(s, t): p for s, t, p in f[["source", "target", "population"]].itertuples(index=False)}
-    assert pairs == {("dropped", "counterpart"): 10000, ("dropped", "outside"): 45000,
-                     ("kept", "counterpart"): 110000, ("outside", "other"): 31000}
+    assert pairs == {
+        ("dropped", "counterpart"): 10000,
+        ("dropped", "outside"): 45000,
+        ("kept", "counterpart"): 110000,
+        ("outside", "other"): 31000,
+    }
 
 
 def test_sous_prefecture_view(q):
@@ -91,7 +102,9 @@ def test_on_view_fills_every_output_with_one_scale(q):
     assert rank(c23["ti-2802"]) < rank(c18["ti-2801"]) < rank(c18["ti-2802"]) < rank(c23["ti-2801"])
     names = {r["Nom"] for r in v["ta_rows"]}
     assert HOSTILE in names  # text, rendered by ag-grid as text
-    assert "/_carte/geo?couche=ti2018" in v["url18"] and v["url_change"].startswith("/_redecoupage/communes?")
+    assert "/_carte/geo?couche=ti2018" in v["url18"] and v["url_change"].startswith(
+        "/_redecoupage/communes?"
+    )
 
 
 @pytest.mark.parametrize("bad", GARBAGE)
@@ -108,21 +121,37 @@ def test_on_filter_drops_a_departement_outside_the_region(q):
 
 
 def test_selection_outlines_the_counterpart(q):
-    h18, h23, panel = R.on_select(q, {"wave": "2023", "key": "ti-2802"}, {"colors": {}}, {"colors": {}})
+    h18, h23, panel = R.on_select(
+        q, {"wave": "2023", "key": "ti-2802"}, {"colors": {}}, {"colors": {}}
+    )
     assert h23["selected"] == "ti-2802" and h18["selected"] == "ti-2801"
-    assert "Elbeuf Seine" in json.dumps(panel, default=lambda c: c.to_plotly_json(), ensure_ascii=False)
+    assert "Elbeuf Seine" in json.dumps(
+        panel, default=lambda c: c.to_plotly_json(), ensure_ascii=False
+    )
     for bad in [*GARBAGE, {"wave": "2018", "key": "ti-9999"}, {"wave": "1999", "key": "ti-2801"}]:
         h18, h23, _ = R.on_select(q, bad, None, None)
         assert h18["selected"] is None and h23["selected"] is None
 
 
 def test_url_state_round_trip(q):
-    search = R.on_url("28", "76", "population", "jenks", {"wave": "2023", "key": "ti-2801"},
-                      {"lat": 49.0, "lng": 1.0}, 9)
-    assert search == "?ind=population&classes=jenks&reg=28&dep=76&sel=ti-2801&vue=49.0000,1.0000,9&vague=2023"
+    search = R.on_url(
+        "28",
+        "76",
+        "population",
+        "jenks",
+        {"wave": "2023", "key": "ti-2801"},
+        {"lat": 49.0, "lng": 1.0},
+        9,
+    )
+    assert (
+        search
+        == "?ind=population&classes=jenks&reg=28&dep=76&sel=ti-2801&vue=49.0000,1.0000,9&vague=2023"
+    )
     st = UrlState.parse(search)
     assert R.selection_of(q, {"wave": st.extra["vague"], "key": st.sel}) == ("2023", "ti-2801")
-    assert "sel=" not in R.on_url(None, None, None, None, {"wave": "<x>", "key": HOSTILE}, None, None)
+    assert "sel=" not in R.on_url(
+        None, None, None, None, {"wave": "<x>", "key": HOSTILE}, None, None
+    )
 
 
 def _data_url(text: str, mime: str = "text/csv") -> str:
@@ -140,21 +169,32 @@ def test_scenario_move_save_and_load_back(q):
     assert "2 territoire(s) modifié(s)" in status
     csv_dl, geo_dl, _ = R.on_save(q, store)
     assert "non officiel" in csv_dl["content"] and csv_dl["filename"].endswith(".csv")
-    loaded, msg = R.on_upload(q, [_data_url(csv_dl["content"]), _data_url(geo_dl["content"], "application/json")],
-                              ["s.csv", "s.geojson"])
+    loaded, msg = R.on_upload(
+        q,
+        [_data_url(csv_dl["content"]), _data_url(geo_dl["content"], "application/json")],
+        ["s.csv", "s.geojson"],
+    )
     assert loaded == store and "identiques au GeoJSON" in msg
     # a GeoJSON whose figures were edited is reported
     edited = geo_dl["content"].replace("151000", "150000")
-    _, msg = R.on_upload(q, [_data_url(csv_dl["content"]), _data_url(edited)], ["s.csv", "s.geojson"])
+    _, msg = R.on_upload(
+        q, [_data_url(csv_dl["content"]), _data_url(edited)], ["s.csv", "s.geojson"]
+    )
     assert "écart(s)" in msg and "population" in msg
 
 
 def test_scenario_gather_into_a_new_territory(q):
-    store, msg = R.on_edit(q, "gather", None, None, "  Nouveau   <b>nom</b> ", ["EPCI:200000001", "junk"], None)
+    store, msg = R.on_edit(
+        q, "gather", None, None, "  Nouveau   <b>nom</b> ", ["EPCI:200000001", "junk"], None
+    )
     assert "nouveau-1" in msg
     _, rows, *_ = R.on_scenario_view(q, store)
     new = next(r for r in rows if r["Territoire"] == "nouveau-1")
-    assert new["Nom"] == "Nouveau <b>nom</b>" and new["Statut"] == "nouveau" and new["Population"] == 141000
+    assert (
+        new["Nom"] == "Nouveau <b>nom</b>"
+        and new["Statut"] == "nouveau"
+        and new["Population"] == 141000
+    )
 
 
 def test_scenario_edits_refuse_garbage_without_raising(q):
@@ -166,14 +206,22 @@ def test_scenario_edits_refuse_garbage_without_raising(q):
     store, msg = R.on_edit(q, "move", "EPCI:999999999", "ti-2802", None, None, None)
     assert store is no_update and "refusée" in msg
     assert R.on_edit(q, "reset", None, None, None, None, {"members": []})[0] is None
-    geo, rows, *_ , status = R.on_scenario_view(q, {"members": [{"territory_id": HOSTILE}]})
+    geo, rows, *_, status = R.on_scenario_view(q, {"members": [{"territory_id": HOSTILE}]})
     assert rows == [] and "illisible" in status
 
 
-@pytest.mark.parametrize("contents,names", [
-    (None, None), ("garbage", "x.csv"), (["data:text/csv;base64,!!!"], ["x.csv"]),
-    ([_data_url("a,b\n1,2")], ["x.csv"]), ([_data_url("{}", "application/json")], ["x.geojson"]),
-    (["data:text/csv;base64," + "A" * 4_000_000], ["big.csv"]), ([1, 2, 3], None)])
+@pytest.mark.parametrize(
+    "contents,names",
+    [
+        (None, None),
+        ("garbage", "x.csv"),
+        (["data:text/csv;base64,!!!"], ["x.csv"]),
+        ([_data_url("a,b\n1,2")], ["x.csv"]),
+        ([_data_url("{}", "application/json")], ["x.geojson"]),
+        (["data:text/csv;base64," + "A" * 4_000_000], ["big.csv"]),
+        ([1, 2, 3], None),
+    ],
+)
 def test_upload_of_bad_files_is_an_error_message(q, contents, names):
     store, msg = R.on_upload(q, contents, names)
     assert store is no_update and msg
@@ -181,7 +229,10 @@ def test_upload_of_bad_files_is_an_error_message(q, contents, names):
 
 def test_page_and_routes_answer_hostile_requests(mini_db):
     client = create_app(mini_db).server.test_client()
-    r = client.get("/_dash-layout", headers={"Referer": "http://localhost/redecoupage?dep=76&sel=ti-2802&vague=2023"})
+    r = client.get(
+        "/_dash-layout",
+        headers={"Referer": "http://localhost/redecoupage?dep=76&sel=ti-2802&vague=2023"},
+    )
     assert r.status_code == 200
     body = r.get_data(as_text=True)
     assert "rd-map-2018" in body and "dangerouslySetInnerHTML" not in body

@@ -13,8 +13,10 @@ TL = {"kept": "Maintenu", "split": "Scindé", "merged": "Fusionné", "dropped": 
 
 
 def test_both_wave_maps_share_the_same_classes():
-    values = {"2018": pd.Series([10.0, 20.0], index=["a", "b"]),
-              "2023": pd.Series([30.0, 40.0, np.nan], index=["a", "c", "d"])}
+    values = {
+        "2018": pd.Series([10.0, 20.0], index=["a", "b"]),
+        "2023": pd.Series([30.0, 40.0, np.nan], index=["a", "c", "d"]),
+    }
     hide, legend = RF.wave_hideouts(values, "egal", selected={"2018": "b", "2023": None})
     # 4 values over one scale: 10 is the lightest class in 2018, 40 the darkest in 2023
     assert hide["2018"]["colors"]["a"] == legend[0]["color"]
@@ -33,19 +35,32 @@ def test_with_selection_copies_and_accepts_garbage():
 
 
 def test_change_legend_items_keep_the_table_order_and_counts():
-    counts = pd.DataFrame({"change_class": ["same", "moved", "outside"], "label": ["Même", "Autre", "Hors"],
-                           "n_communes": [2, 0, 7]})
+    counts = pd.DataFrame(
+        {
+            "change_class": ["same", "moved", "outside"],
+            "label": ["Même", "Autre", "Hors"],
+            "n_communes": [2, 0, 7],
+        }
+    )
     items = RF.change_legend_items(counts)
     assert [(i["class"], i["count"]) for i in items] == [("same", 2), ("moved", 0), ("outside", 7)]
     assert items[0]["color"] == RF.CHANGE_COLORS["same"]
 
 
 def test_summary_rows_format_values_and_signed_differences():
-    row = {f"{k}_{w}": v for k, vals in {
-        "n_territories": (2, 3, 1), "n_communes": (6, 5, -1), "n_epci": (2, 2, 0),
-        "population": (165000, 151000, -14000), "area_km2": (5.6, 4.1, -1.5),
-        "population_share": (0.8418, 0.7704, -0.0714), "area_share": (0.7, 0.5, -0.2)}.items()
-        for w, v in zip(("2018", "2023", "diff"), vals, strict=True)}
+    row = {
+        f"{k}_{w}": v
+        for k, vals in {
+            "n_territories": (2, 3, 1),
+            "n_communes": (6, 5, -1),
+            "n_epci": (2, 2, 0),
+            "population": (165000, 151000, -14000),
+            "area_km2": (5.6, 4.1, -1.5),
+            "population_share": (0.8418, 0.7704, -0.0714),
+            "area_share": (0.7, 0.5, -0.2),
+        }.items()
+        for w, v in zip(("2018", "2023", "diff"), vals, strict=True)
+    }
     rows = {r["key"]: r for r in RF.summary_rows(row)}
     assert rows["n_territories"]["Écart"] == "+1"
     assert rows["n_communes"]["Écart"] == "−1"
@@ -64,10 +79,16 @@ def test_fmt_share_and_diff_show_absence():
 
 
 def _flows():
-    return pd.DataFrame({
-        "ti_2018": ["ti-1", "ti-1", "ti-2", None], "name_2018": ["Un", "Un", "Deux", None],
-        "transition": ["dropped", "dropped", "kept", None], "ti_2023": ["ti-9", None, "ti-8", "ti-8"],
-        "name_2023": ["Neuf", None, "Huit", "Huit"], "population": [10000, 45000, 110000, 31000]})
+    return pd.DataFrame(
+        {
+            "ti_2018": ["ti-1", "ti-1", "ti-2", None],
+            "name_2018": ["Un", "Un", "Deux", None],
+            "transition": ["dropped", "dropped", "kept", None],
+            "ti_2023": ["ti-9", None, "ti-8", "ti-8"],
+            "name_2023": ["Neuf", None, "Huit", "Huit"],
+            "population": [10000, 45000, 110000, 31000],
+        }
+    )
 
 
 def test_sankey_has_one_node_per_territory_and_outside_side():
@@ -75,7 +96,9 @@ def test_sankey_has_one_node_per_territory_and_outside_side():
     s = fig.data[0]
     assert isinstance(s, go.Sankey)
     labels = list(s.node.label)
-    assert labels.count("Hors programme en 2018") == 1 and labels.count("Hors programme en 2023") == 1
+    assert (
+        labels.count("Hors programme en 2018") == 1 and labels.count("Hors programme en 2023") == 1
+    )
     assert {"Un (2018)", "Deux (2018)", "Neuf (2023)", "Huit (2023)"} <= set(labels)
     assert sorted(s.link.value) == [10000, 31000, 45000, 110000]
     # the flow Deux -> Huit is coloured as "kept"
@@ -98,9 +121,13 @@ def test_sankey_of_nothing_says_so():
 
 
 def test_class_sankey_sums_by_class():
-    f = pd.DataFrame({"source": ["dropped", "dropped", "kept", "outside"],
-                      "target": ["counterpart", "outside", "counterpart", "other"],
-                      "population": [10000, 45000, 110000, 31000]})
+    f = pd.DataFrame(
+        {
+            "source": ["dropped", "dropped", "kept", "outside"],
+            "target": ["counterpart", "outside", "counterpart", "other"],
+            "population": [10000, 45000, 110000, 31000],
+        }
+    )
     s = RF.class_sankey_figure(f, TL).data[0]
     labels = list(s.node.label)
     assert labels[:3] == ["Maintenu (2018)", "Sorti du programme (2018)", "Hors programme en 2018"]
@@ -121,8 +148,12 @@ def test_scenario_geojson_keeps_changed_territories(status, shown):
     import geopandas as gpd
     import shapely
 
-    res = gpd.GeoDataFrame({"name": ["A"], "status": [status]}, index=["ti-1"],
-                           geometry=[shapely.box(0, 0, 1.000001, 1)], crs="EPSG:4326")
+    res = gpd.GeoDataFrame(
+        {"name": ["A"], "status": [status]},
+        index=["ti-1"],
+        geometry=[shapely.box(0, 0, 1.000001, 1)],
+        crs="EPSG:4326",
+    )
     gj = RF.scenario_geojson(res)
     assert len(gj["features"]) == int(shown)
     if shown:

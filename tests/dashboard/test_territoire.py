@@ -13,9 +13,19 @@ from dashboard.pages import carte, load_pages, territoire
 from dashboard.queries import Queries
 
 
-@pytest.mark.parametrize("path", ["/territoire/2099/ti-2801", "/territoire/2023/ti-9999", "/territoire",
-                                  "/territoire/2023", "/territoire/2023/ti-2801/x", "/territoire/2023/<b>",
-                                  "/territoire/" + "9" * 5000, "/territoire/2023/ti-2801'--"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/territoire/2099/ti-2801",
+        "/territoire/2023/ti-9999",
+        "/territoire",
+        "/territoire/2023",
+        "/territoire/2023/ti-2801/x",
+        "/territoire/2023/<b>",
+        "/territoire/" + "9" * 5000,
+        "/territoire/2023/ti-2801'--",
+    ],
+)
 def test_unknown_wave_or_id_is_a_clear_page(q, path, page_text):
     out = render_page(load_pages(), q, path, "")
     assert out.id == "territoire-inconnu" and "Territoire inconnu" in page_text(out)
@@ -31,13 +41,22 @@ def test_the_wave_is_part_of_the_key(q, page_text):
 def test_profile_contents_with_sources(q, page_text):
     d = PQ.territory_profile(q, "2023", "ti-2801")
     assert d["n_communes"] == 4 and d["population"] == 141000
-    assert d["arrondissements"] and all(a["chef_lieu"] and a["kind"] in ("préfecture", "sous-préfecture")
-                                        for a in d["arrondissements"])
+    assert d["arrondissements"] and all(
+        a["chef_lieu"] and a["kind"] in ("préfecture", "sous-préfecture")
+        for a in d["arrondissements"]
+    )
     assert d["employment_coverage"] == pytest.approx(1.0)
     text = page_text(territoire.profile(q, d))
-    for expected in ("Membres (", "Arrondissements touchés", "Emploi salarié privé (Urssaf)",
-                     "Projets des registres", "Source : urssaf", "Source : territories:2023",
-                     "Population municipale", "Superficie"):
+    for expected in (
+        "Membres (",
+        "Arrondissements touchés",
+        "Emploi salarié privé (Urssaf)",
+        "Projets des registres",
+        "Source : urssaf",
+        "Source : territories:2023",
+        "Population municipale",
+        "Superficie",
+    ):
         assert expected in text, expected
     # the map draws the territory from the map page's route, outlines as base, no tile layer
     assert "/_carte/sel?couche=ti2023&key=ti-2801&inset=0" in text
@@ -50,11 +69,18 @@ def test_territory_without_urssaf_data_says_so(q, page_text):
     text = page_text(territoire.profile(q, d))
     assert "Pas de données : aucune commune du territoire n'est dans le fichier Urssaf" in text
     # its hostile name stays a string child, never markup
-    assert "<img src=x onerror=alert(1)>" in text and "dangerously" not in str(territoire.profile(q, d))
+    assert "<img src=x onerror=alert(1)>" in text and "dangerously" not in str(
+        territoire.profile(q, d)
+    )
 
 
 def test_territory_profile_rejects_hostile_keys(q):
-    for wave, tid in [(None, None), ("2023", ["ti-2801"]), (["2023"], "ti-2801"), ("2023", "ti-2801 OR 1=1")]:
+    for wave, tid in [
+        (None, None),
+        ("2023", ["ti-2801"]),
+        (["2023"], "ti-2801"),
+        ("2023", "ti-2801 OR 1=1"),
+    ]:
         assert PQ.territory_profile(q, wave, tid) is None
 
 

@@ -56,9 +56,12 @@ def feature(props: dict, geom) -> dict:
 
 
 def collection(name: str, feats: list[dict]) -> dict:
-    return {"type": "FeatureCollection", "name": name,
-            "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
-            "features": feats}
+    return {
+        "type": "FeatureCollection",
+        "name": name,
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
+        "features": feats,
+    }
 
 
 def write_json(rel: str, obj) -> None:
@@ -72,68 +75,211 @@ def main() -> None:
     geom.update({d[0]: sq(*d[2]) for d in DELEGATED})
     geom["76009"] = shapely.union(geom["76010"], geom["76011"])
 
-    communes = [{"code": c, "nom": n, "typeLiaison": 0, "zone": "metro", "arrondissement": a,
-                 "departement": "76", "region": "28", "type": "commune-actuelle", "rangChefLieu": 0,
-                 "siren": s, "codesPostaux": ["76000"], "population": p}
-                for c, n, _, a, s, p in COMMUNES]
+    communes = [
+        {
+            "code": c,
+            "nom": n,
+            "typeLiaison": 0,
+            "zone": "metro",
+            "arrondissement": a,
+            "departement": "76",
+            "region": "28",
+            "type": "commune-actuelle",
+            "rangChefLieu": 0,
+            "siren": s,
+            "codesPostaux": ["76000"],
+            "population": p,
+        }
+        for c, n, _, a, s, p in COMMUNES
+    ]
     communes[8]["anciensCodes"] = ["76010", "76011"]
-    communes += [{"code": c, "nom": n, "typeLiaison": 0, "zone": "metro", "type": "commune-deleguee",
-                  "chefLieu": "76009", "arrondissement": "762", "departement": "76", "region": "28"}
-                 for c, n, _ in DELEGATED]
+    communes += [
+        {
+            "code": c,
+            "nom": n,
+            "typeLiaison": 0,
+            "zone": "metro",
+            "type": "commune-deleguee",
+            "chefLieu": "76009",
+            "arrondissement": "762",
+            "departement": "76",
+            "region": "28",
+        }
+        for c, n, _ in DELEGATED
+    ]
     write_json("cog-2026/communes.json", communes)
 
     def members(codes):
-        return [{"code": c, "siren": s, "nom": n, "populationTotale": p, "populationMunicipale": p}
-                for c, n, _, _, s, p in COMMUNES if c in codes]
+        return [
+            {"code": c, "siren": s, "nom": n, "populationTotale": p, "populationMunicipale": p}
+            for c, n, _, _, s, p in COMMUNES
+            if c in codes
+        ]
+
     epci = [
-        {"code": "200000001", "nom": "Métropole Rouen Test", "type": "METRO", "modeFinancement": "FPU",
-         "membres": members({"76001", "76002", "76003", "76004"})},
+        {
+            "code": "200000001",
+            "nom": "Métropole Rouen Test",
+            "type": "METRO",
+            "modeFinancement": "FPU",
+            "membres": members({"76001", "76002", "76003", "76004"}),
+        },
         # the real file once held its members as a Python-style list in a string
-        {"code": "200000002", "nom": "CA Elbeuf Test", "type": "CA", "modeFinancement": "FPU",
-         "membres": repr(members({"76005", "76006", "76007", "76008", "76009"}))},
+        {
+            "code": "200000002",
+            "nom": "CA Elbeuf Test",
+            "type": "CA",
+            "modeFinancement": "FPU",
+            "membres": repr(members({"76005", "76006", "76007", "76008", "76009"})),
+        },
     ]
     write_json("cog-2026/epci.json", epci)
     write_json("cog-2026/ept.json", [])
-    write_json("cog-2026/arrondissements.json", [
-        {"code": "761", "departement": "76", "region": "28", "chefLieu": "76001", "nom": "Rouen"},
-        {"code": "762", "departement": "76", "region": "28", "chefLieu": "76005", "nom": "Elbeuf"}])
-    write_json("cog-2026/departements.json", [
-        {"code": "76", "region": "28", "chefLieu": "76001", "nom": "Seine-Maritime", "zone": "metro"}])
-    write_json("cog-2026/regions.json", [{"code": "28", "chefLieu": "76540", "nom": "Normandie",
-                                          "zone": "metro"}])
+    write_json(
+        "cog-2026/arrondissements.json",
+        [
+            {
+                "code": "761",
+                "departement": "76",
+                "region": "28",
+                "chefLieu": "76001",
+                "nom": "Rouen",
+            },
+            {
+                "code": "762",
+                "departement": "76",
+                "region": "28",
+                "chefLieu": "76005",
+                "nom": "Elbeuf",
+            },
+        ],
+    )
+    write_json(
+        "cog-2026/departements.json",
+        [
+            {
+                "code": "76",
+                "region": "28",
+                "chefLieu": "76001",
+                "nom": "Seine-Maritime",
+                "zone": "metro",
+            }
+        ],
+    )
+    write_json(
+        "cog-2026/regions.json",
+        [{"code": "28", "chefLieu": "76540", "nom": "Normandie", "zone": "metro"}],
+    )
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["id", "code", "type", "nom", "type_nom", "population_municipale", "departement_id",
-                "geometry", "mairie_adresse"])
+    w.writerow(
+        [
+            "id",
+            "code",
+            "type",
+            "nom",
+            "type_nom",
+            "population_municipale",
+            "departement_id",
+            "geometry",
+            "mairie_adresse",
+        ]
+    )
     rows = [(c, "COM", n) for c, n, *_ in COMMUNES] + [(c, "COMD", n) for c, n, _ in DELEGATED]
     for k, (code, typ, name) in enumerate(rows):
         g = None if (code == "76009") else shapely.MultiPolygon([geom[code]])
-        w.writerow([k, code, typ, name, 1, 1000, 0, shapely.to_wkb(g, hex=True) if g else "\\N",
-                    "Place de l'Hôtel de Ville, " + name])
+        w.writerow(
+            [
+                k,
+                code,
+                typ,
+                name,
+                1,
+                1000,
+                0,
+                shapely.to_wkb(g, hex=True) if g else "\\N",
+                "Place de l'Hôtel de Ville, " + name,
+            ]
+        )
     (OUT / "communes-geometry").mkdir(parents=True, exist_ok=True)
-    (OUT / "communes-geometry/communes.csv.lzma").write_bytes(lzma.compress(buf.getvalue().encode()))
+    (OUT / "communes-geometry/communes.csv.lzma").write_bytes(
+        lzma.compress(buf.getvalue().encode())
+    )
 
     u = shapely.union_all
     left = u([geom[c] for c in ("76001", "76002", "76003", "76004")])
     right = u([geom[c] for c in ("76005", "76006", "76007", "76008", "76009")])
-    write_json("anct-admin/polygone-4326_arr.geojson", collection("arr", [
-        feature({"insee_arr": "761", "lib_arr": "Rouen"}, left),
-        feature({"insee_arr": "762", "lib_arr": "Elbeuf"}, right)]))
-    write_json("anct-admin/polygone-4326_dep.geojson", collection("dep", [
-        feature({"insee_dep": "76", "lib_dep": "Seine-Maritime"}, u([left, right]))]))
-    write_json("anct-admin/polygone-4326_reg.geojson", collection("reg", [
-        feature({"insee_reg": "28", "lib_reg": "Normandie"}, u([left, right]))]))
-    write_json("anct-ti-2023/ti_geom.geojson", collection("ti_geom", [
-        feature({"id_territoire": "ti-2801", "lib_territoire": "Rouen Vallée",
-                 "liste_geo": "Métropole Rouen Test (200000001)"}, left),
-        feature({"id_territoire": "ti-2802", "lib_territoire": "<img src=x onerror=alert(1)> ",
-                 "liste_geo": "Caudebec-lès-Elbeuf (217601658)"}, geom["76006"])]))
-    write_json("anct-admin/polygone-4326_ti.geojson", collection("ti", [
-        feature({"id_ti": "ti-2801", "lib_ti": "Elbeuf Seine", "lib_groupement": "CA Elbeuf Test",
-                 "siren_groupement": "200000002"}, right),
-        feature({"id_ti": "ti-2802", "lib_ti": "Rouen centre", "lib_groupement": "Rouen",
-                 "siren_groupement": "217605401"}, geom["76001"])]))
+    write_json(
+        "anct-admin/polygone-4326_arr.geojson",
+        collection(
+            "arr",
+            [
+                feature({"insee_arr": "761", "lib_arr": "Rouen"}, left),
+                feature({"insee_arr": "762", "lib_arr": "Elbeuf"}, right),
+            ],
+        ),
+    )
+    write_json(
+        "anct-admin/polygone-4326_dep.geojson",
+        collection(
+            "dep", [feature({"insee_dep": "76", "lib_dep": "Seine-Maritime"}, u([left, right]))]
+        ),
+    )
+    write_json(
+        "anct-admin/polygone-4326_reg.geojson",
+        collection("reg", [feature({"insee_reg": "28", "lib_reg": "Normandie"}, u([left, right]))]),
+    )
+    write_json(
+        "anct-ti-2023/ti_geom.geojson",
+        collection(
+            "ti_geom",
+            [
+                feature(
+                    {
+                        "id_territoire": "ti-2801",
+                        "lib_territoire": "Rouen Vallée",
+                        "liste_geo": "Métropole Rouen Test (200000001)",
+                    },
+                    left,
+                ),
+                feature(
+                    {
+                        "id_territoire": "ti-2802",
+                        "lib_territoire": "<img src=x onerror=alert(1)> ",
+                        "liste_geo": "Caudebec-lès-Elbeuf (217601658)",
+                    },
+                    geom["76006"],
+                ),
+            ],
+        ),
+    )
+    write_json(
+        "anct-admin/polygone-4326_ti.geojson",
+        collection(
+            "ti",
+            [
+                feature(
+                    {
+                        "id_ti": "ti-2801",
+                        "lib_ti": "Elbeuf Seine",
+                        "lib_groupement": "CA Elbeuf Test",
+                        "siren_groupement": "200000002",
+                    },
+                    right,
+                ),
+                feature(
+                    {
+                        "id_ti": "ti-2802",
+                        "lib_ti": "Rouen centre",
+                        "lib_groupement": "Rouen",
+                        "siren_groupement": "217605401",
+                    },
+                    geom["76001"],
+                ),
+            ],
+        ),
+    )
 
 
 if __name__ == "__main__":

@@ -29,8 +29,9 @@ def setup(mirror_copy, mini_db, tmp_path):
     return mirror_copy, Paths(mirror=mirror_copy, database=db), digest(db)
 
 
-def assert_fails_and_db_intact(paths: Paths, good: str, *, file: str, row=None, column=None,
-                               match: str = "") -> SourceError:
+def assert_fails_and_db_intact(
+    paths: Paths, good: str, *, file: str, row=None, column=None, match: str = ""
+) -> SourceError:
     with pytest.raises(SourceError) as ei:
         build(paths)
     e = ei.value
@@ -60,7 +61,9 @@ def test_truncated_json(setup):
     mirror, paths, good = setup
     f = mirror / "cog-2026/communes.json"
     f.write_bytes(f.read_bytes()[:700])
-    e = assert_fails_and_db_intact(paths, good, file="cog-2026/communes.json", match="truncated JSON")
+    e = assert_fails_and_db_intact(
+        paths, good, file="cog-2026/communes.json", match="truncated JSON"
+    )
     assert isinstance(e.row, int) and e.row > 1  # the line where the text stops
 
 
@@ -70,6 +73,7 @@ def test_missing_property_in_geojson(setup):
     def drop(doc):
         del doc["features"][1]["properties"]["lib_territoire"]
         return doc
+
     edit_json(mirror / "anct-ti-2023/ti_geom.geojson", drop)
     assert_fails_and_db_intact(paths, good, file="ti_geom.geojson", row=2, column="lib_territoire")
 
@@ -83,8 +87,9 @@ def rewrite_csv(mirror, fn):
 def test_missing_column_in_csv(setup):
     mirror, paths, good = setup
     rewrite_csv(mirror, lambda t: t.replace(",geometry,", ",geom,", 1))
-    assert_fails_and_db_intact(paths, good, file="communes.csv.lzma", column="geometry",
-                               match="missing column")
+    assert_fails_and_db_intact(
+        paths, good, file="communes.csv.lzma", column="geometry", match="missing column"
+    )
 
 
 def test_unreadable_wkb(setup):
@@ -96,9 +101,11 @@ def test_unreadable_wkb(setup):
         cells[7] = "01060000ZZ"
         lines[3] = ",".join(cells)
         return "\n".join(lines)
+
     rewrite_csv(mirror, corrupt)
-    assert_fails_and_db_intact(paths, good, file="communes.csv.lzma", row=3, column="geometry",
-                               match="76003")
+    assert_fails_and_db_intact(
+        paths, good, file="communes.csv.lzma", row=3, column="geometry", match="76003"
+    )
 
 
 def test_unknown_siren(setup):
@@ -107,16 +114,19 @@ def test_unknown_siren(setup):
     def bad(doc):
         doc["features"][0]["properties"]["liste_geo"] += "; CC Inconnue (999999999)"
         return doc
+
     edit_json(mirror / "anct-ti-2023/ti_geom.geojson", bad)
-    assert_fails_and_db_intact(paths, good, file="ti_geom.geojson", row="ti-2801", column="liste_geo",
-                               match="999999999")
+    assert_fails_and_db_intact(
+        paths, good, file="ti_geom.geojson", row="ti-2801", column="liste_geo", match="999999999"
+    )
 
 
 def test_duplicate_code(setup):
     mirror, paths, good = setup
     edit_json(mirror / "cog-2026/communes.json", lambda recs: recs + [dict(recs[1])])
-    assert_fails_and_db_intact(paths, good, file="communes.json", row="76002", column="code",
-                               match="duplicate code")
+    assert_fails_and_db_intact(
+        paths, good, file="communes.json", row="76002", column="code", match="duplicate code"
+    )
 
 
 def test_duplicate_territory_id(setup):
@@ -125,8 +135,11 @@ def test_duplicate_territory_id(setup):
     def dup(doc):
         doc["features"][1]["properties"]["id_ti"] = "ti-2801"
         return doc
+
     edit_json(mirror / "anct-admin/polygone-4326_ti.geojson", dup)
-    assert_fails_and_db_intact(paths, good, file="polygone-4326_ti.geojson", row="ti-2801", column="id_ti")
+    assert_fails_and_db_intact(
+        paths, good, file="polygone-4326_ti.geojson", row="ti-2801", column="id_ti"
+    )
 
 
 def test_wrong_encoding(setup):
@@ -142,9 +155,11 @@ def test_malformed_member_list(setup):
     def bad(doc):
         doc["features"][0]["properties"]["liste_geo"] = "Métropole sans SIREN"
         return doc
+
     edit_json(mirror / "anct-ti-2023/ti_geom.geojson", bad)
-    assert_fails_and_db_intact(paths, good, file="ti_geom.geojson", row="ti-2801", column="liste_geo",
-                               match="Name (SIREN)")
+    assert_fails_and_db_intact(
+        paths, good, file="ti_geom.geojson", row="ti-2801", column="liste_geo", match="Name (SIREN)"
+    )
 
 
 def test_unknown_member_commune(setup):
@@ -153,17 +168,22 @@ def test_unknown_member_commune(setup):
     def bad(recs):
         recs[0]["membres"].append({"code": "99999", "nom": "Nulle part"})
         return recs
+
     edit_json(mirror / "cog-2026/epci.json", bad)
-    assert_fails_and_db_intact(paths, good, file="epci.json", row="200000001", column="membres",
-                               match="99999")
+    assert_fails_and_db_intact(
+        paths, good, file="epci.json", row="200000001", column="membres", match="99999"
+    )
 
 
 def test_hostile_strings_are_stored_as_text(mini_db):
     from etl.db import Database
+
     with Database(mini_db) as d:
         # the SQL-looking and HTML-looking name survives as plain characters
-        assert d.scalar("SELECT name FROM territory WHERE wave = '2023' AND id = ?", ["ti-2802"]) == \
-            "<img src=x onerror=alert(1)>"
+        assert (
+            d.scalar("SELECT name FROM territory WHERE wave = '2023' AND id = ?", ["ti-2802"])
+            == "<img src=x onerror=alert(1)>"
+        )
 
 
 def test_cli_exit_code_and_message(setup):
@@ -182,11 +202,13 @@ def test_invalid_geometry_is_repaired_and_reported(mirror_copy, tmp_path):
     def bowtie(text):
         lines = text.split("\n")
         cells = lines[4].split(",")  # data row 4: commune 76004
-        poly = shapely.MultiPolygon([shapely.Polygon([(1.01, 49.41), (1.02, 49.42), (1.02, 49.41),
-                                                      (1.01, 49.42)])])
+        poly = shapely.MultiPolygon(
+            [shapely.Polygon([(1.01, 49.41), (1.02, 49.42), (1.02, 49.41), (1.01, 49.42)])]
+        )
         cells[7] = shapely.to_wkb(poly, hex=True)
         lines[4] = ",".join(cells)
         return "\n".join(lines)
+
     rewrite_csv(mirror_copy, bowtie)
     res = build(Paths(mirror=mirror_copy, database=tmp_path / "x.duckdb"))
     v = res.checks.set_index(["check", "subject"])
@@ -201,6 +223,13 @@ def test_unreadable_geojson_geometry(setup):
     def bad(doc):
         doc["features"][1]["geometry"] = {"type": "Polygon", "coordinates": [[[1.0]]]}
         return doc
+
     edit_json(mirror / "anct-admin/polygone-4326_arr.geojson", bad)
-    assert_fails_and_db_intact(paths, good, file="polygone-4326_arr.geojson", row=2, column="geometry",
-                               match="unreadable geometry")
+    assert_fails_and_db_intact(
+        paths,
+        good,
+        file="polygone-4326_arr.geojson",
+        row=2,
+        column="geometry",
+        match="unreadable geometry",
+    )

@@ -18,17 +18,36 @@ def db(mini_db):
 
 
 def test_tables_and_row_counts(db):
-    counts = {t: db.scalar(f"SELECT count(*) FROM {t}") for t in  # noqa: S608 (fixed names)
-              ("commune", "epci", "ept", "arrondissement", "departement", "region", "territory",
-               "territory_member", "territory_commune", "source", "validation", "build_info")}
+    counts = {
+        t: db.scalar(f"SELECT count(*) FROM {t}")  # noqa: S608 (fixed names)
+        for t in (
+            "commune",
+            "epci",
+            "ept",
+            "arrondissement",
+            "departement",
+            "region",
+            "territory",
+            "territory_member",
+            "territory_commune",
+            "source",
+            "validation",
+            "build_info",
+        )
+    }
     assert counts["commune"] == 9 and counts["epci"] == 2 and counts["ept"] == 0
     assert counts["arrondissement"] == 2 and counts["departement"] == 1 and counts["region"] == 1
     assert counts["territory"] == 4 and counts["territory_member"] == 4
     assert counts["territory_commune"] == 11
     assert counts["source"] >= 12  # 6 COG files, geometry, 2 waves, 3 ANCT layers (+ later sources)
     names = {r[0] for r in db.rows("SELECT name FROM source")}
-    assert {"cog:communes", "commune_geometry", "territories:2023", "territories:2018",
-            "anct_admin:arrondissement"} <= names
+    assert {
+        "cog:communes",
+        "commune_geometry",
+        "territories:2023",
+        "territories:2018",
+        "anct_admin:arrondissement",
+    } <= names
 
 
 def test_source_provenance(db):
@@ -40,7 +59,12 @@ def test_source_provenance(db):
 def test_commune_attributes(db):
     r = db.df("SELECT * EXCLUDE (geom) FROM commune WHERE code = '76002'").iloc[0]
     assert (r["name"], r.departement, r.region, r.arrondissement, r.epci_siren) == (
-        "Darnétal", "76", "28", "761", "200000001")
+        "Darnétal",
+        "76",
+        "28",
+        "761",
+        "200000001",
+    )
     assert r.population == 9000
     # a 0.01° square at 49.4°N is about 1.11 km x 0.72 km; 76002 keeps the 0.0002° overlap
     assert 0.80 < r.area_km2 < 0.84
@@ -50,7 +74,9 @@ def test_commune_nouvelle_rebuilt_from_delegated_communes(db):
     area = db.scalar("SELECT area_km2 FROM commune WHERE code = '76009'")
     one = db.scalar("SELECT area_km2 FROM commune WHERE code = '76008'")
     assert area == pytest.approx(2 * one, rel=1e-3)
-    v = db.df("SELECT * FROM validation WHERE \"check\" = 'commune_polygon_rebuilt_from_predecessors'")
+    v = db.df(
+        "SELECT * FROM validation WHERE \"check\" = 'commune_polygon_rebuilt_from_predecessors'"
+    )
     assert v.value.iloc[0] == 1 and "76009" in v.detail.iloc[0]
 
 
@@ -68,7 +94,9 @@ def test_coverage_is_clean_and_areas_add_up(db):
 
 
 def test_territories_carry_the_wave(db):
-    t = db.df("SELECT wave, id, name, population, n_communes, n_members FROM territory ORDER BY wave, id")
+    t = db.df(
+        "SELECT wave, id, name, population, n_communes, n_members FROM territory ORDER BY wave, id"
+    )
     assert t.values.tolist() == [
         ["2018", "ti-2801", "Elbeuf Seine", 55000, 5, 1],
         ["2018", "ti-2802", "Rouen centre", 110000, 1, 1],
@@ -79,21 +107,29 @@ def test_territories_carry_the_wave(db):
 
 
 def test_members_resolved_by_kind(db):
-    m = db.df("SELECT wave, territory_id, siren, kind, name FROM territory_member ORDER BY wave, territory_id")
+    m = db.df(
+        "SELECT wave, territory_id, siren, kind, name FROM territory_member ORDER BY wave, territory_id"
+    )
     assert m.kind.tolist() == ["EPCI", "commune", "EPCI", "commune"]
     assert m.name.tolist()[1] == "Rouen"
 
 
 def test_arrondissement_chef_lieu(db):
-    a = db.df("SELECT code, chef_lieu_name, chef_lieu_kind, population, ST_AsText(chef_lieu_geom) p "
-              "FROM arrondissement ORDER BY code")
+    a = db.df(
+        "SELECT code, chef_lieu_name, chef_lieu_kind, population, ST_AsText(chef_lieu_geom) p "
+        "FROM arrondissement ORDER BY code"
+    )
     assert a[["code", "chef_lieu_name", "chef_lieu_kind", "population"]].values.tolist() == [
-        ["761", "Rouen", "préfecture", 141000], ["762", "Elbeuf", "sous-préfecture", 55000]]
+        ["761", "Rouen", "préfecture", 141000],
+        ["762", "Elbeuf", "sous-préfecture", 55000],
+    ]
     assert a.p[0].startswith("POINT (1.00")
 
 
 def test_display_shapes_levels(db):
-    levels = db.rows("SELECT layer, list(DISTINCT level ORDER BY level) FROM shape GROUP BY layer ORDER BY layer")
+    levels = db.rows(
+        "SELECT layer, list(DISTINCT level ORDER BY level) FROM shape GROUP BY layer ORDER BY layer"
+    )
     d = dict(levels)
     assert d["territory_2023"] == ["coarse", "fine", "medium"]
     assert d["commune"] == ["coarse", "medium"]

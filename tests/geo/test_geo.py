@@ -41,7 +41,9 @@ def test_departement_of_commune():
 
 def test_areas_in_lambert93_and_local_crs():
     # a 2 km x 3 km rectangle drawn in Lambert-93, stored in WGS84: 6 km²
-    rect = gpd.GeoSeries([box(650_000, 6_860_000, 652_000, 6_863_000)], crs="EPSG:2154").to_crs(4326)
+    rect = gpd.GeoSeries([box(650_000, 6_860_000, 652_000, 6_863_000)], crs="EPSG:2154").to_crs(
+        4326
+    )
     # a 1 km square in Réunion's UTM 40S, stored in WGS84: 1 km²
     reu = gpd.GeoSeries([box(340_000, 7_660_000, 341_000, 7_661_000)], crs="EPSG:2975").to_crs(4326)
     gdf = gpd.GeoDataFrame(geometry=pd.concat([rect, reu], ignore_index=True), crs=4326)
@@ -58,8 +60,11 @@ def test_areas_reject_missing_crs():
 def grid(overlap: float = 0.0) -> gpd.GeoDataFrame:
     """Four unit squares, A B on the bottom row, C D on top; A reaches ``overlap`` into B."""
     geoms = [box(0, 0, 1 + overlap, 1), box(1, 0, 2, 1), box(0, 1, 1, 2), box(1, 1, 2, 2)]
-    return gpd.GeoDataFrame({"code": list("ABCD"), "grp": ["x", "x", "y", "y"], "pop": [1, 2, 3, 4]},
-                            geometry=geoms, crs="EPSG:2154")
+    return gpd.GeoDataFrame(
+        {"code": list("ABCD"), "grp": ["x", "x", "y", "y"], "pop": [1, 2, 3, 4]},
+        geometry=geoms,
+        crs="EPSG:2154",
+    )
 
 
 def test_clean_coverage_removes_overlap():
@@ -106,7 +111,9 @@ def test_dissolve_fills_sliver_holes_but_keeps_enclaves():
     assert filled.holes_filled == 1
     assert filled.frame.loc["r"].geometry.equals(box(0, 0, 3, 3))
     # the ring alone, but told about every unit of the layer: the centre is an enclave, kept
-    enclave = dissolve(only_ring, "grp", hole_points=shapely.point_on_surface(gdf.geometry.to_numpy()))
+    enclave = dissolve(
+        only_ring, "grp", hole_points=shapely.point_on_surface(gdf.geometry.to_numpy())
+    )
     assert enclave.holes_filled == 0 and enclave.holes_kept == 1
 
 
@@ -149,8 +156,12 @@ def test_geojson_bytes_counts_compact_json():
 
 def test_inset_moves_guadeloupe_beside_brittany():
     # a 10 km square in Guadeloupe (UTM 20N), stored in WGS84
-    sqr = gpd.GeoDataFrame(geometry=gpd.GeoSeries([l93_square_km(640_000, 1_780_000, 10)],
-                                                  crs="EPSG:5490").to_crs(4326), crs=4326)
+    sqr = gpd.GeoDataFrame(
+        geometry=gpd.GeoSeries([l93_square_km(640_000, 1_780_000, 10)], crs="EPSG:5490").to_crs(
+            4326
+        ),
+        crs=4326,
+    )
     moved = relocate(sqr, "971").iloc[0]
     c = moved.centroid
     inset = INSET_BY_DEP["971"]
@@ -158,7 +169,7 @@ def test_inset_moves_guadeloupe_beside_brittany():
     # the longer side now spans the inset size in ground km, the square stays square and upright
     # on the web map (Web Mercator)
     l93 = gpd.GeoSeries([moved], crs=4326).to_crs(2154).iloc[0]
-    assert l93.area ** 0.5 / 1000 == pytest.approx(inset.size_km, rel=0.01)  # side in ground km
+    assert l93.area**0.5 / 1000 == pytest.approx(inset.size_km, rel=0.01)  # side in ground km
     merc = gpd.GeoSeries([moved], crs=4326).to_crs(3857).iloc[0]
     assert merc.area / merc.envelope.area == pytest.approx(1.0, abs=1e-6)
 
@@ -170,11 +181,24 @@ def test_inset_unknown_departement():
 
 
 def test_overlap_ratio():
-    a = gpd.GeoSeries([l93_square_km(650_000, 6_860_000, 1), l93_square_km(650_000, 6_860_000, 1),
-                       l93_square_km(650_000, 6_860_000, 1)], index=["same", "half", "point"],
-                      crs=2154).to_crs(4326)
-    b = gpd.GeoSeries([l93_square_km(650_000, 6_860_000, 1), box(650_500, 6_860_000, 651_500, 6_861_000),
-                       shapely.Point(650_500, 6_860_500)], index=["same", "half", "point"], crs=2154).to_crs(4326)
+    a = gpd.GeoSeries(
+        [
+            l93_square_km(650_000, 6_860_000, 1),
+            l93_square_km(650_000, 6_860_000, 1),
+            l93_square_km(650_000, 6_860_000, 1),
+        ],
+        index=["same", "half", "point"],
+        crs=2154,
+    ).to_crs(4326)
+    b = gpd.GeoSeries(
+        [
+            l93_square_km(650_000, 6_860_000, 1),
+            box(650_500, 6_860_000, 651_500, 6_861_000),
+            shapely.Point(650_500, 6_860_500),
+        ],
+        index=["same", "half", "point"],
+        crs=2154,
+    ).to_crs(4326)
     r = overlap_ratio(a, b, pd.Series("75", index=a.index))
     assert r["same"] == pytest.approx(1.0, abs=1e-9)
     assert r["half"] == pytest.approx(1 / 3, abs=1e-3)  # 0.5 shared / 1.5 union

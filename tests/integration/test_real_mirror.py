@@ -27,7 +27,9 @@ def test_counts(db):
 
 
 def test_every_member_resolved(db):
-    rows = dict(db.rows("SELECT wave, count(*) FROM territory_member WHERE kind IS NOT NULL GROUP BY wave"))
+    rows = dict(
+        db.rows("SELECT wave, count(*) FROM territory_member WHERE kind IS NOT NULL GROUP BY wave")
+    )
     assert rows == {"2023": 641, "2018": 588}
     # every member grouping brings at least one commune
     empty = db.scalar("""SELECT count(*) FROM territory t WHERE NOT EXISTS (
@@ -36,8 +38,11 @@ def test_every_member_resolved(db):
 
 
 def test_no_commune_in_two_territories_of_a_wave(db):
-    assert db.scalar("""SELECT count(*) FROM (SELECT wave, commune_code FROM territory_commune
-                        GROUP BY ALL HAVING count(*) > 1)""") == 0
+    assert (
+        db.scalar("""SELECT count(*) FROM (SELECT wave, commune_code FROM territory_commune
+                        GROUP BY ALL HAVING count(*) > 1)""")
+        == 0
+    )
 
 
 def test_same_code_different_places(db):
@@ -60,15 +65,23 @@ def test_areas_plausible(db):
     total = db.scalar("SELECT sum(area_km2) FROM region")
     assert 620_000 < total < 645_000
     # Île-de-France ~12,011 km², La Réunion ~2,504 km² (measured in its own UTM 40S)
-    assert db.scalar("SELECT area_km2 FROM region WHERE code = '11'") == pytest.approx(12_011, rel=0.02)
-    assert db.scalar("SELECT area_km2 FROM region WHERE code = '04'") == pytest.approx(2_504, rel=0.03)
+    assert db.scalar("SELECT area_km2 FROM region WHERE code = '11'") == pytest.approx(
+        12_011, rel=0.02
+    )
+    assert db.scalar("SELECT area_km2 FROM region WHERE code = '04'") == pytest.approx(
+        2_504, rel=0.03
+    )
 
 
 def test_chef_lieux(db):
-    r = db.df("SELECT chef_lieu_name, chef_lieu_kind FROM arrondissement WHERE code = '763'").iloc[0]
+    r = db.df("SELECT chef_lieu_name, chef_lieu_kind FROM arrondissement WHERE code = '763'").iloc[
+        0
+    ]
     assert (r.chef_lieu_name, r.chef_lieu_kind) == ("Rouen", "préfecture")
     # 101 départements, but Mayotte has no arrondissement
-    assert db.scalar("SELECT count(*) FROM arrondissement WHERE chef_lieu_kind = 'préfecture'") == 100
+    assert (
+        db.scalar("SELECT count(*) FROM arrondissement WHERE chef_lieu_kind = 'préfecture'") == 100
+    )
 
 
 def test_overseas_insets_moved_near_mainland(db):

@@ -13,7 +13,9 @@ from etl.build import build
 from etl.config import Paths
 from etl.errors import SourceError
 
-URSSAF = "urssaf-sample/etablissements-et-effectifs-salaries-au-niveau-commune-x-ape-last_subset.csv"
+URSSAF = (
+    "urssaf-sample/etablissements-et-effectifs-salaries-au-niveau-commune-x-ape-last_subset.csv"
+)
 FIGURES = "published-figures/programme_milestones.csv"
 RELANCE_DEP = "france-relance/france_relance_entreprises_industrielles_departemental.csv"
 RELANCE_FR = "france-relance/france_relance_entreprises_industrielles_national.csv"
@@ -25,8 +27,17 @@ def digest(p) -> str:
     return hashlib.sha256(p.read_bytes()).hexdigest()
 
 
-FOUNDATION = ("commune", "epci", "ept", "arrondissement", "departement", "region", "territory",
-              "territory_member", "territory_commune")
+FOUNDATION = (
+    "commune",
+    "epci",
+    "ept",
+    "arrondissement",
+    "departement",
+    "region",
+    "territory",
+    "territory_member",
+    "territory_commune",
+)
 
 
 @pytest.fixture
@@ -38,7 +49,9 @@ def setup(mirror_copy, mini_db, tmp_path, monkeypatch):
 
     def copied_foundation(ctx, progress):
         # ATTACH takes no parameter: the path (a pytest temporary file) is quoted as a literal
-        ctx.db.execute("ATTACH '" + str(mini_db).replace("'", "''") + "' AS foundation_src (READ_ONLY)")
+        ctx.db.execute(
+            "ATTACH '" + str(mini_db).replace("'", "''") + "' AS foundation_src (READ_ONLY)"
+        )
         for t in FOUNDATION:  # table names from the constant above
             ctx.db.execute(" ".join(["CREATE TABLE", t, "AS SELECT * FROM", "foundation_src." + t]))
         ctx.db.execute("DETACH foundation_src")
@@ -80,37 +93,176 @@ def test_foundation_shortcut_builds_when_inputs_are_good(setup):
 
 # (file, old text, new text, expected row, expected column, message part)
 CASES = {
-    "urssaf unknown commune": (URSSAF, ";76003;4399A;", ";99999;4399A;", 4, "Code commune", "not a commune of the COG"),
-    "urssaf malformed commune": (URSSAF, ";76003;4399A;", ";7603;4399A;", 4, "Code commune", "5 characters"),
-    "urssaf bad number": (URSSAF, ";4711D;5;40;", ";4711D;5;4O;", 2, "Effectifs salariés 2006", "'4O' is not a count"),
-    "urssaf negative": (URSSAF, ";4711D;5;40;", ";4711D;5;-40;", 2, "Effectifs salariés 2006", "not a count"),
-    "urssaf decimal": (URSSAF, ";4711D;5;40;", ";4711D;5;40.5;", 2, "Effectifs salariés 2006", "not a count"),
-    "urssaf duplicate": (URSSAF, ";76003;4399A;", ";76001;2511Z;", 4, "Code APE", "repeat the same"),
-    "urssaf empty sector": (URSSAF, "GS2 Construction", "", 4, "Grand secteur d'activité", "empty value"),
-    "urssaf missing column": (URSSAF, "Effectifs salariés 2022", "Effectif 2022", None, "Effectifs salariés 2022",
-                              "each year needs both columns"),
-    "urssaf missing commune column": (URSSAF, "Code commune", "Code", None, "Code commune", "missing column"),
-    "figures bad number": (FIGURES, ",jobs created,1000,", ",jobs created,mille,", 3, "value", "not a number"),
+    "urssaf unknown commune": (
+        URSSAF,
+        ";76003;4399A;",
+        ";99999;4399A;",
+        4,
+        "Code commune",
+        "not a commune of the COG",
+    ),
+    "urssaf malformed commune": (
+        URSSAF,
+        ";76003;4399A;",
+        ";7603;4399A;",
+        4,
+        "Code commune",
+        "5 characters",
+    ),
+    "urssaf bad number": (
+        URSSAF,
+        ";4711D;5;40;",
+        ";4711D;5;4O;",
+        2,
+        "Effectifs salariés 2006",
+        "'4O' is not a count",
+    ),
+    "urssaf negative": (
+        URSSAF,
+        ";4711D;5;40;",
+        ";4711D;5;-40;",
+        2,
+        "Effectifs salariés 2006",
+        "not a count",
+    ),
+    "urssaf decimal": (
+        URSSAF,
+        ";4711D;5;40;",
+        ";4711D;5;40.5;",
+        2,
+        "Effectifs salariés 2006",
+        "not a count",
+    ),
+    "urssaf duplicate": (
+        URSSAF,
+        ";76003;4399A;",
+        ";76001;2511Z;",
+        4,
+        "Code APE",
+        "repeat the same",
+    ),
+    "urssaf empty sector": (
+        URSSAF,
+        "GS2 Construction",
+        "",
+        4,
+        "Grand secteur d'activité",
+        "empty value",
+    ),
+    "urssaf missing column": (
+        URSSAF,
+        "Effectifs salariés 2022",
+        "Effectif 2022",
+        None,
+        "Effectifs salariés 2022",
+        "each year needs both columns",
+    ),
+    "urssaf missing commune column": (
+        URSSAF,
+        "Code commune",
+        "Code",
+        None,
+        "Code commune",
+        "missing column",
+    ),
+    "figures bad number": (
+        FIGURES,
+        ",jobs created,1000,",
+        ",jobs created,mille,",
+        3,
+        "value",
+        "not a number",
+    ),
     "figures bad date": (FIGURES, "2021-10-13,", "13/10/2021,", 3, "date", "unrecognised date"),
-    "figures duplicate": (FIGURES, "2019 (undated),TI phase 1,projects identified",
-                          "2021-10-13,TI / France Relance,jobs created", 3, "metric", "duplicate figure"),
-    "figures curated point missing": (FIGURES, ",actions referenced,", ",actions listed,", "2025-05-27", "metric",
-                                      "curated goal series"),
-    "figures missing column": (FIGURES, ",source_url,", ",url,", None, "source_url", "missing column"),
-    "relance unknown departement": (RELANCE_DEP, ",76,Seine-Maritime,2021-12-31", ",99,Nulle part,2021-12-31", 2,
-                                    "code_departement", "unknown departement code '99'"),
-    "relance bad value": (RELANCE_DEP, "2022-12-31,60.0", "2022-12-31,soixante", 3, "valeur", "not an integer"),
-    "relance duplicate month": (RELANCE_FR, "2021-12-31,1000.0", "2021-11-30,1000.0", 2, "date_", "duplicate"),
+    "figures duplicate": (
+        FIGURES,
+        "2019 (undated),TI phase 1,projects identified",
+        "2021-10-13,TI / France Relance,jobs created",
+        3,
+        "metric",
+        "duplicate figure",
+    ),
+    "figures curated point missing": (
+        FIGURES,
+        ",actions referenced,",
+        ",actions listed,",
+        "2025-05-27",
+        "metric",
+        "curated goal series",
+    ),
+    "figures missing column": (
+        FIGURES,
+        ",source_url,",
+        ",url,",
+        None,
+        "source_url",
+        "missing column",
+    ),
+    "relance unknown departement": (
+        RELANCE_DEP,
+        ",76,Seine-Maritime,2021-12-31",
+        ",99,Nulle part,2021-12-31",
+        2,
+        "code_departement",
+        "unknown departement code '99'",
+    ),
+    "relance bad value": (
+        RELANCE_DEP,
+        "2022-12-31,60.0",
+        "2022-12-31,soixante",
+        3,
+        "valeur",
+        "not an integer",
+    ),
+    "relance duplicate month": (
+        RELANCE_FR,
+        "2021-12-31,1000.0",
+        "2021-11-30,1000.0",
+        2,
+        "date_",
+        "duplicate",
+    ),
     "relance bad date": (RELANCE_FR, "2022-12-31", "2022-13-31", 3, "date", "not a date"),
-    "ditp value and target": (DITP, "2026-12-01,NAT,,,3.44,", "2026-12-01,NAT,,3.4,3.44,", 4, "indic_va",
-                              "exactly one"),
-    "ditp unknown region": (DITP, "IND-337,R28,2021-12-01", "IND-337,R99,2021-12-01", 5, "enforce_zone_id",
-                            "not a known code"),
-    "fonds vert unknown commune": (FONDS_VERT, "76006,Caudebec", "76999,Caudebec", 3, "code_commune",
-                                   "inconnu du COG 2026"),
-    "fonds vert bad amount": (FONDS_VERT, ",25000.5", ",25 000 €", 3, "montant_fonds_vert_eur", "not a number"),
-    "fonds vert wrong departement": (FONDS_VERT, "76005,Elbeuf,76,", "76005,Elbeuf,27,", 2, "code_dept",
-                                     "is in département 76"),
+    "ditp value and target": (
+        DITP,
+        "2026-12-01,NAT,,,3.44,",
+        "2026-12-01,NAT,,3.4,3.44,",
+        4,
+        "indic_va",
+        "exactly one",
+    ),
+    "ditp unknown region": (
+        DITP,
+        "IND-337,R28,2021-12-01",
+        "IND-337,R99,2021-12-01",
+        5,
+        "enforce_zone_id",
+        "not a known code",
+    ),
+    "fonds vert unknown commune": (
+        FONDS_VERT,
+        "76006,Caudebec",
+        "76999,Caudebec",
+        3,
+        "code_commune",
+        "inconnu du COG 2026",
+    ),
+    "fonds vert bad amount": (
+        FONDS_VERT,
+        ",25000.5",
+        ",25 000 €",
+        3,
+        "montant_fonds_vert_eur",
+        "not a number",
+    ),
+    "fonds vert wrong departement": (
+        FONDS_VERT,
+        "76005,Elbeuf,76,",
+        "76005,Elbeuf,27,",
+        2,
+        "code_dept",
+        "is in département 76",
+    ),
 }
 
 

@@ -30,8 +30,14 @@ def paths(mini_db, tmp_path, mini_mirror):
 def no_demo_anywhere(d: Database) -> None:
     assert not projects.demo_present(d)
     assert d.scalar("SELECT count(*) FROM project WHERE is_demo") == 0
-    assert d.scalar("SELECT count(*) FROM indicator WHERE is_demo OR starts_with(indicator, 'demo_')") == 0
-    assert d.scalar("SELECT count(*) FROM source WHERE name = 'demo' OR licence LIKE '%fictives%'") == 0
+    assert (
+        d.scalar("SELECT count(*) FROM indicator WHERE is_demo OR starts_with(indicator, 'demo_')")
+        == 0
+    )
+    assert (
+        d.scalar("SELECT count(*) FROM source WHERE name = 'demo' OR licence LIKE '%fictives%'")
+        == 0
+    )
 
 
 def test_a_build_never_contains_demo_data(mini_db):
@@ -60,18 +66,27 @@ def test_demo_loaded_flagged_and_following_the_published_figures(paths):
         assert len(p) == 50 and (p.registry == "demo").all()
         assert (p.date <= pd.Timestamp("2023-11-30")).sum() == 20
         assert p.date.max() <= pd.Timestamp("2025-05-27")
-        assert p.source.str.contains("données fictives").all() and p.name.str.contains("fictif").all()
+        assert (
+            p.source.str.contains("données fictives").all() and p.name.str.contains("fictif").all()
+        )
         assert p.place_territory_2023.notna().all()  # spread over the 2023 territories
         assert set(p.place_territory_2023) <= {"ti-2801", "ti-2802"}
         assert d.scalar("SELECT licence FROM source WHERE name = 'demo'") == "données fictives"
         assert d.scalar("SELECT label FROM registry WHERE is_demo") == demo.LABEL
         di = d.df("SELECT * FROM indicator WHERE starts_with(indicator, 'demo_')")
         assert di.is_demo.all() and di.label.str.endswith("(données fictives)").all()
-        assert di[(di.indicator == "demo_projects_count") & (di.layer == "region")].value.tolist() == [50]
+        assert di[
+            (di.indicator == "demo_projects_count") & (di.layer == "region")
+        ].value.tolist() == [50]
         # real indicators untouched; no real indicator is flagged demo
         real_after = d.df("SELECT * FROM indicator WHERE NOT is_demo ORDER BY ALL")
         pd.testing.assert_frame_equal(real_before, real_after)
-        assert d.scalar("SELECT count(*) FROM indicator WHERE is_demo AND NOT starts_with(indicator, 'demo_')") == 0
+        assert (
+            d.scalar(
+                "SELECT count(*) FROM indicator WHERE is_demo AND NOT starts_with(indicator, 'demo_')"
+            )
+            == 0
+        )
 
 
 def test_demo_is_deterministic(paths):
@@ -86,7 +101,11 @@ def test_demo_amounts_follow_published_ratios(paths):
     with Database(paths.database) as d:
         r = demo.ratios(d)
     # fixture figures: 3000 jobs / 100 projects; 400,000 EUR per project; 2 bn EUR / 1000 projects
-    assert r == {"jobs_per_project": 30.0, "aid_per_project": 400_000.0, "investment_per_project": 2_000_000.0}
+    assert r == {
+        "jobs_per_project": 30.0,
+        "aid_per_project": 400_000.0,
+        "investment_per_project": 2_000_000.0,
+    }
 
 
 def test_remove_demo_and_rebuild_drop_it(paths):

@@ -48,10 +48,13 @@ def test_required_pace():
 
 def test_observed_pace():
     # 2020-01-01 -> 2024-01-01 = 1461 days = 4 x 365.25: +4,000 is 1,000 a year
-    assert pace.observed_pace([(date(2024, 1, 1), 5_000), (date(2020, 1, 1), 1_000)]) == pytest.approx(1_000)
+    assert pace.observed_pace(
+        [(date(2024, 1, 1), 5_000), (date(2020, 1, 1), 1_000)]
+    ) == pytest.approx(1_000)
     # the middle point does not count: slope between first and last
-    assert pace.observed_pace([(date(2020, 1, 1), 1_000), (date(2021, 6, 1), 9_999),
-                               (date(2024, 1, 1), 5_000)]) == pytest.approx(1_000)
+    assert pace.observed_pace(
+        [(date(2020, 1, 1), 1_000), (date(2021, 6, 1), 9_999), (date(2024, 1, 1), 5_000)]
+    ) == pytest.approx(1_000)
     assert pace.observed_pace([(date(2020, 1, 1), 1_000)]) is None
     assert pace.observed_pace([]) is None
     assert pace.observed_pace([(date(2020, 1, 1), 1), (date(2020, 1, 1), 2)]) is None
@@ -60,7 +63,9 @@ def test_observed_pace():
 def test_reach_date():
     # 4,000 more at 1,000 a year = 4 years = 1461 days after 2024-01-01 = 2028-01-01
     assert pace.reach_date(5_000, (date(2024, 1, 1), 1_000), 1_000) == date(2028, 1, 1)
-    assert pace.reach_date(5_000, (date(2024, 1, 1), 6_000), 1_000) == date(2024, 1, 1)  # already there
+    assert pace.reach_date(5_000, (date(2024, 1, 1), 6_000), 1_000) == date(
+        2024, 1, 1
+    )  # already there
     assert pace.reach_date(5_000, (date(2024, 1, 1), 1_000), 0) is None
     assert pace.reach_date(5_000, (date(2024, 1, 1), 1_000), -10) is None
     assert pace.reach_date(5_000, (date(2024, 1, 1), 1_000), None) is None
@@ -88,4 +93,6 @@ def test_summary_behind_and_unknown():
     # 320,000 left at 30,000/yr = 10.667 yr = 3896 days after 2028-01-01 = 2038-09-01
     assert s.reach == date(2038, 9, 1)
     one = pace.summarise("jobs", [(date(2024, 1, 1), 10_000)])
-    assert one.observed_per_year is None and one.reach is None and one.on_track == {10: None, 15: None}
+    assert (
+        one.observed_per_year is None and one.reach is None and one.on_track == {10: None, 15: None}
+    )

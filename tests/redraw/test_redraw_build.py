@@ -8,9 +8,22 @@ import pytest
 from etl import redraw
 from etl.db import Database
 
-TABLES = {"redraw_commune", "redraw_counterpart", "redraw_flow", "redraw_transition", "redraw_summary",
-          "redraw_territory_arrondissement", "redraw_arrondissement", "redraw_territory_scope",
-          "redraw_territory_departement", "redraw_label", "redraw_summary_change", "redraw_transition_detail", "redraw_scope_count", "redraw_change_count"}
+TABLES = {
+    "redraw_commune",
+    "redraw_counterpart",
+    "redraw_flow",
+    "redraw_transition",
+    "redraw_summary",
+    "redraw_territory_arrondissement",
+    "redraw_arrondissement",
+    "redraw_territory_scope",
+    "redraw_territory_departement",
+    "redraw_label",
+    "redraw_summary_change",
+    "redraw_transition_detail",
+    "redraw_scope_count",
+    "redraw_change_count",
+}
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +34,9 @@ def db(mini_db):
 
 def test_step_is_registered_and_writes_every_table(db):
     assert TABLES <= db.tables()
-    checks = {r[0] for r in db.rows("SELECT \"check\" FROM validation WHERE \"check\" LIKE 'redraw%'")}
+    checks = {
+        r[0] for r in db.rows('SELECT "check" FROM validation WHERE "check" LIKE \'redraw%\'')
+    }
     assert checks == {"redraw_change_classes", "redraw_transitions", "redraw_communes_2023"}
 
 
@@ -33,7 +48,8 @@ def test_mini_build_is_consistent(db):
         got = db.scalar(f"SELECT count(*) FROM redraw_commune WHERE ti_{w} IS NOT NULL")  # noqa: S608
         assert got == n_tc
     assert db.scalar("SELECT count(*) FROM redraw_transition") == db.scalar(
-        "SELECT count(*) FROM territory WHERE wave = '2018'")
+        "SELECT count(*) FROM territory WHERE wave = '2018'"
+    )
 
 
 def test_tables_equal_a_fresh_computation(db):

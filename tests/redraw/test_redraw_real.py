@@ -46,10 +46,14 @@ def test_classes_add_up(db):
     s = dict(db.rows("SELECT wave, n_communes FROM redraw_summary WHERE level = 'france'"))
     assert s["2023"] == counts["same"] + counts["moved"] + counts["entered"]
     assert s["2018"] == counts["same"] + counts["moved"] + counts["left"]
-    legend = dict(db.rows("SELECT change_class, n_communes FROM redraw_change_count WHERE level = 'france'"))
+    legend = dict(
+        db.rows("SELECT change_class, n_communes FROM redraw_change_count WHERE level = 'france'")
+    )
     assert legend == counts
-    by_region = dict(db.rows("""SELECT change_class, sum(n_communes) FROM redraw_change_count
-                                WHERE level = 'region' GROUP BY 1"""))
+    by_region = dict(
+        db.rows("""SELECT change_class, sum(n_communes) FROM redraw_change_count
+                                WHERE level = 'region' GROUP BY 1""")
+    )
     assert by_region == counts
 
 
@@ -105,15 +109,21 @@ def test_summary_matches_the_territory_table(db):
     # per région: the communes add up to France's
     rows = db.rows("""SELECT wave, sum(n_communes), sum(population) FROM redraw_summary
                       WHERE level = 'region' GROUP BY 1""")
-    fr = {w: (c, p) for w, c, p in db.rows(
-        "SELECT wave, n_communes, population FROM redraw_summary WHERE level = 'france'")}
+    fr = {
+        w: (c, p)
+        for w, c, p in db.rows(
+            "SELECT wave, n_communes, population FROM redraw_summary WHERE level = 'france'"
+        )
+    }
     assert {w: (c, p) for w, c, p in rows} == fr
 
 
 def test_official_scenario_matches_the_territory_table(db, base):
     r = evaluate(base, Scenario.official(base))
     assert set(r["status"]) == {"unchanged"} and len(r) == 183
-    t = db.df("SELECT id, population, n_communes, n_members, area_km2 FROM territory WHERE wave = '2023'")
+    t = db.df(
+        "SELECT id, population, n_communes, n_members, area_km2 FROM territory WHERE wave = '2023'"
+    )
     t = t.set_index("id").reindex(r.index)
     assert (r["population"] == t["population"]).all()
     assert (r["n_communes"] == t["n_communes"]).all() and (r["n_members"] == t["n_members"]).all()
@@ -132,9 +142,15 @@ def test_redrawn_polygons_match_the_official_ones(base):
             differ.append(tid)
             # what the official polygon has more is made of communes outside the territory
             extra = shapely.difference(o, g)
-            pts = shapely.point_on_surface(base.geoms[[i for i in range(len(base.geoms))
-                                                       if i not in pos and base.geoms[i] is not None
-                                                       and not base.geoms[i].is_empty]])
+            pts = shapely.point_on_surface(
+                base.geoms[
+                    [
+                        i
+                        for i in range(len(base.geoms))
+                        if i not in pos and base.geoms[i] is not None and not base.geoms[i].is_empty
+                    ]
+                ]
+            )
             assert shapely.contains(extra, pts).any(), tid
             assert shapely.difference(g, o).area < 1e-9 * o.area, tid
     assert len(differ) <= 5
@@ -145,7 +161,9 @@ def test_real_move_and_round_trip(base, tmp_path):
     # the smallest EPCI member of the largest territory, moved to a new territory
     tid = m.groupby("territory_id").size().idxmax()
     siren = m[(m.territory_id == tid) & (m.kind == "EPCI")].siren.iloc[0]
-    sc, affected = move_member(base, Scenario.official(base, "Essai réel"), "EPCI", siren, "nouveau-1", "Nouveau")
+    sc, affected = move_member(
+        base, Scenario.official(base, "Essai réel"), "EPCI", siren, "nouveau-1", "Nouveau"
+    )
     r = evaluate(base, sc, affected)
     assert r.loc[tid, "population_diff"] == -r.loc["nouveau-1", "population"] < 0
     assert r.loc[tid, "status"] == "modified" and r.loc["nouveau-1", "status"] == "new"
@@ -158,8 +176,9 @@ def test_real_move_and_round_trip(base, tmp_path):
 def test_communes_without_area_are_counted(base):
     # four communes of the Cantal have no polygon, hence no area, in the commune table
     r = evaluate(base, Scenario.official(base))
-    assert r["area_km2_n_missing"].sum() == int(np.isnan(base.values[:, base.indicators.index("area_km2")]).sum()
-                                                 ) - _outside(base)
+    assert r["area_km2_n_missing"].sum() == int(
+        np.isnan(base.values[:, base.indicators.index("area_km2")]).sum()
+    ) - _outside(base)
     assert (r["population_n_missing"] == 0).all()
 
 
