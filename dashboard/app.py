@@ -15,9 +15,12 @@ import dash
 from dash import Input, Output, State, dcc, html, no_update
 from flask import has_request_context, request
 
-from dashboard import components as C
+from dashboard.core import components as C
+from dashboard.core import routes
+from dashboard.core.gateway import Gateway, QueryError
+from dashboard.core.provenance import built_at, vintage_summary
+from dashboard.core.urlstate import UrlState
 from dashboard.pages import Page, load_pages
-from dashboard.queries import Queries, QueryError
 from etl.config import get_paths
 
 TITLE = "Territoires d'industrie — tableau de bord"
@@ -34,7 +37,7 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
     path = Path(db_path) if db_path is not None else get_paths().database
     if not path.is_file():
         raise FileNotFoundError(f"{path}: database not found; build it with `python -m etl build`")
-    q = Queries(path)
+    q = Gateway(path)
     pages = load_pages()
     app = dash.Dash(
         __name__,
@@ -45,12 +48,12 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
-    app.server.config["DASHBOARD_QUERIES"] = q  # for Flask routes of later pages
+    routes.register(app.server, q)  # the map layers every page draws
     nav = [(p.path, p.title) for p in pages if p.nav]
 
     def layout():
         try:
-            vintages, built = q.vintage_summary(), q.built_at()
+            vintages, built = vintage_summary(q), built_at(q)
         except Exception as e:  # noqa: BLE001 - an unreadable database is shown, not raised
             vintages, built = [f"base illisible ({type(e).__name__})"], None
         # the first page is rendered with the layout itself (no round trip through the router):
@@ -101,9 +104,9 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
     return app
 
 
-def render_page(pages: list[Page], q: Queries, pathname, search):
+def render_page(pages: list[Page], q: Gateway, pathname, search):
     """The layout of the page at ``pathname`` (a 'page not found' block for anything else)."""
-    state = C.UrlState.parse(search)
+    state = UrlState.parse(search)
     for p in pages:
         under = p.prefix and isinstance(pathname, str) and pathname.startswith(p.path + "/")
         if pathname == p.path or under:

@@ -30,7 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dashboard.app import create_app  # noqa: E402
-from dashboard.queries import Queries  # noqa: E402
+from dashboard.core.admin import filter_options  # noqa: E402
+from dashboard.core.gateway import Gateway  # noqa: E402
+from dashboard.core.layers import mapped_keys  # noqa: E402
 from dashboard.testing import launch_chromium, serve  # noqa: E402
 from etl.config import get_paths  # noqa: E402
 
@@ -210,10 +212,10 @@ def bench_callbacks(db: Path, calls: int) -> dict:
     app = create_app(db)
     client = app.server.test_client()
     client.get("/")
-    q = Queries(db)
-    deps = [o["value"] for o in q.filter_options("departement")]
-    terr = q.mapped_keys("ti2023")
-    epci = q.mapped_keys("epci")
+    q = Gateway(db)
+    deps = [o["value"] for o in filter_options(q, "departement")]
+    terr = mapped_keys(q, "ti2023")
+    epci = mapped_keys(q, "epci")
     view_outputs = [
         ("carte-geo", "url"),
         ("carte-geo", "hideout"),

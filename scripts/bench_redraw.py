@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 import shapely  # noqa: E402
 
-from dashboard.scenario_io import (  # noqa: E402
-    load_base,
+from dashboard.redraw.queries import load_base  # noqa: E402
+from dashboard.redraw.scenario_io import (  # noqa: E402
     scenario_from_store,
     scenario_to_geojson,
     scenario_to_store,

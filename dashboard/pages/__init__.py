@@ -1,9 +1,14 @@
-"""Pages of the dashboard: thin modules, each exposing ``PAGE`` (a :class:`Page`).
+"""Pages of the dashboard: one thin module per address, each exposing ``PAGE`` (a :class:`Page`).
+
+A page module is its ``Page`` record plus the wiring of its callbacks (a list of
+:class:`dashboard.core.wiring.Wire`); its layout and the bodies of its callbacks live in its
+feature package (``dashboard/map``, ``redraw``, ``progress``, ``profile``, ``sources``).
 
 To add a page: create ``dashboard/pages/<name>.py`` with ``PAGE = Page(...)``, add its module name
-to :data:`PAGE_MODULES`. ``layout(q, state)`` gets the query layer and the parsed URL state
-(:class:`dashboard.components.UrlState`) and returns a component; ``register(app, q)`` adds the
-page's callbacks to the app (callbacks are created per app, so tests can build several apps). A page with ``prefix=True``
+to :data:`PAGE_MODULES`. ``layout(q, state)`` gets the read gateway and the parsed URL state
+(:class:`dashboard.core.urlstate.UrlState`) and returns a component; ``register(app, q)`` adds the
+page's callbacks to the app (callbacks are created per app, so tests can build several apps).
+A page with ``prefix=True``
 (e.g. ``/territoire/<wave>/<id>``) also serves the paths under it and gets the path as a third
 argument; ``nav=False`` keeps it out of the menu.
 """

@@ -1,46 +1,35 @@
-"""Fixtures of the dashboard tests: query layers over the miniature database."""
+"""Fixtures of the dashboard tests: the read gateway over the miniature database, a copy with
+indicator rows, and (for the ``browser`` tests of every feature) one app server over the real
+database and one headless chromium per session, with the helpers the browser tests share."""
 
 from __future__ import annotations
 
 import shutil
+from types import SimpleNamespace
 
 import pytest
 
-from dashboard.queries import Queries
+from dashboard.app import create_app
+from dashboard.core.gateway import Gateway
+from dashboard.testing import launch_chromium, serve
 from etl.db import Database
 
 
 @pytest.fixture(scope="session")
 def q(mini_db):
-    """Read-only queries over the miniature database (built once per session)."""
-    queries = Queries(mini_db)
-    yield queries
-    queries.close()
+    """The read gateway over the miniature database (built once per session)."""
+    gateway = Gateway(mini_db)
+    yield gateway
+    gateway.close()
 
 
 @pytest.fixture
 def db_with_indicators(mini_db, tmp_path):
-    """A copy of the miniature database with a later issue's indicator tables added."""
+    """A copy of the miniature database with rows of the long ``indicator`` table: two years of
+    one indicator (ti-2802 only in 2021) and a demonstration value."""
     path = tmp_path / "with-indicators.duckdb"
     shutil.copy(mini_db, path)
     with Database(path, read_only=False) as d:
-        d.execute(
-            "CREATE TABLE indicator_value (layer VARCHAR, key VARCHAR, indicator VARCHAR, "
-            "value DOUBLE)"
-        )
-        d.execute(
-            "INSERT INTO indicator_value VALUES ('territory_2023', 'ti-2801', 'emplois_test', 1234.5), "
-            "('territory_2023', 'ti-2802', 'emplois_test', NULL), "
-            "('epci', '200000001', 'projets_demo', 3)"
-        )
-        d.execute(
-            "CREATE TABLE indicator_meta (indicator VARCHAR, label VARCHAR, unit VARCHAR, "
-            "source VARCHAR, vintage VARCHAR, generated BOOLEAN, decimals INTEGER)"
-        )
-        d.execute(
-            "INSERT INTO indicator_meta VALUES ('emplois_test', 'Emplois industriels', 'emplois', "
-            "'Urssaf', '2022', false, 1), ('projets_demo', 'Projets', '', 'registre', '2024', true, 0)"
-        )
         d.execute(
             "CREATE TABLE IF NOT EXISTS indicator (layer VARCHAR, key VARCHAR, indicator VARCHAR, "
             "label VARCHAR, unit VARCHAR, year INTEGER, value DOUBLE, source VARCHAR, is_demo BOOLEAN)"
@@ -81,3 +70,129 @@ def page_text():
         return "".join(s if s.endswith(" ") else s + "\n" for s in out)
 
     return text
+
+
+# -- browser tests ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def base_url(real_db):
+    with serve(create_app(real_db).server) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from pathlib import Path
+
+    from dashboard.testing import CHROMIUM
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not installed (.ci/run installs it)")
+    with sync_api.sync_playwright() as p:
+        b = launch_chromium(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    ctx = browser.new_context(
+        viewport={"width": 1280, "height": 800}, accept_downloads=True, base_url=base_url
+    )
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.errors = errors
+    yield pg
+    ctx.close()
+
+
+# -- helpers (shared by the browser tests of every page, through the ``ui`` fixture) -----------
+
+FEATURES = "path.ti-feature"
+
+
+def wait_features(page, n: int, timeout: float = 30000) -> int:
+    """Wait until exactly ``n`` map features are drawn; returns the count."""
+    page.wait_for_function(
+        f"document.querySelectorAll('{FEATURES}').length === {n}", timeout=timeout
+    )
+    return page.locator(FEATURES).count()
+
+
+def settle(page) -> None:
+    """Wait until the map stops moving (flyToBounds after a filter or a search): the map pane
+    and the address (which takes the view at each move end) unchanged over three samples."""
+    page.wait_for_function(
+        """() => new Promise(ok => {
+             const probe = () => { const p = document.querySelector('.leaflet-map-pane');
+               return (p ? p.style.transform + '|' + p.className : '') + '|' + location.search; };
+             const a = probe();
+             setTimeout(() => { const b = probe();
+               setTimeout(() => ok(a === b && b === probe()
+                                   && !document.querySelector('.leaflet-zoom-anim')), 400); }, 400);
+           })""",
+        timeout=30000,
+    )
+
+
+def inside(page, index: int) -> tuple[float, float]:
+    """A viewport point where the ``index``-th map feature is the topmost element."""
+    settle(page)
+    pt = page.evaluate(
+        """(i) => { const el = document.querySelectorAll('FEATURES')[i];
+             const b = el.getBoundingClientRect();
+             for (let n = 4; n <= 64; n *= 2) {
+               for (let a = 1; a < n; a++) { for (let c = 1; c < n; c++) {
+                 const x = b.left + b.width * a / n, y = b.top + b.height * c / n;
+                 if (document.elementFromPoint(x, y) === el) { return [x, y]; } } } }
+             const e = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+             return {hidden: e ? e.tagName + '.' + e.getAttribute('class') : 'nothing',
+                     box: [b.left, b.top, b.width, b.height]}; }""".replace("FEATURES", FEATURES),
+        index,
+    )
+    assert isinstance(pt, list), f"feature {index} is hidden: {pt}"
+    return pt[0], pt[1]
+
+
+def pick(page, dropdown_id: str, text: str, option: str) -> None:
+    """Open a Dash 4 dropdown, type ``text`` and click the option whose label contains ``option``."""
+    page.click(f"#{dropdown_id}")
+    box = page.locator(".dash-dropdown-content input.dash-dropdown-search")
+    box.fill(text)
+    page.locator(".dash-dropdown-content .dash-dropdown-option", has_text=option).first.click()
+    page.locator(".dash-dropdown-content").wait_for(state="detached")
+
+
+def option_labels(page, dropdown_id: str, text: str, expect: str) -> list[str]:
+    """Labels offered by a dropdown for ``text`` once an option containing ``expect`` shows up."""
+    page.click(f"#{dropdown_id}")
+    page.locator(".dash-dropdown-content input.dash-dropdown-search").fill(text)
+    page.locator(".dash-dropdown-content .dash-dropdown-option", has_text=expect).first.wait_for()
+    labels = page.locator(".dash-dropdown-content .dash-dropdown-option").all_inner_texts()
+    page.keyboard.press("Escape")
+    return labels
+
+
+def grid_row_count(page) -> int:
+    """Rows of the table under the map (ag-grid's own count of displayed rows)."""
+    return page.evaluate(
+        "(async () => { const api = await dash_ag_grid.getApiAsync('carte-grid');"
+        " return api.getDisplayedRowCount(); })()"
+    )
+
+
+@pytest.fixture(scope="session")
+def ui():
+    """The helpers above, for test modules (pytest runs in importlib mode: no sys.path tricks)."""
+    return SimpleNamespace(
+        FEATURES=FEATURES,
+        wait_features=wait_features,
+        pick=pick,
+        inside=inside,
+        settle=settle,
+        option_labels=option_labels,
+        grid_row_count=grid_row_count,
+    )

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from dashboard.app import create_app, debug_requested
+from dashboard.core.provenance import vintage_summary
 
 
 @pytest.fixture(scope="module")
@@ -159,5 +160,5 @@ def test_sources_page_lists_the_loaded_files(client):
 
 def test_header_names_the_vintages_of_the_source_table(client, q):
     body = _layout(client, "http://localhost/")
-    for vintage in q.vintage_summary():
+    for vintage in vintage_summary(q):
         assert vintage in body

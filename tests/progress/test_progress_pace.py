@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from dashboard import pace
+from dashboard.progress import pace
 
 R = date(2023, 11, 9)  # the 2023 relaunch
 

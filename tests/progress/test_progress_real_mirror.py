@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from dashboard import pace
+from dashboard.progress import pace
 from etl.db import Database
 
 pytestmark = pytest.mark.integration

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import shapely
 
-from dashboard.scenario_io import load_base, load_scenario, save_scenario
+from dashboard.redraw.queries import load_base
+from dashboard.redraw.scenario_io import load_scenario, save_scenario
 from etl.db import Database
 from geo.scenario import Scenario, evaluate, move_member, territory_polygon
 

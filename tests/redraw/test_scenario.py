@@ -10,8 +10,8 @@ import pytest
 import shapely
 from geopandas.testing import assert_geodataframe_equal
 
-from dashboard.scenario_io import (
-    load_base,
+from dashboard.redraw.queries import load_base
+from dashboard.redraw.scenario_io import (
     load_scenario,
     save_scenario,
     scenario_from_csv,

@@ -1,0 +1,1 @@
+"""The map explorer (``/``): a layer, an indicator in classes, filters, a side panel, a table."""

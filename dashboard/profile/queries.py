@@ -1,0 +1,79 @@
+"""Reads of the territory profile (``/territoire/<wave>/<id>``): everything known about one
+territory of one wave."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from dashboard.core.gateway import Gateway
+from dashboard.core.layers import frame, wave_layer
+from dashboard.core.units import detail, touched_arrondissements
+
+_ID = re.compile(r"^ti-\d{4}$")
+
+
+def territory_profile(q: Gateway, wave, territory_id) -> dict | None:
+    """Everything the profile page shows about one territory, or None (unknown wave or id)."""
+    layer = wave_layer(wave)
+    if layer is None or not isinstance(territory_id, str) or not _ID.fullmatch(territory_id):
+        return None
+    layer_id = layer.id
+    d = detail(q, layer_id, territory_id)
+    if d is None:
+        return None
+    arr = frame(q, "arrondissement")
+    d["wave"] = wave
+    d["arrondissements"] = [
+        {
+            "code": c,
+            "name": str(arr.at[c, "name"]).strip(),
+            "chef_lieu": str(arr.at[c, "chef_lieu_name"]),
+            "kind": str(arr.at[c, "chef_lieu_kind"]),
+        }
+        for c in touched_arrondissements(q, layer_id, territory_id)
+        if c in arr.index
+    ]
+    d["employment"] = employment_series(q, layer.shape, territory_id)
+    d["employment_coverage"] = employment_coverage(q, layer.shape, territory_id)
+    d["projects"] = territory_projects(q, wave, territory_id, demo=False)
+    d["demo_projects"] = territory_projects(q, wave, territory_id, demo=True)
+    return d
+
+
+def employment_coverage(q: Gateway, layer: str, key: str) -> float | None:
+    """Share (0-1) of a unit's population living in communes of the Urssaf file, or None."""
+    if not q.has("employment_coverage"):
+        return None
+    v = q.scalar("SELECT share FROM employment_coverage WHERE layer = ? AND key = ?", [layer, key])
+    return None if v is None else float(v)
+
+
+def employment_series(q: Gateway, layer: str, key: str) -> pd.DataFrame:
+    """Year, industry and total employees of one unit (empty when it has no data)."""
+    if not isinstance(key, str) or len(key) > 20 or not q.has("employment"):
+        return pd.DataFrame()
+    return q.df(
+        "SELECT year, sector, employees, establishments, coverage FROM employment "
+        "WHERE layer = ? AND key = ? ORDER BY sector, year",
+        [layer, key],
+    )
+
+
+def territory_projects(
+    q: Gateway, wave: str, territory_id: str, *, demo: bool = False
+) -> pd.DataFrame:
+    """Projects placed in a territory of a wave (real ones, or the demo's when ``demo``)."""
+    if not q.has("project") or wave_layer(wave) is None:
+        return pd.DataFrame()
+    col = {"2018": "place_territory_2018", "2023": "place_territory_2023"}[wave]
+    sql = {
+        "place_territory_2018": "SELECT registry, id, name, date, status, public_aid_eur, jobs_created, "
+        "source FROM project WHERE place_territory_2018 = ? AND is_demo = ? "
+        "ORDER BY date DESC, id",
+        "place_territory_2023": "SELECT registry, id, name, date, status, public_aid_eur, jobs_created, "
+        "source FROM project WHERE place_territory_2023 = ? AND is_demo = ? "
+        "ORDER BY date DESC, id",
+    }[col]
+    return q.df(sql, [territory_id, demo])

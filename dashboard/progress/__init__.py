@@ -1,0 +1,1 @@
+"""Progress toward the programme's goals (``/progres``): published figures, pace, projects, jobs."""

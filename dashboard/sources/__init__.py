@@ -1,0 +1,1 @@
+"""The sources page (``/sources``): every loaded file with its vintage and licence."""

@@ -1,0 +1,84 @@
+"""Classification, legend and map style data, on a handful of numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dashboard.core import classify as F
+from dashboard.core.theme import NO_DATA_COLOR
+
+
+def test_quantiles_split_ten_values_into_five_half_open_classes():
+    c = F.classify(list(range(1, 11)), "quantiles", 5)
+    # the quantiles 2.8, 4.6, 6.4, 8.2 snap up to observed values, so no label rounds a break
+    assert c.breaks == [1, 3, 5, 7, 9, 10]
+    # [1, 3) holds 1 and 2; the last class [9, 10] holds its maximum
+    assert c.index.tolist() == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
+
+
+def test_a_value_printed_equal_to_a_quantile_edge_is_in_the_class_it_starts():
+    values = [134_565, 150_000, 171_957, 171_958, 171_958, 200_000, 250_000]
+    c = F.classify(values, "quantiles", 3)
+    assert all(float(b).is_integer() for b in c.breaks)
+    for v, k in zip(values, c.index, strict=True):
+        lo, hi = c.breaks[k], c.breaks[k + 1]
+        assert lo <= v and (v < hi or k == len(c.breaks) - 2)
+
+
+def test_equal_intervals_and_a_value_on_a_break_goes_up():
+    c = F.classify([0, 10, 20, 30, 40], "egal", 4)
+    assert c.breaks == [0, 10, 20, 30, 40]
+    assert c.index.tolist() == [0, 1, 2, 3, 3]
+
+
+def test_jenks_separates_obvious_groups():
+    c = F.classify([1, 2, 3, 100, 101, 102, 1000, 1001], "jenks", 3)
+    assert c.index.tolist() == [0, 0, 0, 1, 1, 1, 2, 2]
+    assert c.breaks[1] == 100 and c.breaks[2] == 1000
+
+
+def test_missing_values_are_no_data_never_zero():
+    c = F.classify([5, None, float("nan"), 7], "quantiles", 5)
+    assert c.index.tolist()[1:3] == [-1, -1]
+    items = F.legend_items(c, n_missing=2)
+    assert items[-1] == {"label": "pas de données", "color": NO_DATA_COLOR, "count": 2}
+
+
+def test_all_missing_and_constant_values():
+    assert F.classify([None, None], "jenks").k == 0
+    c = F.classify([3, 3, 3], "quantiles", 5)
+    assert c.k == 1 and c.index.tolist() == [0, 0, 0]
+
+
+def test_unknown_method_lists_the_choices():
+    with pytest.raises(ValueError, match="quantiles, jenks, egal"):
+        F.classify([1, 2], "kmeans")
+
+
+def test_legend_in_half_open_notation_with_french_numbers():
+    c = F.classify([1000, 2000, 3000, 4000], "egal", 2)
+    labels = [it["label"] for it in F.legend_items(c)]
+    assert labels == ["[1\u202f000 ; 2\u202f500)", "[2\u202f500 ; 4\u202f000]", "pas de données"]
+    assert [it["count"] for it in F.legend_items(c)][:2] == [2, 2]
+
+
+def test_hideout_has_one_colour_and_text_per_key_and_no_geometry():
+    c = F.classify([1, None, 3], "egal", 2)
+    h = F.map_hideout(["a", "b", "c"], np.array([1, np.nan, 3]), c, 0, "hab.", "Population")
+    assert h["colors"]["b"] == NO_DATA_COLOR and h["values"]["b"] == "pas de données"
+    assert h["values"]["a"] == "1 hab." and h["colors"]["a"] != h["colors"]["c"]
+
+
+def test_jenks_is_as_good_as_mapclassify(recwarn):
+    import mapclassify
+
+    rng = np.random.default_rng(7)
+    x = rng.lognormal(10, 1, 60)
+
+    def ssd(labels):
+        return sum(((x[labels == c] - x[labels == c].mean()) ** 2).sum() for c in np.unique(labels))
+
+    ours = F.classify(x, "jenks", 5)
+    ref = mapclassify.FisherJenks(x, k=5)
+    assert ssd(ours.index) == pytest.approx(ssd(ref.yb), rel=1e-9)

@@ -1,0 +1,257 @@
+"""Progress page (issue 5): queries, figures and callbacks as plain functions, over the miniature
+database and a copy of it holding the demonstration registry."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import shutil
+from datetime import date
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from dashboard.app import render_page
+from dashboard.core import geometry
+from dashboard.core.gateway import Gateway
+from dashboard.core.registries import demo_loaded, national_registry
+from dashboard.core.urlstate import UrlState
+from dashboard.pages import load_pages
+from dashboard.progress import callbacks as progres
+from dashboard.progress import figures as PF
+from dashboard.progress import pace as PACE
+from dashboard.progress import queries as PQ
+from dashboard.progress.layout import layout as progres_layout
+from etl import demo
+from etl.config import Paths
+
+
+@pytest.fixture(scope="module")
+def demo_q(mini_db, mini_mirror, tmp_path_factory):
+    """Queries over a copy of the miniature database with the demo registry loaded."""
+    path = tmp_path_factory.mktemp("demo") / "ti.duckdb"
+    shutil.copy(mini_db, path)
+    assert demo.load(Paths(mirror=mini_mirror, database=path)) == 50
+    queries = Gateway(path)
+    yield queries
+    queries.close()
+
+
+# -- published figures and pace -----------------------------------------------------------------
+
+
+def test_latest_point_is_the_last_curated_figure_with_its_source(q):
+    last = PQ.latest_point(q, "projects")
+    assert last["value"] == 50 and last["metric"] == "actions referenced"
+    assert last["source_title"] and last["source_url"].startswith("http")
+    assert PQ.latest_point(q, "jobs")["value"] == 3000
+
+
+def test_published_series_are_kept_apart_by_definition(q):
+    for goal in ("projects", "jobs"):
+        df = PQ.published_series(q, goal)
+        assert len(df)
+        # one series = one (metric, scope): never two definitions in one line
+        assert (df.groupby("series")[["metric", "scope"]].nunique() == 1).all().all()
+    jobs = PQ.published_series(q, "jobs")
+    assert jobs["unit"].str.startswith("jobs").all()
+    assert not PQ.published_series(q, "projects")["metric"].str.contains("jobs").any()
+
+
+def test_pace_sentences_checked_by_hand(q):
+    pts = PQ.pace_points(q, "projects")
+    assert pts == [(date(2023, 11, 30), 20.0), (date(2025, 5, 27), 50.0)]
+    s = PACE.summarise("projects", pts)
+    text = PF.pace_sentences("projects", s)
+    # 15,000 / 10 = 1,500 a year, due 9 Nov 2033; / 15 = 1,000, due 9 Nov 2038
+    assert "Sur 10 ans (échéance 09/11/2033) : 1\u202f500 projets industriels par an." in text
+    assert "Sur 15 ans (échéance 09/11/2038) : 1\u202f000 projets industriels par an." in text
+    # 30 in 544 days = 20.14 a year
+    assert "Rythme observé : 20 projets industriels par an." in text
+    assert any(t.startswith("Au rythme actuel, l'objectif serait atteint le ") for t in text)
+    fig = PF.pace_figure("projects", pts, s)
+    names = [t.name for t in fig.data]
+    assert names[:2] == [
+        "Trajectoire 10 ans (1\u202f500 / an)",
+        "Trajectoire 15 ans (1\u202f000 / an)",
+    ]
+    assert fig.data[0].y[-1] == 15000 and fig.data[0].x[-1] == date(2033, 11, 9)
+
+
+def test_hover_cites_the_source_as_escaped_text():
+    df = pd.DataFrame(
+        {
+            "series": ["a — b"],
+            "date": [date(2024, 1, 1)],
+            "date_text": ["2024-01"],
+            "value": [12.0],
+            "unit": ["projects"],
+            "source_title": ["<img src=x onerror=alert(1)>"],
+        }
+    )
+    fig = PF.series_figure(df)
+    hover = fig.data[0].hovertext[0]
+    assert "Source : &lt;img src=x onerror=alert(1)&gt;" in hover and "<img" not in hover
+
+
+def test_gauge_shows_the_latest_value_against_the_goal():
+    g = PF.gauge("jobs", 3000, 450_000)
+    assert g.data[0].value == 3000 and list(g.data[0].gauge.axis.range) == [0, 450_000]
+    assert PF.gauge("jobs", None, 450_000).data[0].value is None
+
+
+# -- registry, demo data ----------------------------------------------------------------------------
+
+
+def test_registry_ranking_real_rows_only_by_default(q, demo_q):
+    real = PQ.registry_ranking(q, "ti2023")
+    assert list(real["code"]) and set(real["code"]) <= {"ti-2801", "ti-2802"}
+    pd.testing.assert_frame_equal(PQ.registry_ranking(demo_q, "ti2023"), real)
+    fake = PQ.registry_ranking(demo_q, "ti2023", demo=True)
+    assert fake["count"].sum() == 50  # the demo's 50 projects, all in the 2023 territories
+    assert PQ.registry_ranking(q, "ti2023", demo=True).empty
+    assert PQ.registry_ranking(q, "'; DROP TABLE x; --").empty
+
+
+def test_demo_never_appears_unless_asked_for(q, demo_q, page_text):
+    assert not demo_loaded(q) and demo_loaded(demo_q)
+    plain = page_text(progres_layout(q, UrlState()))
+    assert "fictive" not in plain.lower()
+    # demo loaded but not chosen: a banner says it is there, the ranking stays real
+    page = page_text(progres_layout(demo_q, UrlState()))
+    assert "DONNÉES FICTIVES" in page
+    rows, cols, label, href, fig, status, _units = progres.on_registry(demo_q, "ti2023", "reel")
+    assert "donnees" not in {c["field"] for c in cols} and "demo" not in href
+    # asking for the demo where none is loaded gives the real rows
+    assert (
+        progres.on_registry(q, "ti2023", "demo")[0] == progres.on_registry(q, "ti2023", "reel")[0]
+    )
+
+
+def test_demo_view_and_exports_are_labelled(demo_q, page_text):
+    rows, cols, label, href, fig, status, _units = progres.on_registry(demo_q, "region", "demo")
+    assert rows and all(r["donnees"] == "données fictives" for r in rows)
+    assert "DONNÉES FICTIVES" in page_text(label) and "FICTIVES" in fig.layout.title.text
+    assert href == "/?couche=region&ind=demo_projects_count"
+    csv = progres.on_download(demo_q, "csv", "region", "demo")
+    assert csv["filename"] == "projets_region_donnees-fictives.csv"
+    body = base64.b64decode(csv["content"]).decode("utf-8-sig")
+    lines = body.splitlines()
+    assert lines[0].startswith("# DONNÉES FICTIVES")
+    assert all("données fictives" in line.lower() for line in lines[2:])
+    xl = progres.on_download(demo_q, "xlsx", "region", "demo")
+    wb = openpyxl.load_workbook(io.BytesIO(base64.b64decode(xl["content"])))
+    assert "Données fictives" in wb.sheetnames
+    assert wb["Données fictives"]["A1"].value.startswith("DONNÉES FICTIVES")
+    assert wb["Source"]["A2"].value.startswith("DONNÉES FICTIVES")
+
+
+def test_real_export_has_no_demo_label_and_no_data_is_not_zero(q):
+    csv = progres.on_download(q, "csv", "ti2023", "reel")
+    body = base64.b64decode(csv["content"]).decode("utf-8-sig")
+    assert "fictive" not in body.lower() and body.startswith("rang;code;nom;projets")
+    rows = progres.on_registry(q, "ti2023", "reel")[0]
+    # the mini registry has no jobs column filled: shown as absent, never 0
+    assert all(r["emplois_crees"] == "pas de données" for r in rows)
+
+
+@pytest.mark.parametrize(
+    "level,which",
+    [(None, None), ("x" * 5000, "demo"), (["ti2023"], {"a": 1}), ("<script>", "reel")],
+)
+def test_registry_callback_survives_hostile_inputs(q, level, which):
+    rows, cols, label, href, fig, status, _units = progres.on_registry(q, level, which)
+    assert href == "/?couche=ti2023&ind=projects_count"
+    assert progres.on_download(q, "../../etc", level, which)["filename"].endswith(".csv")
+
+
+def test_absent_national_registry_is_said_with_the_import_command(q, page_text):
+    assert not national_registry(q)
+    text = page_text(progres_layout(q, UrlState()))
+    assert "Aucun registre national des projets n'est chargé" in text
+    assert "python -m etl import-projects FICHIER" in text and "docs/registry-schema.md" in text
+
+
+# -- France Relance, Urssaf, sources --------------------------------------------------------------
+
+
+def test_employment_coverage_no_data_is_nan_not_zero(q):
+    emp = PQ.employment_by_unit(q, "territory_2023").set_index("code")
+    assert emp.at["ti-2801", "coverage"] == pytest.approx(100)
+    # ti-2802 has no commune in the Urssaf file: no data at all
+    assert pd.isna(emp.at["ti-2802", "coverage"]) and pd.isna(emp.at["ti-2802", "last"])
+    table = PF.employment_table(emp.reset_index()).set_index("code")
+    assert table.at["ti-2802", "couverture"] == "pas de données"
+
+
+def test_page_blocks_name_their_sources(q, page_text):
+    text = page_text(progres_layout(q, UrlState()))
+    for name in ("published_figures", "france_relance:departement", "urssaf"):
+        assert f"Source : {name}" in text
+    assert "zone d'emploi de Rouen" in text
+
+
+def test_france_relance_latest_and_map(q):
+    latest = PQ.france_relance_latest(q)
+    assert len(latest) and (latest.groupby("code").size() == 1).all()
+    geo = json.loads(
+        geometry.geojson(q, "departement", level="coarse", inset=True, with_names=False)
+    )
+    fig = PF.france_relance_map(latest, geo)
+    assert fig.layout.map.style == "white-bg" and list(fig.data[0].locations) == list(
+        latest["code"]
+    )
+
+
+def test_progress_page_is_routed(q, page_text):
+    out = render_page(load_pages(), q, "/progres", "")
+    assert "Progrès vers 15 000 projets et 450 000 emplois" in page_text(out)
+
+
+def test_partly_covered_units_are_marked_lower_bounds():
+    df = pd.DataFrame(
+        {
+            "code": ["a", "b", "c"],
+            "nom": ["A", "B", "C"],
+            "coverage": [100.0, 41.6, float("nan")],
+            "first_year": [2006] * 3,
+            "first": [100.0, 50.0, float("nan")],
+            "last_year": [2022] * 3,
+            "last": [80.0, 60.0, float("nan")],
+            "change_pct": [-20.0, 20.0, float("nan")],
+        }
+    )
+    t = PF.employment_table(df).set_index("code")
+    assert t.at["a", "évolution"] == "-20,0 %" and t.at["a", "salariés industrie 2022"] == "80"
+    assert t.at["b", "salariés industrie 2022"] == "60 (minorant, couverture partielle)"
+    assert t.at["b", "évolution"] == "pas de données"
+    assert (t.loc["c"].drop(["nom"]) == "pas de données").all()
+
+
+def test_france_relance_departement_series_callback(q):
+    latest = PQ.france_relance_latest(q)
+    code = str(latest["code"].iloc[0])
+    fig = progres.on_fr_departement(q, code)
+    series = PQ.france_relance(q, "departement")
+    assert list(fig.data[0].y) == list(series.loc[series.code == code, "value"])
+    for hostile in (None, ["76"], "<script>", "9" * 1000):
+        f = progres.on_fr_departement(q, hostile)
+        assert not f.data or len(f.data[0].y) == 0
+
+
+def test_registry_over_time_by_unit(q, demo_q):
+    real = PQ.registry_over_time_by_unit(q, "ti2023")
+    assert len(real) and set(real["code"]) <= {"ti-2801", "ti-2802"}
+    # cumulative per unit ends at the unit's count in the ranking
+    ends = real.groupby("code")["cumulative"].last()
+    rank = PQ.registry_ranking(q, "ti2023").set_index("code")["count"]
+    assert (ends == rank.reindex(ends.index)).all()
+    fake = PQ.registry_over_time_by_unit(demo_q, "ti2023", demo=True)
+    assert fake.groupby("code")["cumulative"].last().sum() == 50
+    assert PQ.registry_over_time_by_unit(q, "x; DROP TABLE project").empty
+    units = progres.on_registry(demo_q, "ti2023", "demo")[6]
+    assert (
+        "DONNÉES FICTIVES" in units.layout.title.text and len(units.data) == fake["code"].nunique()
+    )
