@@ -42,9 +42,10 @@ bench: $(STAMP) ## run the benchmarks and print the numbers recorded in BENCHMAR
 	$(PY) -m etl build
 	$(PY) scripts/bench.py
 
-lint: $(STAMP) ## check the code with ruff
+lint: $(STAMP) ## check the code: ruff (errors and formatting) and the import contracts (architecture)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check . || true
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 clean: ## remove the built database and caches (not the environment)
 	rm -rf data/processed/*.duckdb* data/raw/* .pytest_cache .ruff_cache

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 NO_DATA_LABEL = "pas de données"
 _THIN = "\u202f"  # narrow no-break space: the French thousands separator
 
@@ -47,12 +45,3 @@ def fmt_diff(v, decimals: int = 0, unit: str = "") -> str:
     nonzero = bool(s.strip("0," + _THIN))
     sign = "+" if float(v) > 0 and nonzero else "−" if float(v) < 0 and nonzero else ""
     return f"{sign}{s}" + (f" {unit}" if unit else "")
-
-
-def fmt_count(v) -> str:
-    """A whole number (a count), "pas de données" when absent."""
-    return fmt_number(None if is_missing(v) else round(float(v)), 0)
-
-
-def is_nan(v) -> bool:
-    return isinstance(v, float) and math.isnan(v)
