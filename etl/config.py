@@ -12,6 +12,9 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+# the two waves of Territoires d'industrie; every territory key carries its wave
+WAVES = ("2018", "2023")
+
 
 @dataclass(frozen=True)
 class Paths:
@@ -30,6 +33,3 @@ def get_paths(
     m = mirror or os.environ.get("TI_MIRROR") or PROJECT_ROOT.parent / "shared" / "mirror"
     d = database or os.environ.get("TI_DB") or PROJECT_ROOT / "data" / "processed" / "ti.duckdb"
     return Paths(mirror=Path(m).resolve(), database=Path(d).resolve())
-
-# the two waves of Territoires d'industrie; every territory key carries its wave
-WAVES = ("2018", "2023")

@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from etl.config import WAVES
 from etl.db import Database
 from etl.errors import EtlError, SourceError
 from etl.sources import _indicators as ind
@@ -60,7 +61,6 @@ COLUMNS = (
 OPTIONAL_COLUMNS = ("beneficiaire", "siren")
 REQUIRED = ("identifiant", "nom", "date", "statut", "source")
 STATUSES = ("identifié", "en préparation", "financé", "en cours", "réalisé", "abandonné")
-WAVES = ("2018", "2023")
 AMOUNTS = ("investissement_eur", "aide_publique_eur")
 JOBS = ("emplois_crees", "emplois_maintenus")
 REAL_LICENCE = "registre importé (licence déclarée par son fournisseur)"

@@ -51,9 +51,8 @@ import numpy as np
 import pandas as pd
 
 from etl.build import EXTRA_STEPS, BuildContext, BuildStep
+from etl.config import WAVES
 from etl.db import Database
-
-WAVES = ("2018", "2023")
 
 # --- thresholds of the transition classes (shares of the 2018 territory's population) -------
 DROPPED_BELOW = 0.5  # less than this share in any 2023 territory: dropped
@@ -171,7 +170,7 @@ def counterparts(fl: pd.DataFrame, territories: pd.DataFrame) -> pd.DataFrame:
     pairs = fl.dropna(subset=["ti_2018", "ti_2023"])
     out = []
     best = {}
-    for w, other in (("2018", "2023"), ("2023", "2018")):
+    for w, other in (WAVES, WAVES[::-1]):
         p = pairs.sort_values(
             [f"ti_{w}", "population", "n_communes", f"ti_{other}"],
             ascending=[True, False, False, True],

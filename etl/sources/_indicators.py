@@ -19,9 +19,16 @@ from __future__ import annotations
 
 import pandas as pd
 
+from etl.config import WAVES
 from etl.db import Database
 
-LAYERS = ("territory_2018", "territory_2023", "epci", "arrondissement", "departement", "region")
+LAYERS = (
+    *(f"territory_{w}" for w in WAVES),
+    "epci",
+    "arrondissement",
+    "departement",
+    "region",
+)
 COLUMNS = ("layer", "key", "indicator", "label", "unit", "year", "value", "source", "is_demo")
 _DDL = (
     "CREATE TABLE IF NOT EXISTS indicator (layer VARCHAR NOT NULL, key VARCHAR NOT NULL, "
