@@ -1,7 +1,7 @@
 """The build: raw mirror -> a new DuckDB file, checked, then swapped in place of the old one.
 
 ``build()`` is idempotent and atomic: it writes ``<db>.building``, and only a complete, checked
-build replaces the database (``os.replace``); a failure leaves the last good database as it
+build replaces the database (see ``etl.atomic``); a failure leaves the last good database as it
 was. When neither the inputs nor the ETL code changed since the last build, it does nothing.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -24,6 +23,7 @@ import pandas as pd
 import shapely
 
 from etl import db as dbm
+from etl.atomic import new_database
 from etl.config import PROJECT_ROOT, Paths
 from etl.errors import SourceError
 from etl.sources import anct_admin, cog, commune_geometry, territories
@@ -806,13 +806,8 @@ def build(paths: Paths, *, force: bool = False, progress=None) -> BuildResult:
     fp, digests = _fingerprint(paths)
     if not force and stored_fingerprint(paths.database) == fp:
         return BuildResult("up-to-date", paths.database, time.perf_counter() - start)
-    paths.processed.mkdir(parents=True, exist_ok=True)
-    tmp = paths.database.with_name(paths.database.name + ".building")
-    for p in (tmp, tmp.with_name(tmp.name + ".wal")):
-        p.unlink(missing_ok=True)
-    d = dbm.Database(tmp, read_only=False)
-    ctx = BuildContext(paths=paths, db=d)
-    try:
+    with new_database(paths.database) as d:
+        ctx = BuildContext(paths=paths, db=d)
         build_foundation(ctx, progress)
         for step in EXTRA_STEPS:
             t0 = time.perf_counter()
@@ -821,11 +816,4 @@ def build(paths: Paths, *, force: bool = False, progress=None) -> BuildResult:
             ctx.timings[step.name] = time.perf_counter() - t0
         _write_meta(ctx, fp, digests)
         checks = pd.DataFrame(ctx.checks)
-        d.execute("CHECKPOINT")
-        d.close()
-        os.replace(tmp, paths.database)
-    except BaseException:
-        d.close()
-        tmp.unlink(missing_ok=True)
-        raise
     return BuildResult("built", paths.database, time.perf_counter() - start, checks, ctx.timings)

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from etl import projects
+from etl.atomic import editing
 from etl.db import Database
 from etl.errors import EtlError
 
@@ -171,7 +172,7 @@ def load(paths) -> int:
     with Database(paths.database) as d:
         rows = generate(d)
 
-    def edit(d: Database) -> None:
+    with editing(paths.database) as d:
         projects.store(d, NAME, rows, path="", skipped=0, is_demo=True, label=LABEL)
         projects.refresh_indicators(d)
         now = datetime.now(UTC).replace(microsecond=0).isoformat()
@@ -181,8 +182,6 @@ def load(paths) -> int:
             "VALUES (?, '', '', ?, ?, ?, ?)",
             [NAME, "données fictives", f"générées le {now[:10]}, graine {SEED}", len(rows), now],
         )
-
-    projects._swap_in(paths.database, edit)
     return len(rows)
 
 
@@ -195,11 +194,9 @@ def remove(paths) -> int:
             return 0
         n = int(d.scalar("SELECT count(*) FROM project WHERE is_demo"))
 
-    def edit(d: Database) -> None:
+    with editing(paths.database) as d:
         d.execute("DELETE FROM project WHERE is_demo")
         d.execute("DELETE FROM registry WHERE is_demo")
         d.execute("DELETE FROM source WHERE name = ?", [NAME])
         projects.refresh_indicators(d)
-
-    projects._swap_in(paths.database, edit)
     return n

@@ -9,8 +9,8 @@ A registry is a CSV (UTF-8, ``;`` or ``,``) or XLSX file in the schema of
 3. keeps the validated rows as ``data/processed/inputs/registry-<name>.csv`` (a normalised copy:
    the build reloads it, so an imported registry survives every rebuild, and the build's
    fingerprint hashes it);
-4. writes the new rows into a copy of the database and swaps it in (``os.replace``): on any
-   failure the previous database and the previous registry copy stay as they were.
+4. writes the new rows into a copy of the database and swaps it in (``etl.atomic.editing``): on
+   any failure the previous database and the previous registry copy stay as they were.
 
 Importing a file with the same name again replaces that registry. Rows are numbered from 1 =
 the first data row (the header is not counted), in CSV and XLSX alike.
@@ -28,7 +28,6 @@ import csv
 import os
 import re
 import shutil
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -36,6 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from etl.atomic import editing, replacing
 from etl.config import WAVES
 from etl.db import Database
 from etl.errors import EtlError, SourceError
@@ -702,33 +702,6 @@ class ImportResult:
     database: Path
 
 
-@contextmanager
-def editing(database: Path):
-    """A writable copy of ``database``, swapped in (``os.replace``) when the block ends normally and
-    deleted when it raises: the original stays intact on any failure. One connection only (opening
-    a database costs the load of the spatial extension)."""
-    tmp = database.with_name(database.name + ".importing")
-    tmp.unlink(missing_ok=True)
-    shutil.copyfile(database, tmp)
-    try:
-        d = Database(tmp, read_only=False)
-        try:
-            yield d
-            d.execute("CHECKPOINT")
-        finally:
-            d.close()
-        os.replace(tmp, database)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _swap_in(database: Path, edit) -> None:
-    """Apply ``edit(db)`` to a copy of the database and swap it in (see :func:`editing`)."""
-    with editing(database) as d:
-        edit(d)
-
-
 def _refresh_fingerprint(d: Database, paths) -> None:
     from etl import steps  # noqa: F401  (the fingerprint covers every registered step)
     from etl.build import fingerprint
@@ -770,12 +743,11 @@ def import_projects(
             for p, b in backups.items():
                 os.replace(p, b)
             wrote = True
-            new = kept.with_name(kept.name + ".new")
-            if v.errors:
-                write_schema_csv(to_schema(v.rows), new)
-            else:
-                shutil.copyfile(path, new)
-            os.replace(new, kept)
+            with replacing(kept, ".new") as new:
+                if v.errors:
+                    write_schema_csv(to_schema(v.rows), new)
+                else:
+                    shutil.copyfile(path, new)
             skipped = len({e.row for e in v.errors})
             store(
                 d,
