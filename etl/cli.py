@@ -133,7 +133,8 @@ def import_projects_cmd(
     name: str = typer.Option(None, "--name", help="registry name (default: from the file name)"),
 ) -> None:
     """Import a project registry: every bad row is reported; nothing is loaded if any is bad."""
-    from etl.projects import RegistryError, import_projects
+    from etl.registry.importer import import_projects
+    from etl.registry.schema import RegistryError
 
     paths = get_paths(mirror, db)  # the mirror only counts in the database's fingerprint
     try:

@@ -7,7 +7,7 @@
   "données fictives", the ``source`` table gets a row ``demo`` whose licence is "données
   fictives", and its indicators are ``demo_projects_*`` with ``is_demo`` true and labels ending
   in "(données fictives)";
-- pages ask :func:`etl.projects.demo_present` (or ``SELECT count(*) > 0 FROM registry WHERE
+- pages ask :func:`etl.registry.store.demo_present` (or ``SELECT count(*) > 0 FROM registry WHERE
   is_demo``) to know it is there, and label every view and export that uses it.
 
 It is generated with a fixed seed (:data:`SEED`), so two runs give the same rows:
@@ -32,10 +32,10 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from etl import projects
 from etl.atomic import editing
 from etl.db import Database
 from etl.errors import EtlError
+from etl.registry.store import demo_present, refresh_indicators, store
 
 NAME = "demo"
 SEED = 20231109
@@ -106,7 +106,7 @@ def _dates(rng: np.random.Generator, points: list[tuple[date, int]]) -> list[dat
 
 
 def generate(db: Database, seed: int = SEED) -> pd.DataFrame:
-    """The demonstration projects (columns of ``etl.projects`` validated rows)."""
+    """The demonstration projects (columns of ``etl.registry.schema.validate``'s rows)."""
     rng = np.random.default_rng(seed)
     pts = db.rows("SELECT date, value FROM goal_series WHERE goal = 'projects' ORDER BY date")
     if not pts:
@@ -173,8 +173,8 @@ def load(paths) -> int:
         rows = generate(d)
 
     with editing(paths.database) as d:
-        projects.store(d, NAME, rows, path="", skipped=0, is_demo=True, label=LABEL)
-        projects.refresh_indicators(d)
+        store(d, NAME, rows, path="", skipped=0, is_demo=True, label=LABEL)
+        refresh_indicators(d)
         now = datetime.now(UTC).replace(microsecond=0).isoformat()
         d.execute("DELETE FROM source WHERE name = ?", [NAME])
         d.execute(
@@ -190,7 +190,7 @@ def remove(paths) -> int:
     if not paths.database.is_file():
         raise EtlError(f"no database at {paths.database}: run `make etl` first")
     with Database(paths.database) as d:
-        if not projects.demo_present(d):
+        if not demo_present(d):
             return 0
         n = int(d.scalar("SELECT count(*) FROM project WHERE is_demo"))
 
@@ -198,5 +198,5 @@ def remove(paths) -> int:
         d.execute("DELETE FROM project WHERE is_demo")
         d.execute("DELETE FROM registry WHERE is_demo")
         d.execute("DELETE FROM source WHERE name = ?", [NAME])
-        projects.refresh_indicators(d)
+        refresh_indicators(d)
     return n

@@ -7,8 +7,8 @@ own rows (``etl.sources._indicators``).
 
 from __future__ import annotations
 
-from etl import projects
 from etl.build import EXTRA_STEPS, BuildStep
+from etl.registry import store
 from etl.sources import ditp, fonds_vert, france_relance, published_figures, urssaf
 
 EXTRA_STEPS.extend(
@@ -39,6 +39,6 @@ EXTRA_STEPS.extend(
             run=fonds_vert.load,
             inputs=(fonds_vert.FILE,),
         ),
-        BuildStep(name="Registre des projets : registres importés", run=projects.load_kept),
+        BuildStep(name="Registre des projets : registres importés", run=store.load_kept),
     ]
 )

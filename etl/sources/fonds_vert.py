@@ -5,15 +5,16 @@ These are the first **real** records of the project registry (registry ``fonds-v
 row becomes a project placed at its commune, status 'financé', dated 2024 (year only), public aid
 = the Fonds vert amount; investment and jobs are not published, so they stay empty (unknown, not
 0). The commune attribution is by a third party (noted in ``source``). Rows go through the same
-validation as an imported registry (``etl.projects.validate``).
+validation as an imported registry (``etl.registry.schema.validate``).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from etl import projects
 from etl.errors import SourceError
+from etl.registry.schema import Reference, validate
+from etl.registry.store import store
 from etl.sources._io import SourceFile
 from etl.sources._tables import numbers, read_csv, require_values, unique
 
@@ -87,16 +88,16 @@ def read(path, communes: pd.DataFrame) -> pd.DataFrame:
 def load(ctx) -> None:
     """Build step: registry ``fonds-vert-2024`` in ``project``."""
     path = ctx.paths.mirror / FILE
-    ref = projects.Reference.from_db(ctx.db)
+    ref = Reference.from_db(ctx.db)
     rows = read(path, ctx.db.df("SELECT code, departement FROM commune"))
-    v = projects.validate(rows, ref)
+    v = validate(rows, ref)
     if v.errors:
         e = v.errors[0]
         col = {"commune": "code_commune", "nom": "nom_projet"}.get(e.column, e.column)
         raise SourceError(
             path, f"{e.reason} ({len(v.errors)} error(s) in all)", row=e.row, column=col
         )
-    n = projects.store(
+    n = store(
         ctx.db,
         NAME,
         v.rows,

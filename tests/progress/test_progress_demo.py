@@ -11,11 +11,12 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from etl import demo, projects
+from etl import demo
 from etl.build import build
 from etl.cli import app
 from etl.config import Paths
 from etl.db import Database
+from etl.registry.store import demo_present
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,7 +29,7 @@ def paths(mini_db, tmp_path, mini_mirror):
 
 
 def no_demo_anywhere(d: Database) -> None:
-    assert not projects.demo_present(d)
+    assert not demo_present(d)
     assert d.scalar("SELECT count(*) FROM project WHERE is_demo") == 0
     assert (
         d.scalar("SELECT count(*) FROM indicator WHERE is_demo OR starts_with(indicator, 'demo_')")
@@ -61,7 +62,7 @@ def test_demo_loaded_flagged_and_following_the_published_figures(paths):
     # the fixture's last published projects figure is 50 actions (2025-05-27), 20 at 2023-11
     assert n == 50
     with Database(paths.database) as d:
-        assert projects.demo_present(d)
+        assert demo_present(d)
         p = d.df("SELECT * FROM project WHERE is_demo")
         assert len(p) == 50 and (p.registry == "demo").all()
         assert (p.date <= pd.Timestamp("2023-11-30")).sum() == 20

@@ -10,12 +10,14 @@ from datetime import datetime
 import pytest
 from typer.testing import CliRunner
 
-from etl import projects
 from etl.build import build
 from etl.cli import app
 from etl.config import Paths
 from etl.db import Database
 from etl.errors import SourceError
+from etl.registry import importer
+from etl.registry.importer import import_projects
+from etl.registry.schema import Reference, RegistryError, read_file, validate
 
 HEADER = (
     "identifiant;nom;commune;epci;territoire;vague;date;statut;investissement_eur;aide_publique_eur;"
@@ -55,7 +57,7 @@ def kept(paths):
 
 
 def test_import_good_csv(paths, tmp_path):
-    res = projects.import_projects(write(tmp_path, GOOD), paths)
+    res = import_projects(write(tmp_path, GOOD), paths)
     assert (res.name, res.loaded, res.skipped) == ("projets", 3, 0)
     with Database(paths.database) as d:
         p = d.df("SELECT * FROM project WHERE registry = 'projets' ORDER BY id")
@@ -134,7 +136,7 @@ def test_import_xlsx_with_typed_cells(paths, tmp_path):
     )
     p = tmp_path / "Registre 2024.xlsx"
     wb.save(p)
-    res = projects.import_projects(p, paths)
+    res = import_projects(p, paths)
     assert (res.name, res.loaded) == ("registre-2024", 2)
     with Database(paths.database) as d:
         r = d.df(
@@ -150,9 +152,9 @@ def test_import_xlsx_with_typed_cells(paths, tmp_path):
     # the workbook itself is kept, and re-validates as the rebuild will read it
     assert kept(paths) == ["registry-registre-2024.xlsx"]
     with Database(paths.database) as d:
-        again = projects.validate(
-            projects.read_file(paths.processed / "inputs" / "registry-registre-2024.xlsx"),
-            projects.Reference.from_db(d),
+        again = validate(
+            read_file(paths.processed / "inputs" / "registry-registre-2024.xlsx"),
+            Reference.from_db(d),
         )
     assert again.errors == [] and len(again.rows) == 2
 
@@ -205,8 +207,8 @@ BAD = {  # line -> (row, column, reason part)
 def test_bad_row_reported_and_nothing_loaded(paths, tmp_path, case):
     line, row, column, reason = BAD[case]
     good = digest(paths.database)
-    with pytest.raises(projects.RegistryError) as ei:
-        projects.import_projects(write(tmp_path, [*GOOD, line]), paths)
+    with pytest.raises(RegistryError) as ei:
+        import_projects(write(tmp_path, [*GOOD, line]), paths)
     errs = ei.value.errors
     assert any(e.row == row and e.column == column and reason in e.reason for e in errs), [
         str(e) for e in errs
@@ -222,8 +224,8 @@ def test_every_bad_row_is_listed(paths, tmp_path):
         BAD["bad status"][0].replace("P4", "P5"),
         BAD["bad number"][0].replace("P4", "P6"),
     ]
-    with pytest.raises(projects.RegistryError) as ei:
-        projects.import_projects(write(tmp_path, lines), paths)
+    with pytest.raises(RegistryError) as ei:
+        import_projects(write(tmp_path, lines), paths)
     assert [(e.row, e.column) for e in ei.value.errors] == [
         (4, "commune"),
         (5, "statut"),
@@ -232,14 +234,14 @@ def test_every_bad_row_is_listed(paths, tmp_path):
 
 
 def test_skip_bad_rows_loads_the_good_ones(paths, tmp_path):
-    res = projects.import_projects(
+    res = import_projects(
         write(tmp_path, [*GOOD, BAD["unknown commune"][0]]), paths, skip_bad_rows=True
     )
     assert (res.loaded, res.skipped) == (3, 1)
     # only the good rows are kept, rewritten in the documented schema, and they re-validate
     copy = paths.processed / "inputs" / "registry-projets.csv"
     with Database(paths.database) as d:
-        again = projects.validate(projects.read_file(copy), projects.Reference.from_db(d))
+        again = validate(read_file(copy), Reference.from_db(d))
     assert again.errors == [] and again.rows.id.tolist() == ["P1", "P2", "P3"]
     assert (
         again.rows.investment_eur.tolist()[0] == 1_200_000
@@ -276,7 +278,7 @@ def test_bad_file(paths, tmp_path, kind):
     elif kind == "empty file":
         p.write_text("")
     with pytest.raises(SourceError) as ei:
-        projects.import_projects(p, paths)
+        import_projects(p, paths)
     msg = {
         "missing file": "not found",
         "bad extension": "unsupported",
@@ -290,7 +292,7 @@ def test_bad_file(paths, tmp_path, kind):
 
 
 def test_failure_while_writing_keeps_database_and_previous_copy(paths, tmp_path, monkeypatch):
-    projects.import_projects(write(tmp_path, GOOD), paths)
+    import_projects(write(tmp_path, GOOD), paths)
     good_db = digest(paths.database)
     copy = paths.processed / "inputs" / "registry-projets.csv"
     good_copy = copy.read_bytes()
@@ -298,23 +300,23 @@ def test_failure_while_writing_keeps_database_and_previous_copy(paths, tmp_path,
     def boom(d):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(projects, "refresh_indicators", boom)
+    monkeypatch.setattr(importer, "refresh_indicators", boom)
     with pytest.raises(RuntimeError):
-        projects.import_projects(write(tmp_path, GOOD[:1]), paths)
+        import_projects(write(tmp_path, GOOD[:1]), paths)
     assert digest(paths.database) == good_db
     assert copy.read_bytes() == good_copy and kept(paths) == ["registry-projets.csv"]
     assert not list(paths.processed.glob("*.importing"))
 
 
 def test_reimport_replaces_the_registry(paths, tmp_path):
-    projects.import_projects(write(tmp_path, GOOD), paths)
-    projects.import_projects(write(tmp_path, GOOD[:1]), paths)
+    import_projects(write(tmp_path, GOOD), paths)
+    import_projects(write(tmp_path, GOOD[:1]), paths)
     with Database(paths.database) as d:
         assert d.scalar("SELECT count(*) FROM project WHERE registry = 'projets'") == 1
 
 
 def test_imported_registry_survives_a_rebuild(paths, tmp_path):
-    projects.import_projects(write(tmp_path, GOOD), paths)
+    import_projects(write(tmp_path, GOOD), paths)
     assert build(paths, force=True).status == "built"
     with Database(paths.database) as d:
         assert d.scalar("SELECT count(*) FROM project WHERE registry = 'projets'") == 3
@@ -348,5 +350,5 @@ def test_reserved_registry_names(paths, tmp_path, name):
 
     good = digest(paths.database)
     with pytest.raises(EtlError, match="reserved"):
-        projects.import_projects(write(tmp_path, GOOD), paths, name=name)
+        import_projects(write(tmp_path, GOOD), paths, name=name)
     assert digest(paths.database) == good and kept(paths) == []
