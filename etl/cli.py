@@ -11,8 +11,13 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from etl import demo as demo_mod
 from etl.config import get_paths
+from etl.db import Database
 from etl.errors import EtlError
+from etl.pipeline import build as run_build
+from etl.registry.importer import import_projects
+from etl.registry.schema import RegistryError
 
 app = typer.Typer(
     add_completion=False,
@@ -68,9 +73,6 @@ def build(
     force: bool = typer.Option(False, "--force", help="rebuild even when nothing changed"),
 ) -> None:
     """Build the database from the raw mirror (atomic; does nothing when inputs are unchanged)."""
-    from etl import steps  # noqa: F401  (registers the build steps of later sources)
-    from etl.build import build as run_build
-
     paths = get_paths(mirror, db)
     console.print(f"Miroir : {paths.mirror}\nBase   : {paths.database}")
     try:
@@ -98,8 +100,6 @@ def build(
 @app.command()
 def report(db: Path = DbOpt) -> None:
     """Print the validation report of the current database."""
-    from etl.db import Database
-
     paths = get_paths(None, db)
     if not paths.database.is_file():
         fail(EtlError(f"no database at {paths.database}: run `make etl` first"))
@@ -133,9 +133,6 @@ def import_projects_cmd(
     name: str = typer.Option(None, "--name", help="registry name (default: from the file name)"),
 ) -> None:
     """Import a project registry: every bad row is reported; nothing is loaded if any is bad."""
-    from etl.registry.importer import import_projects
-    from etl.registry.schema import RegistryError
-
     paths = get_paths(mirror, db)  # the mirror only counts in the database's fingerprint
     try:
         res = import_projects(file, paths, skip_bad_rows=skip_bad_rows, name=name)
@@ -157,8 +154,6 @@ def import_projects_cmd(
 @app.command()
 def demo(db: Path = DbOpt) -> None:
     """Load the demonstration registry (données fictives, fixed seed) into the database."""
-    from etl import demo as demo_mod
-
     try:
         n = demo_mod.load(get_paths(None, db))
     except EtlError as e:
@@ -172,8 +167,6 @@ def demo(db: Path = DbOpt) -> None:
 @app.command("remove-demo")
 def remove_demo(db: Path = DbOpt) -> None:
     """Remove the demonstration registry from the database."""
-    from etl import demo as demo_mod
-
     try:
         n = demo_mod.remove(get_paths(None, db))
     except EtlError as e:

@@ -50,8 +50,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from etl.build import EXTRA_STEPS, BuildContext, BuildStep
 from etl.config import WAVES
+from etl.context import BuildContext
 from etl.db import Database
 
 # --- thresholds of the transition classes (shares of the 2018 territory's population) -------
@@ -655,6 +655,3 @@ def run(ctx: BuildContext) -> None:
         f"territory_commune has {tc}",
         "error" if tc != n23 else "info",
     )
-
-
-EXTRA_STEPS.append(BuildStep(name="Redécoupage 2018 → 2023 (tables)", run=run))

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from etl import steps  # noqa: F401  (registers the build steps of every source)
-from etl.build import build
 from etl.config import Paths, get_paths
+from etl.pipeline import build
 
 DATA = Path(__file__).parent / "data"
 MINI_MIRROR = DATA / "mirror"

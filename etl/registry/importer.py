@@ -20,12 +20,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-import etl.steps  # noqa: F401  (the fingerprint covers every registered step)
 from etl.atomic import editing, replacing
-from etl.build import fingerprint
 from etl.config import Paths
 from etl.db import Database
 from etl.errors import EtlError, SourceError
+from etl.pipeline import fingerprint
 from etl.registry.schema import (
     Reference,
     RegistryError,

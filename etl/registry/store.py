@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from etl.build import BuildContext
 from etl.config import WAVES
+from etl.context import BuildContext
 from etl.db import Database
 from etl.errors import SourceError
 from etl.registry.schema import PROJECT_COLUMNS, Reference, read_file, validate

@@ -81,6 +81,12 @@ def input_path(mirror: Path | None = None) -> Path | str:
     return FILE if mirror is None else mirror / FILE
 
 
+def inputs() -> tuple[str, ...]:
+    """The files the build step reads, for the build's fingerprint: the Urssaf file (that of
+    ``$TI_URSSAF_FILE`` when the build runs) and the COG communes."""
+    return (str(input_path()), COG_COMMUNES)
+
+
 def successor_map(mirror: Path) -> dict[str, str]:
     """Every commune code the COG 2026 knows (current, former, delegated, municipal arrondissement)
     -> its current commune code."""

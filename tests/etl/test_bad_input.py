@@ -11,10 +11,10 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
-from etl.build import build
 from etl.cli import app
 from etl.config import Paths
 from etl.errors import SourceError
+from etl.pipeline import build
 
 
 def digest(p) -> str:

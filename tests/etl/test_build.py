@@ -6,9 +6,9 @@ import os
 
 import pytest
 
-from etl.build import build, fingerprint
 from etl.config import Paths
 from etl.db import Database
+from etl.pipeline import build, fingerprint
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ import shutil
 
 import pytest
 
-from etl import build as etl_build
-from etl.build import build
 from etl.config import Paths
+from etl.context import BuildContext, BuildStep
 from etl.errors import SourceError
+from etl.pipeline import STEPS, build
 
 URSSAF = (
     "urssaf-sample/etablissements-et-effectifs-salaries-au-niveau-commune-x-ape-last_subset.csv"
@@ -40,26 +40,35 @@ FOUNDATION = (
 )
 
 
-@pytest.fixture
-def setup(mirror_copy, mini_db, tmp_path, monkeypatch):
-    """A writable mirror, a copy of the last good database, and a build whose foundation step
-    copies the foundation tables of the miniature database (the real ``build()`` runs: atomic
-    swap, the progress steps, error propagation; only the 4 s of geometry are skipped)."""
-    monkeypatch.delenv("TI_URSSAF_FILE", raising=False)
+def copy_foundation(source_db):
+    """A build step that copies the foundation tables of ``source_db`` (instead of computing
+    them: the 4 s of geometry are not what these tests are about)."""
 
-    def copied_foundation(ctx, progress):
+    def run(ctx: BuildContext) -> None:
         # ATTACH takes no parameter: the path (a pytest temporary file) is quoted as a literal
         ctx.db.execute(
-            "ATTACH '" + str(mini_db).replace("'", "''") + "' AS foundation_src (READ_ONLY)"
+            "ATTACH '" + str(source_db).replace("'", "''") + "' AS foundation_src (READ_ONLY)"
         )
         for t in FOUNDATION:  # table names from the constant above
             ctx.db.execute(" ".join(["CREATE TABLE", t, "AS SELECT * FROM", "foundation_src." + t]))
         ctx.db.execute("DETACH foundation_src")
 
-    monkeypatch.setattr(etl_build, "build_foundation", copied_foundation)
+    return BuildStep("Socle copié", run)
+
+
+@pytest.fixture
+def setup(mirror_copy, mini_db, tmp_path, monkeypatch):
+    """A writable mirror, a copy of the last good database, and the steps of a build whose
+    foundation is copied from the miniature database: the real ``build()`` runs (atomic swap,
+    the progress steps, error propagation)."""
+    monkeypatch.delenv("TI_URSSAF_FILE", raising=False)
     db = tmp_path / "good.duckdb"
     shutil.copy(mini_db, db)
-    return mirror_copy, Paths(mirror=mirror_copy, database=db), digest(db)
+    steps = (
+        copy_foundation(mini_db),
+        *(s for s in STEPS if not s.run.__module__.startswith("etl.foundation.")),
+    )
+    return mirror_copy, Paths(mirror=mirror_copy, database=db), digest(db), steps
 
 
 def replace_in(path, old: str, new: str, count: int = 1) -> None:
@@ -69,9 +78,9 @@ def replace_in(path, old: str, new: str, count: int = 1) -> None:
     path.write_text(bom + text.replace(old, new, count), encoding="utf-8")
 
 
-def fails_intact(paths, good, *, file, row=None, column=None, match=""):
+def fails_intact(paths, good, steps, *, file, row=None, column=None, match=""):
     with pytest.raises(SourceError) as ei:
-        build(paths, force=True)
+        build(paths, steps, force=True)
     e = ei.value
     assert e.path.endswith(file), e.path
     if row is not None:
@@ -86,8 +95,8 @@ def fails_intact(paths, good, *, file, row=None, column=None, match=""):
 
 def test_foundation_shortcut_builds_when_inputs_are_good(setup):
     """The harness itself: with good inputs the same build succeeds (so failures come from the edit)."""
-    _, paths, good = setup
-    assert build(paths, force=True).status == "built"
+    _, paths, good, steps = setup
+    assert build(paths, steps, force=True).status == "built"
     assert digest(paths.database) != good
 
 
@@ -268,34 +277,34 @@ CASES = {
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_row(setup, case):
-    mirror, paths, good = setup
+    mirror, paths, good, steps = setup
     file, old, new, row, column, match = CASES[case]
     replace_in(mirror / file, old, new)
-    fails_intact(paths, good, file=file, row=row, column=column, match=match)
+    fails_intact(paths, good, steps, file=file, row=row, column=column, match=match)
 
 
 @pytest.mark.parametrize("file", [URSSAF, FIGURES, RELANCE_DEP, DITP, FONDS_VERT])
 def test_missing_file(setup, file):
-    mirror, paths, good = setup
+    mirror, paths, good, steps = setup
     (mirror / file).unlink()
-    fails_intact(paths, good, file=file, match="not found")
+    fails_intact(paths, good, steps, file=file, match="not found")
 
 
 @pytest.mark.parametrize("file", [URSSAF, FIGURES, FONDS_VERT])
 def test_bad_encoding(setup, file):
-    mirror, paths, good = setup
+    mirror, paths, good, steps = setup
     p = mirror / file
     # a Latin-1 "é" in the last line: not UTF-8
     data = p.read_bytes().rstrip(b"\n") + b"\n"
     last = data.rstrip(b"\n").rsplit(b"\n", 1)[1]
     p.write_bytes(data[: -len(last) - 1] + last.replace(last[:5], last[:5] + b"\xe9") + b"\n")
-    e = fails_intact(paths, good, file=file)
+    e = fails_intact(paths, good, steps, file=file)
     assert "UTF-8" in str(e)
 
 
 def test_urssaf_file_from_environment(setup, monkeypatch, tmp_path):
     """TI_URSSAF_FILE replaces the sample; a missing file there is named in the error."""
-    mirror, paths, good = setup
+    mirror, paths, good, steps = setup
     missing = tmp_path / "national.csv"
     monkeypatch.setenv("TI_URSSAF_FILE", str(missing))
-    fails_intact(paths, good, file="national.csv", match="TI_URSSAF_FILE")
+    fails_intact(paths, good, steps, file="national.csv", match="TI_URSSAF_FILE")

@@ -12,10 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from etl import demo
-from etl.build import build
 from etl.cli import app
 from etl.config import Paths
 from etl.db import Database
+from etl.pipeline import build
 from etl.registry.store import demo_present
 
 ROOT = Path(__file__).resolve().parents[2]

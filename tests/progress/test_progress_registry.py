@@ -10,11 +10,11 @@ from datetime import datetime
 import pytest
 from typer.testing import CliRunner
 
-from etl.build import build
 from etl.cli import app
 from etl.config import Paths
 from etl.db import Database
 from etl.errors import SourceError
+from etl.pipeline import build
 from etl.registry import importer
 from etl.registry.importer import import_projects
 from etl.registry.schema import Reference, RegistryError, read_file, validate

@@ -26,8 +26,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from etl.build import BuildContext
 from etl.config import Paths
+from etl.context import BuildContext
 from etl.db import Database
 
 SIZE = 0.1

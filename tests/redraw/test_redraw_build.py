@@ -1,4 +1,4 @@
-"""The redraw step runs inside the real build (registered in etl/steps.py), here on the
+"""The redraw step runs inside the real build (listed in etl/pipeline.py), here on the
 miniature mirror of tests/data/mirror."""
 
 from __future__ import annotations

@@ -1,0 +1,93 @@
+"""Step: the members of each territory of each wave (EPCI, Grand Paris EPT or single commune,
+resolved in the COG 2026) and the communes they hold; a commune in two territories of a wave is
+reported as an error."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from etl.context import BuildContext
+from etl.errors import SourceError
+from etl.sources import cog, territories
+
+
+def territory_members(ctx: BuildContext) -> None:
+    """Fill ``territory_member`` and ``territory_commune`` of ``ctx.foundation``."""
+    f = ctx.foundation
+    f.need("cog", "waves")
+    members, tcs = [], []
+    for w in f.waves:
+        m, tc = _resolve_members(w, f.cog, ctx)
+        members.append(m)
+        tcs.append(tc)
+    f.territory_member = pd.concat(members, ignore_index=True)
+    f.territory_commune = pd.concat(tcs, ignore_index=True)
+
+
+def _resolve_members(
+    wave: territories.Wave, cogd: cog.Cog, ctx: BuildContext
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Members of each territory with their kind, and the communes they hold."""
+    epci = cogd.epci.set_index("siren")
+    ept = cogd.ept.set_index("siren")
+    com = cogd.communes.set_index("siren")
+    kinds, names = [], []
+    column = "liste_geo" if wave.wave == "2023" else "siren_groupement"
+    for tid, siren in zip(wave.members["territory_id"], wave.members["siren"], strict=True):
+        if siren in epci.index:
+            kinds.append("EPCI")
+            names.append(epci.at[siren, "name"])
+        elif siren in ept.index:
+            kinds.append("EPT")
+            names.append(ept.at[siren, "name"])
+        elif siren in com.index:
+            kinds.append("commune")
+            names.append(com.at[siren, "name"])
+        else:
+            raise SourceError(
+                wave.file.path,
+                f"member SIREN {siren} is neither an EPCI, a Grand Paris "
+                f"EPT nor a commune of the COG 2026",
+                row=tid,
+                column=column,
+            )
+    members = wave.members.assign(kind=kinds, name=names, wave=wave.wave)
+    by_kind = members["kind"].value_counts().to_dict()
+    ctx.check(
+        "members_resolved",
+        f"wave {wave.wave}",
+        len(members),
+        ", ".join(f"{k}: {v}" for k, v in sorted(by_kind.items())),
+    )
+    gm = cogd.groupings_members
+    parts = []
+    grp = members[members["kind"] != "commune"].merge(gm, on="siren")
+    parts.append(grp[["territory_id", "commune_code"]])
+    single = (
+        members[members["kind"] == "commune"]
+        .merge(cogd.communes[["siren", "code"]], on="siren")
+        .rename(columns={"code": "commune_code"})
+    )
+    parts.append(single[["territory_id", "commune_code"]])
+    tc = pd.concat(parts, ignore_index=True).drop_duplicates().assign(wave=wave.wave)
+    n_t = tc.groupby("commune_code")["territory_id"].nunique()
+    twice = n_t[n_t > 1]
+    detail = "; ".join(
+        f"{c}: {', '.join(sorted(tc.loc[tc.commune_code == c, 'territory_id']))}"
+        for c in twice.index[:10]
+    )
+    ctx.check(
+        "communes_in_two_territories",
+        f"wave {wave.wave}",
+        len(twice),
+        detail,
+        "error" if len(twice) else "info",
+    )
+    n_in = tc["commune_code"].nunique()
+    ctx.check(
+        "communes_in_no_territory",
+        f"wave {wave.wave}",
+        len(cogd.communes) - n_in,
+        f"{n_in} communes in a territory",
+    )
+    return members, tc
