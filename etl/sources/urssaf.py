@@ -30,7 +30,8 @@ Tables:
   'territory_2023'; sector 'total' or 'industrie'; coverage = share of the unit's population
   living in communes with data (0-1). Rows only for units with some data.
 - ``employment_coverage(layer, key, n_communes, n_communes_with_data, population,
-  population_with_data, share)`` for every unit.
+  population_with_data, share, complete)`` for every unit; ``complete`` is ``share >=``
+  :data:`COMPLETE`, the units whose sums go on the map.
 - indicators (see ``etl.sources._indicators``): ``urssaf_coverage`` (%, every unit with some data),
   and, for units at least :data:`COMPLETE` covered, ``urssaf_employees_industry``,
   ``urssaf_employees_total``, ``urssaf_establishments_industry``, ``urssaf_establishments_total``,
@@ -335,6 +336,8 @@ def aggregate(data: CommuneData, db) -> tuple[pd.DataFrame, pd.DataFrame]:
         cov.population_with_data / cov.population.where(cov.population > 0),
         cov.n_communes_with_data / cov.n_communes,
     )
+    # the threshold written with the shares, so that no reader restates it
+    cov["complete"] = cov["share"] >= COMPLETE
     # sectors: industry and total (industry + the rest), per commune
     f = data.frame
     ind_ = (
@@ -479,8 +482,8 @@ def load(ctx) -> None:
         len(data.remapped),
         ", ".join(f"{a}->{b}" for a, b in list(data.remapped.items())[:20]),
     )
-    full = cov[(cov.layer != "commune") & (cov.share >= COMPLETE)]
-    part = cov[(cov.layer != "commune") & (cov.share < COMPLETE) & (cov.n_communes_with_data > 0)]
+    full = cov[(cov.layer != "commune") & cov.complete]
+    part = cov[(cov.layer != "commune") & ~cov.complete & (cov.n_communes_with_data > 0)]
     ctx.check(
         "urssaf_coverage",
         "units completely covered / partly covered",

@@ -171,6 +171,29 @@ def test_urssaf_coverage_no_data_is_not_zero(db):
     assert value(db, "epci", "200000002", "urssaf_employees_industry", 2022) is None
 
 
+def test_urssaf_complete_units_flagged_in_the_coverage_table(db):
+    """``complete`` is share >= 99 %: Rouen's EPCI has every commune in the file, Elbeuf's 26 of
+    55 thousand inhabitants, the département 167 of 196 thousand."""
+    complete = dict(
+        db.rows(
+            "SELECT layer || ':' || key, complete FROM employment_coverage WHERE layer <> 'commune'"
+        )
+    )
+    assert complete["epci:200000001"] is True
+    assert complete["territory_2023:ti-2801"] is True  # = EPCI 200000001
+    assert complete["epci:200000002"] is False
+    assert complete["departement:76"] is False
+    assert complete["territory_2023:ti-2802"] is False  # no data at all
+    # exactly the units whose values are mapped
+    mapped = {
+        f"{layer}:{key}"
+        for layer, key in db.rows(
+            "SELECT DISTINCT layer, key FROM indicator WHERE indicator = 'urssaf_employees_total'"
+        )
+    }
+    assert mapped == {k for k, v in complete.items() if v}
+
+
 def test_urssaf_indicators_of_complete_units(db):
     assert value(db, "territory_2023", "ti-2801", "urssaf_employees_industry", 2022) == 156
     assert value(db, "arrondissement", "761", "urssaf_employees_total", 2006) == 178
