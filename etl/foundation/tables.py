@@ -12,7 +12,7 @@ import shapely
 from etl.context import BuildContext, Foundation
 from etl.db import Database
 from geo.crs import OVERSEAS_DEPARTEMENTS
-from geo.insets import inset_frames
+from geo.insets import inset_frames, with_insets
 
 COMMUNE_COLUMNS = (
     "code",
@@ -52,6 +52,7 @@ ARRONDISSEMENT_COLUMNS = (
     "anct_overlap",
     "geom",
     "chef_lieu_geom",
+    "chef_lieu_geom_inset",
 )
 DEPARTEMENT_COLUMNS = (
     "code",
@@ -73,7 +74,7 @@ def write_tables(ctx: BuildContext) -> None:
     """Write every foundation table."""
     f = ctx.foundation
     f.need("cog", "waves", "communes", "territory_member", "territory_commune", "layers")
-    f.need("shape")
+    f.need("shape", "extents")
     d = ctx.db
     communes = f.communes.rename(columns={"geometry": "geom"}).set_geometry("geom")
     d.write_table("commune", communes[list(COMMUNE_COLUMNS)], geometry=["geom"])
@@ -82,7 +83,7 @@ def write_tables(ctx: BuildContext) -> None:
     d.write_table(
         "arrondissement",
         _arrondissements(f)[list(ARRONDISSEMENT_COLUMNS)],
-        geometry=["geom", "chef_lieu_geom"],
+        geometry=["geom", "chef_lieu_geom", "chef_lieu_geom_inset"],
     )
     for table, meta, columns in (
         ("departement", f.cog.departements, DEPARTEMENT_COLUMNS),
@@ -120,8 +121,10 @@ def _write_grouping(d: Database, layer: str, meta: pd.DataFrame, fr: gpd.GeoData
 
 
 def _arrondissements(f: Foundation) -> pd.DataFrame:
-    """Arrondissements with their chef-lieu (préfecture or sous-préfecture): its name, kind and
-    a point inside its commune (``chef_lieu_geom``)."""
+    """Arrondissements with their chef-lieu (préfecture or sous-préfecture): its name, kind, a
+    point inside its commune (``chef_lieu_geom``) and that point moved into its overseas inset
+    box with the extents of ``shape.geom_inset`` (``chef_lieu_geom_inset``; mainland points
+    unchanged), for the national map."""
     arr = f.cog.arrondissements.set_index("code")
     chef = arr["chef_lieu_code"]
     commune = f.communes.set_index("code")
@@ -137,6 +140,7 @@ def _arrondissements(f: Foundation) -> pd.DataFrame:
             chef_lieu_name=chef.map(f.cog.communes.set_index("code")["name"]),
             chef_lieu_kind=np.where(chef.isin(prefectures), "préfecture", "sous-préfecture"),
             chef_lieu_geom=points.geometry.to_numpy(),
+            chef_lieu_geom_inset=with_insets(points, arr["departement"], f.extents).to_numpy(),
         )
         .reset_index()
     )

@@ -126,6 +126,18 @@ def test_arrondissement_chef_lieu(db):
     assert a.p[0].startswith("POINT (1.00")
 
 
+def test_mainland_chef_lieu_not_moved_by_the_insets(db):
+    # Rouen (76001: the square 1.00-1.01 x 49.40-49.41) and Elbeuf (76005: 1.02-1.03 x 49.40-49.41)
+    rows = db.rows(
+        "SELECT code, ST_Equals(chef_lieu_geom, chef_lieu_geom_inset), ST_X(chef_lieu_geom_inset), "
+        "ST_Y(chef_lieu_geom_inset) FROM arrondissement ORDER BY code"
+    )
+    assert [r[:2] for r in rows] == [("761", True), ("762", True)]
+    (x1, y1), (x2, y2) = [r[2:] for r in rows]
+    assert 1.0 < x1 < 1.01 and 49.40 < y1 < 49.41
+    assert 1.02 < x2 < 1.03 and 49.40 < y2 < 49.41
+
+
 def test_display_shapes_levels(db):
     levels = db.rows(
         "SELECT layer, list(DISTINCT level ORDER BY level) FROM shape GROUP BY layer ORDER BY layer"

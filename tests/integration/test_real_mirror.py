@@ -105,3 +105,23 @@ def test_territory_polygons_hold_only_their_communes(db):
                       JOIN commune c ON c.code = tc.commune_code GROUP BY ALL""")
     bad = [(w, i, a / s) for w, i, a, s in rows if abs(a / s - 1) > 0.015]
     assert not bad, bad
+
+
+def test_overseas_chef_lieu_inside_its_inset_frame(db):
+    """Every préfecture and sous-préfecture of the five DROM moved into its inset box, e.g.
+    Basse-Terre (9711) near -7.5 E 47.8 N, west of Brittany; mainland ones unchanged."""
+    inside = db.rows(
+        "SELECT a.departement, count(*) FROM arrondissement a JOIN inset_frame f "
+        "USING (departement) WHERE ST_Within(a.chef_lieu_geom_inset, f.geom) GROUP BY 1 ORDER BY 1"
+    )
+    assert inside == [("971", 2), ("972", 4), ("973", 3), ("974", 4)]  # Mayotte: no arrondissement
+    x, y = db.rows(
+        "SELECT ST_X(chef_lieu_geom_inset), ST_Y(chef_lieu_geom_inset) FROM arrondissement "
+        "WHERE code = '9711'"
+    )[0]
+    assert -8.0 < x < -7.0 and 47.5 < y < 48.5
+    moved = db.scalar(
+        "SELECT count(*) FROM arrondissement WHERE departement NOT LIKE '97%' "
+        "AND NOT ST_Equals(chef_lieu_geom, chef_lieu_geom_inset)"
+    )
+    assert moved == 0
