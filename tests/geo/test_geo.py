@@ -156,6 +156,21 @@ def test_round_coordinates_and_levels():
     assert LEVELS[0].tolerance == 0 and LEVELS[1].tolerance < LEVELS[2].tolerance
 
 
+def test_rounding_keeps_a_valid_polygon_valid():
+    # a 1 x 1 square with a notch 0.0008 wide cut down from its top edge: rounding to 0.001
+    # closes the notch onto itself (a self-touching ring); the topology-safe snap removes it
+    notched = shapely.Polygon(
+        [(0, 0), (1, 0), (1, 1), (0.5004, 1), (0.5004, 0.3), (0.4996, 0.3), (0.4996, 1), (0, 1)]
+    )
+    assert notched.is_valid
+    naive = shapely.transform(notched, lambda c: np.round(c, 3))
+    assert not naive.is_valid
+    [out] = round_coordinates(np.array([notched]), 0.001)
+    assert out.is_valid and out.area == pytest.approx(1.0)
+    coords = shapely.get_coordinates(out)
+    assert np.allclose(coords * 1000, np.round(coords * 1000))  # every vertex on the grid
+
+
 def test_geojson_bytes_counts_compact_json():
     s = gpd.GeoSeries([shapely.Point(1, 2), None], crs=4326)
     assert geojson_bytes(s) == len('{"type":"Point","coordinates":[1.0,2.0]}')
