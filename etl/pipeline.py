@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from etl import build as runner
-from etl import redraw
+from etl import display_layer, redraw
 from etl.build import BuildResult
 from etl.config import Paths
 from etl.context import BuildStep
@@ -59,6 +59,8 @@ STEPS: tuple[BuildStep, ...] = (
     BuildStep("Registre des projets : registres importés", store.load_kept),
     # the redrawn map, from the foundation tables
     BuildStep("Redécoupage 2018 → 2023 (tables)", redraw.run),
+    # whole display layers encoded once for the browser, from the tables above
+    BuildStep("Couches d'affichage encodées (Geobuf, GeoJSON)", display_layer.write),
 )
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import etl
-from etl import redraw
+from etl import display_layer, redraw
 from etl.config import Paths
 from etl.context import BuildContext, BuildStep, Foundation
 from etl.db import Database
@@ -47,6 +47,7 @@ def test_the_steps_in_order():
         fonds_vert.load,
         store.load_kept,
         redraw.run,
+        display_layer.write,
     ]
     assert isinstance(STEPS, tuple)  # nothing can append to it
     assert len({s.name for s in STEPS}) == len(STEPS)  # one timing line per step

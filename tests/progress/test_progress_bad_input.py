@@ -37,6 +37,7 @@ FOUNDATION = (
     "territory",
     "territory_member",
     "territory_commune",
+    "shape",
 )
 
 

@@ -1,0 +1,132 @@
+"""Step: whole display layers encoded once, as the browser receives them (table ``display_layer``).
+
+``display_layer(layer, level, inset, format, n_features, body, body_gzip)``: ``body`` is the
+Geobuf (``format = 'geobuf'``) or GeoJSON UTF-8 (``'geojson'``) encoding of a FeatureCollection
+written by ``geo.encode`` from the ``shape`` table, ``body_gzip`` the same gzip-compressed.
+Features are ordered by key; units without a display geometry are left out. Rows:
+
+- the six map layers (:data:`MAP_LAYERS`): national view (``coarse``, overseas insets), Geobuf
+  at 3 decimals, properties ``key`` and ``name`` (the unit's name, stripped);
+- the base outlines ``base_departement`` and ``base_region``: national view (``coarse``, insets,
+  3 decimals) and true position (``medium``, 4 decimals), property ``key``;
+- ``redraw_commune``: the communes of the national change map (``coarse``, insets), GeoJSON,
+  properties ``key``, ``name`` and ``c`` (``redraw_commune.change_class``).
+
+The coordinates are already on the grid of their level (``geo.simplify.LEVELS``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from etl.config import WAVES
+from etl.context import BuildContext
+from etl.db import Database
+from geo.encode import feature_collection, gzipped, to_geobuf
+
+# shape layer -> (table of its units, key column, wave of a territory layer)
+MAP_LAYERS = {
+    **{f"territory_{w}": ("territory", "id", w) for w in WAVES},
+    "epci": ("epci", "siren", None),
+    "arrondissement": ("arrondissement", "code", None),
+    "departement": ("departement", "code", None),
+    "region": ("region", "code", None),
+}
+BASE_LAYERS = ("base_departement", "base_region")
+PRECISION = {"coarse": 3, "medium": 4}  # decimals of the grid of each level
+_DDL = (
+    "CREATE OR REPLACE TABLE display_layer (layer VARCHAR NOT NULL, level VARCHAR NOT NULL, "
+    "inset BOOLEAN NOT NULL, format VARCHAR NOT NULL, n_features INTEGER NOT NULL, "
+    "body BLOB NOT NULL, body_gzip BLOB NOT NULL)"
+)
+_SHAPES = {
+    True: "SELECT key, ST_AsGeoJSON(geom_inset) AS g FROM shape WHERE layer = ? AND level = ? "
+    "AND geom_inset IS NOT NULL ORDER BY key",
+    False: "SELECT key, ST_AsGeoJSON(geom) AS g FROM shape WHERE layer = ? AND level = ? "
+    "AND geom IS NOT NULL ORDER BY key",
+}
+_REDRAW_COMMUNES = (
+    "SELECT s.key, r.commune_name AS name, r.change_class AS c, ST_AsGeoJSON(s.geom_inset) AS g "
+    "FROM shape s JOIN redraw_commune r ON r.commune_code = s.key "
+    "WHERE s.layer = 'commune' AND s.level = 'coarse' AND s.geom_inset IS NOT NULL "
+    "ORDER BY s.key"
+)
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One row of ``display_layer``."""
+
+    layer: str
+    level: str
+    inset: bool
+    format: str
+    n_features: int
+    body: bytes
+
+    @property
+    def body_gzip(self) -> bytes:
+        return gzipped(self.body)
+
+
+def _names(db: Database, layer: str) -> dict[str, str]:
+    """Key -> the unit's name, stripped (some published names end with spaces)."""
+    table, key, wave = MAP_LAYERS[layer]
+    # identifiers from the constant above, never from input
+    sql = " ".join(["SELECT", key, ", name FROM", table])
+    rows = db.rows(sql + " WHERE wave = ?", [wave]) if wave else db.rows(sql)
+    return {k: str(n).strip() for k, n in rows}
+
+
+def _encode(
+    layer: str, level: str, inset: bool, features: Iterable[tuple[Mapping, str]], fmt: str
+) -> Layer:
+    props_geoms = list(features)
+    body = feature_collection(props_geoms)
+    n = sum(1 for _, g in props_geoms if g)
+    if fmt == "geobuf":
+        body = to_geobuf(body, PRECISION[level])
+    return Layer(layer, level, inset, fmt, n, body)
+
+
+def shape_layer(db: Database, layer: str, level: str, inset: bool, names: bool) -> Layer:
+    """A layer of ``shape`` as Geobuf, properties ``key`` (and ``name`` when ``names``)."""
+    rows = db.rows(_SHAPES[inset], [layer, level])
+    name_of = _names(db, layer) if names else {}
+    feats = (({"key": k, "name": name_of.get(k, k)} if names else {"key": k}, g) for k, g in rows)
+    return _encode(layer, level, inset, feats, "geobuf")
+
+
+def redraw_communes(db: Database) -> Layer:
+    """The communes of the national change map, as GeoJSON with their change class ``c``."""
+    rows = db.rows(_REDRAW_COMMUNES)
+    feats = (({"key": k, "name": str(n).strip(), "c": c}, g) for k, n, c, g in rows)
+    return _encode("redraw_commune", "coarse", True, feats, "geojson")
+
+
+def layers(db: Database) -> list[Layer]:
+    """Every row of ``display_layer``, in the order of the module docstring."""
+    out = [shape_layer(db, layer, "coarse", True, names=True) for layer in MAP_LAYERS]
+    for layer in BASE_LAYERS:
+        out.append(shape_layer(db, layer, "coarse", True, names=False))
+        out.append(shape_layer(db, layer, "medium", False, names=False))
+    out.append(redraw_communes(db))
+    return out
+
+
+def write(ctx: BuildContext) -> None:
+    """Build step: the table ``display_layer``."""
+    ctx.db.execute(_DDL)
+    for lay in layers(ctx.db):
+        gz = lay.body_gzip
+        ctx.db.execute(
+            "INSERT INTO display_layer VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [lay.layer, lay.level, lay.inset, lay.format, lay.n_features, lay.body, gz],
+        )
+        ctx.check(
+            "display_layer_bytes",
+            f"{lay.layer}/{lay.level}" + ("/inset" if lay.inset else ""),
+            len(gz),
+            f"{lay.n_features} features, {lay.format}, {len(lay.body)} bytes before gzip",
+        )
