@@ -24,7 +24,7 @@ from etl.atomic import new_database
 from etl.config import PROJECT_ROOT, Paths
 from etl.context import BuildContext, BuildStep
 from etl.db import Database
-from etl.sources._io import sha256
+from etl.readers import sha256
 
 SCHEMA_VERSION = "1"
 

@@ -16,8 +16,8 @@ from etl.config import get_paths
 from etl.db import Database
 from etl.errors import EtlError
 from etl.pipeline import build as run_build
-from etl.registry.importer import import_projects
 from etl.registry.schema import RegistryError
+from etl.registry_import import import_projects
 
 app = typer.Typer(
     add_completion=False,

@@ -19,7 +19,7 @@ import pandas as pd
 from etl.config import Paths
 from etl.db import Database
 from etl.errors import EtlError
-from etl.sources._io import SourceFile
+from etl.readers import SourceFile
 from etl.sources.anct_admin import AnctAdmin
 from etl.sources.cog import Cog
 from etl.sources.territories import Wave

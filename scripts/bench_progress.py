@@ -4,7 +4,7 @@
    (commune x APE, about 40 % empty cells) is read, checked and aggregated to every layer
    (``etl.sources.urssaf.read_communes`` + ``aggregate``) in a child process, whose wall time and
    peak resident memory are reported. Target: under 60 s.
-2. Registry import: a generated 100,000-row CSV is imported with ``etl.registry.importer.import_projects``
+2. Registry import: a generated 100,000-row CSV is imported with ``etl.registry_import.import_projects``
    into a copy of the database (validation, placement, indicators, atomic swap). Target: under 10 s.
 
 Usage: ``.venv/bin/python scripts/bench_progress.py [--rows 1200000] [--projects 100000]``; needs the
@@ -241,7 +241,7 @@ def bench_registry(tmp: Path, communes: pd.DataFrame, n: int, paths: Paths) -> N
     db = tmp / "processed" / "ti.duckdb"
     db.parent.mkdir()
     shutil.copy(paths.database, db)
-    from etl.registry.importer import import_projects
+    from etl.registry_import import import_projects
 
     bpaths = Paths(mirror=paths.mirror, database=db)
     t0, c0 = time.perf_counter(), time.process_time()

@@ -24,8 +24,8 @@ import pandas as pd
 
 from etl.config import WAVES
 from etl.db import Database
+from etl.delimited import read_csv
 from etl.errors import EtlError, SourceError
-from etl.sources._tables import read_csv
 
 COLUMNS = (
     "identifiant",

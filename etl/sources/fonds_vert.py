@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from etl.delimited import numbers, read_csv, require_values, unique
 from etl.errors import SourceError
+from etl.readers import SourceFile
 from etl.registry.schema import Reference, validate
 from etl.registry.store import store
-from etl.sources._io import SourceFile
-from etl.sources._tables import numbers, read_csv, require_values, unique
 
 NAME = "fonds-vert-2024"
 FILE = "fonds-vert-2024/fonds_vert_2024_paca_territoires_industrie_transition_ecologique.csv"

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from etl import indicators as ind
+from etl.delimited import dates, numbers, read_csv, require_values, unique
 from etl.errors import SourceError
-from etl.sources import _indicators as ind
-from etl.sources._io import SourceFile
-from etl.sources._tables import dates, numbers, read_csv, require_values, unique
+from etl.readers import SourceFile
 
 NAME = "france_relance"
 LICENCE = "Licence Ouverte 2.0 (Etalab, baromètre des résultats de l'action publique)"

@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.errors import SourceError
-from etl.sources._io import SourceFile, read_text, require_columns
+from etl.readers import SourceFile, read_text, require_columns
 
 NAME = "published_figures"
 FILE = "published-figures/programme_milestones.csv"

@@ -18,7 +18,7 @@ import geopandas as gpd
 import pandas as pd
 
 from etl.errors import SourceError
-from etl.sources._io import SourceFile, check_unique, read_geojson
+from etl.readers import SourceFile, check_unique, read_geojson
 
 NAME = "territories"
 LICENCE = "Licence Ouverte 2.0 (ANCT, data.gouv.fr « Programme Territoires d'industrie »)"

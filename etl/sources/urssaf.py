@@ -32,7 +32,7 @@ Tables:
 - ``employment_coverage(layer, key, n_communes, n_communes_with_data, population,
   population_with_data, share, complete)`` for every unit; ``complete`` is ``share >=``
   :data:`COMPLETE`, the units whose sums go on the map.
-- indicators (see ``etl.sources._indicators``): ``urssaf_coverage`` (%, every unit with some data),
+- indicators (see ``etl.indicators``): ``urssaf_coverage`` (%, every unit with some data),
   and, for units at least :data:`COMPLETE` covered, ``urssaf_employees_industry``,
   ``urssaf_employees_total``, ``urssaf_establishments_industry``, ``urssaf_establishments_total``,
   ``urssaf_industry_share`` (per year) and ``urssaf_industry_change`` (change of industrial
@@ -51,9 +51,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from etl import indicators as ind
 from etl.errors import SourceError
-from etl.sources import _indicators as ind
-from etl.sources._io import SourceFile, read_json
+from etl.readers import SourceFile, read_json
 
 NAME = "urssaf"
 ENV = "TI_URSSAF_FILE"

@@ -3,6 +3,7 @@ runner is atomic whichever step fails, and times every step."""
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import importlib
 import os
@@ -93,6 +94,18 @@ def test_importing_any_module_registers_nothing():
             if isinstance(held, dict):
                 held = list(held.values())
             assert not any(isinstance(v, BuildStep) for v in held), f"{name}.{attr}"
+
+
+def test_a_source_plugin_imports_the_registry_not_its_importer():
+    tree = ast.parse((ROOT / "etl/sources/fonds_vert.py").read_text(encoding="utf-8"))
+    project = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module} - {
+        "__future__"
+    }
+    assert {m for m in project if m.startswith("etl.registry")} == {
+        "etl.registry.schema",
+        "etl.registry.store",
+    }
+    assert "etl.registry_import" not in project and "etl.pipeline" not in project
 
 
 def test_fingerprint_does_not_depend_on_what_was_imported(tmp_path):

@@ -10,14 +10,14 @@ from datetime import datetime
 import pytest
 from typer.testing import CliRunner
 
+from etl import registry_import as importer
 from etl.cli import app
 from etl.config import Paths
 from etl.db import Database
 from etl.errors import SourceError
 from etl.pipeline import build
-from etl.registry import importer
-from etl.registry.importer import import_projects
 from etl.registry.schema import Reference, RegistryError, read_file, validate
+from etl.registry_import import import_projects
 
 HEADER = (
     "identifiant;nom;commune;epci;territoire;vague;date;statut;investissement_eur;aide_publique_eur;"

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from etl.errors import SourceError
-from etl.sources._io import read_text, require_columns
+from etl.readers import read_text, require_columns
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 
