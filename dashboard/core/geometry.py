@@ -1,22 +1,19 @@
 """Display geometry for the browser: layers as GeoJSON or Geobuf bytes, outlines, chefs-lieux.
 
-Every FeatureCollection is written by :mod:`geo.encode` (the project's one writer). A layer
-travels once per layer and filter, cached by the browser under URLs that carry the database
-version (:attr:`dashboard.core.gateway.Gateway.version`).
+Whole layers (the national view of each map layer, the outlines) are encoded by the build into
+``display_layer`` and served as stored; a filter's subset is cut from ``shape`` (coordinates
+already on the grid of their level) and written by :mod:`geo.encode`, the project's one writer,
+then kept in the gateway's cache. URLs carry the database version, so the browser may cache
+every answer (:attr:`dashboard.core.gateway.Gateway.version`).
 """
 
 from __future__ import annotations
-
-import json
-import re
-
-import pandas as pd
 
 from dashboard.core.gateway import Gateway
 from dashboard.core.layers import LAYERS, names
 from geo.encode import EMPTY, feature_collection, gzipped, to_geobuf
 
-__all__ = ["EMPTY", "chef_lieux", "geobuf", "geojson", "inset_frames"]
+__all__ = ["EMPTY", "chef_lieux", "geobuf", "geojson", "inset_frames", "stored_layer"]
 
 _SQL = {
     False: "SELECT key, ST_AsGeoJSON(geom) AS g FROM shape WHERE layer = ? AND level = ? "
@@ -24,18 +21,35 @@ _SQL = {
     True: "SELECT key, ST_AsGeoJSON(geom_inset) AS g FROM shape WHERE layer = ? AND level = ? "
     "AND geom_inset IS NOT NULL",
 }
+_CHEF_LIEU_SQL = {
+    False: "SELECT code, chef_lieu_name, chef_lieu_kind, ST_AsGeoJSON(chef_lieu_geom) AS g "
+    "FROM arrondissement WHERE chef_lieu_geom IS NOT NULL ORDER BY code",
+    True: "SELECT code, chef_lieu_name, chef_lieu_kind, ST_AsGeoJSON(chef_lieu_geom_inset) AS g "
+    "FROM arrondissement WHERE chef_lieu_geom_inset IS NOT NULL ORDER BY code",
+}
 _LAYER_OF_SHAPE = {lay.shape: lay.id for lay in LAYERS.values()}
+PRECISION = {"coarse": 3, "medium": 4, "fine": 5}  # decimals of the grid of each level
 
 
-def geojson(
-    q: Gateway,
-    shape_layer: str,
-    *,
-    level: str = "coarse",
-    inset: bool = True,
-    keys: tuple[str, ...] | None = None,
-    with_names: bool = True,
-) -> bytes:
+def stored_layer(
+    q: Gateway, layer: str, level: str, inset: bool
+) -> tuple[str, bytes, bytes] | None:
+    """(format, body, gzip-compressed body) of a whole layer encoded by the build, or None when
+    the build stored no such layer."""
+
+    def load():
+        rows = q.rows(
+            "SELECT format, body, body_gzip FROM display_layer WHERE layer = ? AND level = ? "
+            "AND inset = ?",
+            [layer, level, inset],
+        )
+        return (rows[0][0], bytes(rows[0][1]), bytes(rows[0][2])) if rows else None
+
+    return q.memo(("stored_layer", layer, level, inset), load)
+
+
+def geojson(q: Gateway, shape_layer: str, *, level: str = "coarse", inset: bool = True,
+            keys: tuple[str, ...] | None = None, with_names: bool = True) -> bytes:  # fmt: skip
     """A FeatureCollection (bytes) of ``shape_layer`` with properties ``key`` and ``name``.
 
     ``inset`` uses ``geom_inset`` (overseas départements moved near the mainland, for the
@@ -50,30 +64,25 @@ def geojson(
         df = q.df(sql + " ORDER BY key", params)
         layer_id = _LAYER_OF_SHAPE.get(shape_layer) if with_names else None
         name_of = names(q, layer_id).to_dict() if layer_id else {}
-        if level == "coarse":  # ~800 m simplification: 3 decimals (~100 m) lose nothing visible
-            df["g"] = [_NUMBER.sub(_round3, g) for g in df["g"]]
         return feature_collection(
-            ({"key": k, "name": name_of.get(k, k)}, g)
+            ({"key": k, "name": name_of.get(k, k)} if with_names else {"key": k}, g)
             for k, g in zip(df["key"], df["g"], strict=True)
         )
 
     return q.memo(("geojson", shape_layer, level, inset, keys, with_names), load)
 
 
-def geobuf(
-    q: Gateway,
-    shape_layer: str,
-    *,
-    level: str = "coarse",
-    inset: bool = True,
-    keys: tuple[str, ...] | None = None,
-    with_names: bool = True,
-) -> tuple[bytes, bytes]:
-    """The same FeatureCollection as :func:`geojson` in Geobuf: ``(raw, gzip-compressed)``."""
+def geobuf(q: Gateway, shape_layer: str, *, level: str = "coarse", inset: bool = True,
+           keys: tuple[str, ...] | None = None, with_names: bool = True) -> tuple[bytes, bytes]:  # fmt: skip
+    """A layer in Geobuf: ``(raw, gzip-compressed)``; a whole layer as the build stored it."""
+    if keys is None:
+        stored = stored_layer(q, shape_layer, level, inset)
+        if stored is not None and stored[0] == "geobuf":
+            return stored[1], stored[2]
 
     def load():
         body = geojson(q, shape_layer, level=level, inset=inset, keys=keys, with_names=with_names)
-        raw = to_geobuf(body, 3 if level == "coarse" else 4)
+        raw = to_geobuf(body, PRECISION[level])
         return raw, gzipped(raw)
 
     return q.memo(("geobuf", shape_layer, level, inset, keys, with_names), load)
@@ -84,64 +93,25 @@ def inset_frames(q: Gateway) -> bytes:
 
     def load():
         df = q.df("SELECT departement, ST_AsGeoJSON(geom) AS g FROM inset_frame ORDER BY 1")
-        return feature_collection(
-            ({"key": d}, g) for d, g in zip(df["departement"], df["g"], strict=True)
-        )
+        pairs = zip(df["departement"], df["g"], strict=True)
+        return feature_collection(({"key": d}, g) for d, g in pairs)
 
     return q.memo(("inset_frames",), load)
 
 
 def chef_lieux(q: Gateway, keys: tuple[str, ...] | None = None, *, inset: bool = False) -> bytes:
-    """Préfectures and sous-préfectures as GeoJSON points; ``inset`` moves the overseas ones
-    into their inset boxes, like ``shape.geom_inset``."""
+    """Préfectures and sous-préfectures as GeoJSON points (``key``, ``name``, ``kind``);
+    ``inset`` places the overseas ones in their inset boxes, like ``shape.geom_inset``."""
 
     def load():
-        df = q.df(
-            "SELECT code, departement, chef_lieu_name, chef_lieu_kind, "
-            "ST_X(chef_lieu_geom) AS x, ST_Y(chef_lieu_geom) AS y FROM arrondissement "
-            "WHERE chef_lieu_geom IS NOT NULL ORDER BY code"
-        )
+        df = q.df(_CHEF_LIEU_SQL[bool(inset)])
         if keys is not None:
             df = df[df["code"].isin(keys)]
-        if inset:
-            df = _inset_points(q, df)
         return feature_collection(
-            (
-                {"key": c, "name": n, "kind": k},
-                json.dumps({"type": "Point", "coordinates": [round(x, 5), round(y, 5)]}),
+            ({"key": c, "name": n, "kind": k}, g)
+            for c, n, k, g in df[["code", "chef_lieu_name", "chef_lieu_kind", "g"]].itertuples(
+                index=False
             )
-            for c, n, k, x, y in df[
-                ["code", "chef_lieu_name", "chef_lieu_kind", "x", "y"]
-            ].itertuples(index=False)
         )
 
     return q.memo(("chef_lieux", keys, inset), load)
-
-
-def _inset_points(q: Gateway, df: pd.DataFrame) -> pd.DataFrame:
-    import geopandas as gpd
-
-    from geo.crs import metric_crs
-    from geo.insets import INSET_BY_DEP, relocate
-
-    df = df.copy()
-    for dep in INSET_BY_DEP:
-        mask = (df["departement"] == dep).to_numpy()
-        if not mask.any():
-            continue
-        outline = q.geodf("SELECT ST_AsWKB(geom) AS geom FROM departement WHERE code = ?", [dep])
-        extent = tuple(outline.geometry.to_crs(metric_crs(dep)).total_bounds)
-        pts = gpd.GeoDataFrame(
-            geometry=gpd.points_from_xy(df.loc[mask, "x"], df.loc[mask, "y"]), crs="EPSG:4326"
-        )
-        moved = relocate(pts, dep, extent)
-        df.loc[mask, "x"] = moved.x.to_numpy()
-        df.loc[mask, "y"] = moved.y.to_numpy()
-    return df
-
-
-_NUMBER = re.compile(r"-?\d+\.\d{4,}")
-
-
-def _round3(m: re.Match) -> str:
-    return f"{float(m.group()):.3f}".rstrip("0").rstrip(".")

@@ -28,19 +28,25 @@ def geojson_response(body: bytes) -> Response:
     return r
 
 
+def compressed_response(raw: bytes, gz: bytes, mimetype: str) -> Response:
+    """A body already compressed once (by the build or the cache): sent gzipped when the
+    browser accepts it, never compressed again."""
+    zipped = "gzip" in request.headers.get("Accept-Encoding", "")
+    r = Response(gz if zipped else raw, mimetype=mimetype)
+    if zipped:
+        r.headers["Content-Encoding"] = "gzip"
+    r.headers["Vary"] = "Accept-Encoding"
+    r.headers["Cache-Control"] = CACHE
+    return r
+
+
 def geobuf_response(pair: tuple[bytes, bytes]) -> Response:
     """A Geobuf layer, gzip-compressed when the browser accepts it; ``?fmt=json`` gives the same
     data as GeoJSON (for people and tests)."""
     raw, gz = pair
     if request.args.get("fmt") == "json":
         return geojson_response(json.dumps(from_geobuf(raw)).encode())
-    zipped = "gzip" in request.headers.get("Accept-Encoding", "")
-    r = Response(gz if zipped else raw, mimetype="application/x-protobuf")
-    if zipped:
-        r.headers["Content-Encoding"] = "gzip"
-    r.headers["Vary"] = "Accept-Encoding"
-    r.headers["Cache-Control"] = CACHE
-    return r
+    return compressed_response(raw, gz, "application/x-protobuf")
 
 
 def _arg(name: str) -> str | None:

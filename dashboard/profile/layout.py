@@ -104,7 +104,7 @@ def _employment(q: Gateway, d: dict) -> list:
     else:
         ind = emp[emp["sector"] == "industrie"].sort_values("year")
         tot = emp[emp["sector"] == "total"].sort_values("year")
-        partial = cov is not None and cov < 0.99
+        partial = cov is not None and not d["employment_complete"]
         out.append(
             html.P(
                 f"Couverture : {fmt_value((cov or 0) * 100, 0, '%')} de la population du territoire vit "

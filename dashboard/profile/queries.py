@@ -36,18 +36,22 @@ def territory_profile(q: Gateway, wave, territory_id) -> dict | None:
         if c in arr.index
     ]
     d["employment"] = employment_series(q, layer.shape, territory_id)
-    d["employment_coverage"] = employment_coverage(q, layer.shape, territory_id)
+    cov = employment_coverage(q, layer.shape, territory_id)
+    d["employment_coverage"], d["employment_complete"] = cov if cov else (None, False)
     d["projects"] = territory_projects(q, wave, territory_id, demo=False)
     d["demo_projects"] = territory_projects(q, wave, territory_id, demo=True)
     return d
 
 
-def employment_coverage(q: Gateway, layer: str, key: str) -> float | None:
-    """Share (0-1) of a unit's population living in communes of the Urssaf file, or None."""
+def employment_coverage(q: Gateway, layer: str, key: str) -> tuple[float, bool] | None:
+    """(share of a unit's population living in communes of the Urssaf file, whether the build
+    counts it completely covered), or None."""
     if not q.has("employment_coverage"):
         return None
-    v = q.scalar("SELECT share FROM employment_coverage WHERE layer = ? AND key = ?", [layer, key])
-    return None if v is None else float(v)
+    rows = q.rows(
+        "SELECT share, complete FROM employment_coverage WHERE layer = ? AND key = ?", [layer, key]
+    )
+    return (float(rows[0][0]), bool(rows[0][1])) if rows else None
 
 
 def employment_series(q: Gateway, layer: str, key: str) -> pd.DataFrame:

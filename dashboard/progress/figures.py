@@ -221,17 +221,18 @@ def units_over_time(df: pd.DataFrame, title: str = "") -> go.Figure:
     return styled(fig, title)
 
 
-def employment_table(df: pd.DataFrame, complete: float = 99.0) -> pd.DataFrame:
+def employment_table(df: pd.DataFrame) -> pd.DataFrame:
     """Urssaf industrial employment by unit with coverage, "pas de données" where there is none.
 
-    Units covered below ``complete`` % of their population have partial sums: their values are
+    Units not completely covered (column ``complete``, the build's test) have partial sums: their
+    values are
     marked "minorant" (a lower bound) and get no change figure, which would compare partial sums.
     """
     if df is None or df.empty:
         return pd.DataFrame()
     y0 = int(df["first_year"].dropna().iloc[0]) if df["first_year"].notna().any() else None
     y1 = int(df["last_year"].dropna().iloc[0]) if df["last_year"].notna().any() else None
-    partial = df["coverage"].notna() & (df["coverage"] < complete)
+    partial = df["coverage"].notna() & ~df["complete"].astype(bool)
 
     def val(v, part):
         if pd.isna(v):

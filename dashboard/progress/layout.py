@@ -250,7 +250,7 @@ def employment_block(q: Gateway) -> html.Section:
     emp = PQ.employment_by_unit(q, "territory_2023")
     with_data = emp[emp["coverage"].notna()] if len(emp) else emp
     n_all, n_data = len(emp), len(with_data)
-    full = with_data[with_data["coverage"] >= 99] if n_data else with_data
+    full = with_data[with_data["complete"]] if n_data else with_data
     body = [
         html.P(
             className="ti-absent",

@@ -227,12 +227,17 @@ def employment_by_unit(q: Gateway, layer: str) -> pd.DataFrame:
                 last_year=math.nan,
                 last=math.nan,
                 change_pct=math.nan,
+                complete=False,
             )
         y0, y1 = int(e["year"].min()), int(e["year"].max())
         first = e[e.year == y0].set_index("key")["employees"]
         last = e[e.year == y1].set_index("key")["employees"]
         cov = e.groupby("key")["coverage"].first()
         out["coverage"] = out["code"].map(cov) * 100
+        # "complete": the build's own test of a full coverage (etl/sources/urssaf.py COMPLETE)
+        done = q.df("SELECT key, complete FROM employment_coverage WHERE layer = ?", [layer])
+        out["complete"] = out["code"].map(dict(zip(done["key"], done["complete"], strict=True)))
+        out["complete"] = out["complete"].fillna(False).astype(bool)
         out["first_year"], out["last_year"] = y0, y1
         out["first"] = out["code"].map(first)
         out["last"] = out["code"].map(last)

@@ -12,8 +12,9 @@ import pandas as pd
 
 from dashboard.core.admin import Place
 from dashboard.core.gateway import Gateway
+from dashboard.core.geometry import stored_layer
 from etl.config import WAVES
-from geo.encode import feature_collection
+from geo.encode import feature_collection, gzipped
 from geo.scenario import CORE_INDICATORS, ScenarioBase
 
 CHANGE_CLASSES = ("same", "moved", "entered", "left", "outside")
@@ -259,37 +260,35 @@ def member_options(q: Gateway) -> list[dict]:
     return q.memo(("redraw_member_options",), load)
 
 
-def commune_layer(q: Gateway, p: Place) -> bytes:
-    """Communes of the place with their change class (property ``c``) and name, as GeoJSON:
-    the national view (coarse, with the overseas insets) or a région or département (medium,
-    at their true position)."""
-    inset = p.level == "france"
-    sql = _COMMUNE_LAYER_SQL[inset]
+def commune_layer(q: Gateway, p: Place) -> tuple[bytes, bytes]:
+    """Communes of the place with their change class (property ``c``) and name, as GeoJSON
+    ``(body, gzip-compressed body)``: the national view as the build encoded it (coarse, with
+    the overseas insets), a région or département cut from the medium geometry at its true
+    position (coordinates already on the grid of their level)."""
+    if p.level == "france":
+        stored = stored_layer(q, "redraw_commune", "coarse", True)
+        if stored is not None:
+            return stored[1], stored[2]
 
     def load():
-        df = q.df(sql, ["coarse" if inset else "medium", *p.params()])
-        return feature_collection(
+        df = q.df(_COMMUNE_LAYER_SQL, ["coarse" if p.level == "france" else "medium", *p.params()])
+        body = feature_collection(
             ({"key": k, "name": str(n).strip(), "c": c}, g)
             for k, n, c, g in df[["key", "name", "c", "g"]].itertuples(index=False)
         )
+        return body, gzipped(body)
 
     return q.memo(("redraw_commune_layer", p), load, limit=150)
 
 
-# coordinates rounded to 1e-4 degree (~10 m), well under the simplification tolerance
-_COMMUNE_LAYER_SQL = {
-    inset: "SELECT s.key, r.commune_name AS name, r.change_class AS c, "
-    + (
-        "ST_AsGeoJSON(ST_ReducePrecision(s.geom_inset, 0.0001)) AS g "
-        if inset
-        else "ST_AsGeoJSON(ST_ReducePrecision(s.geom, 0.0001)) AS g "
-    )
-    + "FROM shape s JOIN redraw_commune r ON r.commune_code = s.key "
+_COMMUNE_LAYER_SQL = (
+    "SELECT s.key, r.commune_name AS name, r.change_class AS c, "
+    "CASE WHEN s.level = 'coarse' THEN ST_AsGeoJSON(s.geom_inset) ELSE ST_AsGeoJSON(s.geom) END AS g "
+    "FROM shape s JOIN redraw_commune r ON r.commune_code = s.key "
     "WHERE s.layer = 'commune' AND s.level = ? AND s.geom IS NOT NULL "
     "AND (?::VARCHAR IS NULL OR r.region = ?) AND (?::VARCHAR IS NULL OR r.departement = ?) "
     "ORDER BY s.key"
-    for inset in (True, False)
-}
+)
 
 
 def scenario_base(q: Gateway) -> ScenarioBase:

@@ -7,7 +7,7 @@ from flask import request
 from dashboard.core.admin import place
 from dashboard.core.gateway import Gateway
 from dashboard.core.inputs import text
-from dashboard.core.routes import geojson_response
+from dashboard.core.routes import compressed_response
 from dashboard.redraw import queries as RQ
 
 
@@ -17,4 +17,4 @@ def register(server, q: Gateway) -> None:
     @server.route("/_redecoupage/communes")
     def redecoupage_communes():
         p = place(q, text(request.args.get("reg")), text(request.args.get("dep")))
-        return geojson_response(RQ.commune_layer(q, p))
+        return compressed_response(*RQ.commune_layer(q, p), "application/json")

@@ -178,3 +178,21 @@ def test_every_layer_has_display_geometry_in_the_database(q):
 
 def test_the_gateway_hands_out_no_connection(q):
     assert not hasattr(q, "db") and not hasattr(q, "con")
+
+
+def test_whole_layers_are_served_as_the_build_encoded_them(q, mini_db):
+    from dashboard.app import create_app
+
+    client = create_app(mini_db).server.test_client()
+    stored = geometry.stored_layer(q, "territory_2023", "coarse", True)
+    assert stored is not None and stored[0] == "geobuf"
+    r = client.get("/_carte/geo?couche=ti2023", headers={"Accept-Encoding": "gzip"})
+    assert r.headers["Content-Encoding"] == "gzip" and r.data == stored[2]
+    assert client.get("/_carte/geo?couche=ti2023").data == stored[1]  # no gzip asked: raw
+
+
+def test_chef_lieux_of_the_national_view_come_from_the_build(q):
+    true = json.loads(geometry.chef_lieux(q))["features"]
+    inset = json.loads(geometry.chef_lieux(q, inset=True))["features"]
+    # the miniature mirror is mainland only: the inset view leaves every point in place
+    assert [f["geometry"] for f in inset] == [f["geometry"] for f in true]

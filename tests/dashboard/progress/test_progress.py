@@ -221,6 +221,7 @@ def test_partly_covered_units_are_marked_lower_bounds():
             "last_year": [2022] * 3,
             "last": [80.0, 60.0, float("nan")],
             "change_pct": [-20.0, 20.0, float("nan")],
+            "complete": [True, False, False],  # the build's test (share >= 99 %)
         }
     )
     t = PF.employment_table(df).set_index("code")

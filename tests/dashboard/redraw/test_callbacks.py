@@ -88,7 +88,7 @@ def test_sous_prefecture_view(q):
 
 
 def test_commune_geojson_carries_class_and_name(q):
-    doc = json.loads(RQ.commune_layer(q, Place(None, "76")))
+    doc = json.loads(RQ.commune_layer(q, Place(None, "76"))[0])
     props = {f["properties"]["key"]: f["properties"] for f in doc["features"]}
     assert len(props) == 9
     classes = [p["c"] for p in props.values()]
