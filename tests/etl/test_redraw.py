@@ -1,8 +1,11 @@
-"""The redraw tables on the toy country of conftest.py, against values worked out by hand."""
+"""etl.redraw: the redraw tables on the toy country (tests/data/toy_country.py) against values
+worked out by hand, and the step inside the build of the miniature mirror."""
 
 from __future__ import annotations
 
 import pytest
+
+from etl.db import Database
 
 
 def by_code(db, sql, params=None):
@@ -335,3 +338,51 @@ def test_change_counts_for_the_legend(toy_db):
     d3 = toy_db.rows("""SELECT change_class, n_communes FROM redraw_change_count
                         WHERE level = 'departement' AND code = 'D3' ORDER BY rank""")
     assert d3 == [("same", 2), ("moved", 0), ("entered", 1), ("left", 0), ("outside", 1)]
+
+
+# --- the step inside the build, on the miniature mirror (tests/data/make_mini_mirror.py) -------
+
+TABLES = {
+    "redraw_commune",
+    "redraw_counterpart",
+    "redraw_flow",
+    "redraw_transition",
+    "redraw_summary",
+    "redraw_territory_arrondissement",
+    "redraw_arrondissement",
+    "redraw_territory_scope",
+    "redraw_territory_departement",
+    "redraw_label",
+    "redraw_summary_change",
+    "redraw_transition_detail",
+    "redraw_scope_count",
+    "redraw_change_count",
+}
+
+
+@pytest.fixture(scope="module")
+def mini(mini_db):
+    with Database(mini_db) as d:
+        yield d
+
+
+def test_the_build_writes_every_table_and_its_checks(mini):
+    assert TABLES <= mini.tables()
+    checks = {
+        r[0] for r in mini.rows('SELECT "check" FROM validation WHERE "check" LIKE \'redraw%\'')
+    }
+    assert checks == {"redraw_change_classes", "redraw_transitions", "redraw_communes_2023"}
+
+
+def test_the_miniature_mirror_redrawn(mini):
+    # 9 communes: 6 in a 2018 territory (Rouen, and the 5 of Elbeuf Seine), 5 in a 2023 one
+    # (the 4 of Rouen Vallée and Caudebec)
+    assert mini.rows("SELECT count(*), count(ti_2018), count(ti_2023) FROM redraw_commune") == [
+        (9, 6, 5)
+    ]
+    # Elbeuf Seine keeps only Caudebec (10,000 of its 55,000 inhabitants) in 2023's ti-2802:
+    # dropped; Rouen centre (110,000) lies wholly in Rouen Vallée, 78 % of it: kept
+    assert mini.rows(
+        "SELECT ti_2018, transition, counterpart_2023, round(main_share, 3) "
+        "FROM redraw_transition ORDER BY ti_2018"
+    ) == [("ti-2801", "dropped", "ti-2802", 0.182), ("ti-2802", "kept", "ti-2801", 1.0)]

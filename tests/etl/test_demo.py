@@ -3,6 +3,7 @@ published figures; and demo data never appears unless asked for."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from pathlib import Path
@@ -88,6 +89,19 @@ def test_demo_loaded_flagged_and_following_the_published_figures(paths):
             )
             == 0
         )
+
+
+def test_a_failing_demo_leaves_the_database_byte_identical(paths, monkeypatch):
+    good = hashlib.sha256(paths.database.read_bytes()).hexdigest()
+
+    def boom(d):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(demo, "refresh_indicators", boom)
+    with pytest.raises(RuntimeError, match="disk full"):
+        demo.load(paths)
+    assert hashlib.sha256(paths.database.read_bytes()).hexdigest() == good
+    assert sorted(p.name for p in paths.database.parent.iterdir()) == ["ti.duckdb"]
 
 
 def test_demo_is_deterministic(paths):

@@ -1,4 +1,6 @@
-"""A toy country written by hand for the redraw tests: 16 square communes on a 4 x 4 grid.
+"""A toy country written by hand for the redraw and scenario tests: 16 square communes on a 4 x 4
+grid (``write_toy`` writes its foundation tables; the fixtures ``toy_db`` and ``toy`` are in
+tests/conftest.py).
 
 Columns 0-1 are département D1 (région R1; arrondissement A11 = column 0, A12 = column 1),
 column 2 is D2 (R1, A21), column 3 is D3 (R2, A31). Rows go from south (0) to north (3).
@@ -20,14 +22,9 @@ Every commune has an area of 10 km².
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pandas as pd
-import pytest
 import shapely
 
-from etl.config import Paths
-from etl.context import BuildContext
 from etl.db import Database
 
 SIZE = 0.1
@@ -189,26 +186,3 @@ def write_toy(db: Database) -> None:
     db.write_table("territory", pd.DataFrame(terr), geometry=["geom"])
     db.write_table("territory_member", pd.DataFrame(members))
     db.write_table("territory_commune", pd.DataFrame(tc))
-
-
-@pytest.fixture(scope="module")
-def toy_db(tmp_path_factory):
-    """The toy country in an in-memory database, with the redraw step run on it."""
-    from etl import redraw
-
-    db = Database(None, read_only=False)
-    write_toy(db)
-    tmp = tmp_path_factory.mktemp("toy")
-    ctx = BuildContext(paths=Paths(mirror=tmp, database=tmp / "toy.duckdb"), db=db)
-    redraw.run(ctx)
-    db.checks = ctx.checks  # kept for the tests of the validation report
-    yield db
-    db.close()
-
-
-@pytest.fixture(scope="session")
-def toy():
-    """The toy country's constants and shape helpers, for the tests' expected values."""
-    return SimpleNamespace(
-        EPCI_SIREN=EPCI_SIREN, POP=POP, square=square, squares=squares, code=code
-    )
