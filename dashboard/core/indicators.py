@@ -7,7 +7,7 @@ Indicators are *discovered*, never listed by hand:
    label from :data:`COLUMN_LABELS`;
 2. ``density`` (population / area) when the table has both columns;
 3. every (indicator, year) of the long table ``indicator(layer, key, indicator, label, unit,
-   year, value, source, is_demo)`` that the build steps write (``etl/sources/_indicators.py``):
+   year, value, source, is_demo)`` that the build steps write (``etl/indicators.py``):
    one choice per year, the latest under the plain name, earlier years as ``<name>_<year>``.
    ``is_demo`` rows are labelled "données fictives" on screen and in exports; a unit without a
    row has no data (never 0).
