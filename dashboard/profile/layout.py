@@ -13,7 +13,6 @@ import dash_leaflet as dl
 from dash import dcc, html
 
 from dashboard.core import components as C
-from dashboard.core.charts import time_series
 from dashboard.core.formats import fmt_number, fmt_value
 from dashboard.core.gateway import Gateway
 from dashboard.core.layers import WAVE_LABELS, WAVE_LAYER
@@ -23,6 +22,7 @@ from dashboard.core.provenance import indicator_source, source
 from dashboard.core.registries import national_registry
 from dashboard.core.theme import SELECTED_COLOR
 from dashboard.core.urlstate import UrlState
+from dashboard.profile.figures import employment_figure, key_facts
 from dashboard.profile.queries import territory_profile
 
 MAX_PATH_LEN = 60
@@ -103,7 +103,6 @@ def _employment(q: Gateway, d: dict) -> list:
         )
     else:
         ind = emp[emp["sector"] == "industrie"].sort_values("year")
-        tot = emp[emp["sector"] == "total"].sort_values("year")
         partial = cov is not None and not d["employment_complete"]
         out.append(
             html.P(
@@ -132,23 +131,10 @@ def _employment(q: Gateway, d: dict) -> list:
                 ]
             )
         )
-        series = (
-            ind[["year", "employees"]]
-            .rename(columns={"employees": "industrie"})
-            .merge(
-                tot[["year", "employees"]].rename(columns={"employees": "total"}),
-                on="year",
-                how="outer",
-            )
-        )
         out.append(
             dcc.Graph(
-                figure=time_series(
-                    series,
-                    "year",
-                    {"industrie": "Industrie", "total": "Tous secteurs"},
-                    "Effectifs salariés",
-                ),
+                id="territoire-emploi",
+                figure=employment_figure(emp),
                 config={"displaylogo": False},
             )
         )
@@ -214,14 +200,7 @@ def profile(q: Gateway, d: dict):
     wave = d["wave"]
     members = d["members"]
     n_epci = sum(1 for m in members if m[1] in ("EPCI", "EPT"))
-    facts = [
-        ("Vague", f"Territoires d'industrie {WAVE_LABELS[wave]}"),
-        ("Identifiant", d["key"]),
-        ("Population municipale", fmt_value(d["population"], 0, "hab.")),
-        ("Superficie", fmt_value(d["area_km2"], 0, "km²")),
-        ("Communes", fmt_number(d["n_communes"])),
-        ("Départements", ", ".join(f"{c} — {n}" for c, n in d["departements"]) or "pas de données"),
-    ]
+    facts = key_facts(d)
     return html.Article(
         className="ti-territoire",
         id="territoire-fiche",

@@ -67,6 +67,7 @@ def on_download(q: Gateway, fmt, level, which):
     """The registry ranking as a CSV or XLSX download (demonstration data watermarked)."""
     level, demo = _choice(level, which, q)
     df = PF.ranking_table(PQ.registry_ranking(q, level, demo=demo), demo)
+    df = df.rename(columns={c["field"]: c["headerName"] for c in PF.ranking_columns(demo)})
     note = indicator_source(q, "demo_projects_" if demo else "projects_") or "registre des projets"
     if demo:
         note = "DONNÉES FICTIVES — " + note
