@@ -229,3 +229,17 @@ def export_buttons(path: str, formats, what: str, *, query: str = "", url_state:
             html.Span(className="ti-export-status", role="status", **{"aria-live": "polite"}),
         ],
     )
+
+
+def print_header(title: str):
+    """The header printed on paper only (``print.css``): République française, the page's
+    title and, filled by ``print.js`` when printing, the date and the page's address."""
+    return html.Div(
+        className="ti-print-header",
+        **{"aria-hidden": "true"},
+        children=[
+            html.Div("République française", className="ti-rf"),
+            html.Div(title, className="ti-print-title", id="ti-print-title"),
+            html.Div(className="ti-print-meta", id="ti-print-meta"),
+        ],
+    )

@@ -64,6 +64,11 @@ class Args:
         return v if isinstance(v, str) and 0 < len(v) <= max_len else None
 
 
+def export_path(page: str, name: str) -> str:
+    """The address of an export without its format (what the export buttons take)."""
+    return f"{EXPORT_ROOT}/{page}/{name}"
+
+
 def export_href(page: str, name: str, fmt: str, query: str = "") -> str:
     """The address of an export (``query`` with or without its leading '?')."""
     query = query.lstrip("?")

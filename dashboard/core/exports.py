@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from collections.abc import Sequence
 from datetime import date
 
@@ -37,6 +38,7 @@ POPULATION_NOTE = (
 )
 PRODUCER = "Tableau de bord Territoires d'industrie"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_LABELLED = re.compile(r"^[A-ZÉÈ][\w'’ ]{0,30} : ")  # "Source : …", "Note : …", "Champ : …"
 
 
 def neutralise(value):
@@ -77,9 +79,10 @@ def _lines(note: str | Sequence[str]) -> list[str]:
 
 
 def source_lines(note: str | Sequence[str] = (), *, population: bool | None = None) -> list[str]:
-    """The provenance of a table, one line each: its sources, the population vintage (when a
-    column is a population), the extraction date."""
-    lines = [f"Source : {n}" if not n.lower().startswith("source") else n for n in _lines(note)]
+    """The provenance of a table, one line each: its sources ('Source : ' added unless the
+    line has its own label, such as 'Note : '), the population vintage (when a column is a
+    population), the extraction date."""
+    lines = [n if _LABELLED.match(n) else f"Source : {n}" for n in _lines(note)]
     if population:
         lines.append(POPULATION_NOTE)
     lines.append(extraction_line())

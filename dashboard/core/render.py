@@ -197,6 +197,7 @@ def chart_figure(
     title_html = "<br>".join(f"<b>{esc(t)}</b>" for t in title_lines)
     if subtitle:
         title_html += f"<br><span style='font-size:14px'>{esc(subtitle)}</span>"
+    _french_dates(out)
     out.update_layout(
         title={
             "text": title_html,
@@ -252,6 +253,27 @@ def chart_figure(
             font={"size": 13, "color": "#e1000f"},
         )
     return out, total
+
+
+def _first_x(trace):
+    """The first x value of a trace (None when absent or packed as a typed array)."""
+    x = getattr(trace, "x", None)
+    if isinstance(x, (list, tuple)) or hasattr(x, "dtype"):
+        return x[0] if len(x) else None
+    return None
+
+
+def _french_dates(fig: go.Figure) -> None:
+    """Date axes written with numbers (03/2021): the browser that renders has no French month
+    names (the page's charts get them from plotly's French locale)."""
+    firsts = [_first_x(t) for t in fig.data]
+    dated = any(
+        hasattr(x, "year")
+        or (isinstance(x, str) and len(x) >= 7 and x[:4].isdigit() and x[4] == "-")
+        for x in firsts
+    )
+    if dated and not fig.layout.xaxis.tickformat:
+        fig.update_xaxes(tickformat="%m/%Y")
 
 
 def chart_bytes(fig: go.Figure, fmt: str, title: str, sources: Sequence[str], **dress) -> bytes:

@@ -25,6 +25,7 @@ from datetime import date
 import geopandas as gpd
 import numpy as np
 
+from dashboard.core.admin import admin_units
 from dashboard.core.gateway import Gateway
 from dashboard.core.render import WATERMARK, RenderError, footer_lines
 from dashboard.core.theme import NO_DATA_COLOR, OUTLINE_COLOR
@@ -35,6 +36,10 @@ PNG_DPI = 150
 SIZE = (12.0, 9.0)  # inches: 1,800 x 1,350 px in PNG
 UNFRAMED_SIZE = (7.5, 5.6)  # the map alone, for a report's page
 FONTS = ("Marianne", "Liberation Sans", "Arial", "DejaVu Sans")
+INSET_NOTE = (
+    "Outre-mer en encadrés, à d'autres échelles (Guadeloupe, Martinique, Guyane, La Réunion, "
+    "Mayotte) ; l'échelle graphique vaut pour la métropole."
+)
 _LOCK = threading.Lock()  # matplotlib's text and font caches are shared by the threads
 
 _SHAPE_SQL = {
@@ -117,6 +122,41 @@ def inset_frames(q: Gateway) -> gpd.GeoDataFrame:
 def subset(gdf: gpd.GeoDataFrame, keys: Sequence[str]) -> gpd.GeoDataFrame:
     """The rows of ``gdf`` whose key is in ``keys`` (in the order of ``gdf``)."""
     return gdf[gdf.index.isin(list(keys))]
+
+
+def place_words(q: Gateway, reg=None, dep=None, arr=None) -> str:
+    """The filters in words: 'France entière' or 'Région 28 — Normandie ; Département …'
+    (validated codes)."""
+    if not (reg or dep or arr):
+        return "France entière"
+    units = admin_units(q)
+    parts = []
+    for level, code, word in (
+        ("region", reg, "Région"),
+        ("departement", dep, "Département"),
+        ("arrondissement", arr, "Arrondissement"),
+    ):
+        if code:
+            hit = units[(units["level"] == level) & (units["code"] == code)]
+            name = str(hit["name"].iloc[0]) if len(hit) else ""
+            parts.append(f"{word} {code} — {name}".rstrip(" —"))
+    return " ; ".join(parts)
+
+
+def view_bounds(filter_box, *drawn: gpd.GeoDataFrame) -> tuple[float, float, float, float] | None:
+    """The extent of a filtered map: the filter's unit ([[south, west], [north, east]] in
+    degrees) and every unit drawn, which may reach beyond it; in :data:`MAP_CRS`."""
+    from pyproj import Transformer
+
+    boxes = [tuple(g.total_bounds) for g in drawn if len(g)]
+    if filter_box:
+        t = Transformer.from_crs("EPSG:4326", MAP_CRS, always_xy=True)
+        (s, w), (n, e) = filter_box
+        boxes.append((*t.transform(w, s), *t.transform(e, n)))
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))  # fmt: skip
 
 
 def _font() -> str:

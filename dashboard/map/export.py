@@ -8,7 +8,7 @@ the provenance note are the ones on screen, whatever classes or palette the stat
 from __future__ import annotations
 
 from dashboard.core import staticmap as S
-from dashboard.core.admin import admin_units, filter_bounds
+from dashboard.core.admin import filter_bounds
 from dashboard.core.classify import METHODS
 from dashboard.core.downloads import IMAGE, Args, Artefact
 from dashboard.core.formats import fmt_number
@@ -19,41 +19,6 @@ from dashboard.map.state import MapState, from_url
 from dashboard.map.view import view_model
 
 PAGE = "carte"
-INSET_NOTE = (
-    "Outre-mer en encadrés, à d'autres échelles (Guadeloupe, Martinique, Guyane, La Réunion, "
-    "Mayotte) ; l'échelle graphique vaut pour la métropole."
-)
-
-
-def place_words(q: Gateway, st: MapState) -> str:
-    """The filters in words: 'France entière' or 'Région 28 — Normandie ; Département …'."""
-    if not st.filtered:
-        return "France entière"
-    units = admin_units(q)
-    parts = []
-    for level, code, word in (
-        ("region", st.reg, "Région"),
-        ("departement", st.dep, "Département"),
-        ("arrondissement", st.arr, "Arrondissement"),
-    ):
-        if code:
-            hit = units[(units["level"] == level) & (units["code"] == code)]
-            name = str(hit["name"].iloc[0]) if len(hit) else ""
-            parts.append(f"{word} {code} — {name}".rstrip(" —"))
-    return " ; ".join(parts)
-
-
-def project_bounds(bounds) -> tuple[float, float, float, float] | None:
-    """[[south, west], [north, east]] in degrees -> (minx, miny, maxx, maxy) in the map's CRS."""
-    if not bounds:
-        return None
-    from pyproj import Transformer
-
-    t = Transformer.from_crs("EPSG:4326", S.MAP_CRS, always_xy=True)
-    (s, w), (n, e) = bounds
-    x0, y0 = t.transform(w, s)
-    x1, y1 = t.transform(e, n)
-    return (x0, y0, x1, y1)
 
 
 def map_document(q: Gateway, st: MapState) -> S.MapDocument:
@@ -69,13 +34,12 @@ def map_document(q: Gateway, st: MapState) -> S.MapDocument:
     if national:
         layers.append(S.Fill(S.inset_frames(q), None, "#777777", 0.6))
     n = fmt_number(len(v.keys))
-    subtitle = f"{place_words(q, st)} — {n} unités — classes : {METHODS[st.classes]}"
+    subtitle = (
+        f"{S.place_words(q, st.reg, st.dep, st.arr)} — {n} unités — classes : {METHODS[st.classes]}"
+    )
     bounds = None
     if not national:
-        frame_ = project_bounds(filter_bounds(q, st.reg, st.dep, st.arr))
-        boxes = [b for b in (frame_, tuple(units.total_bounds) if len(units) else None) if b]
-        bounds = (min(b[0] for b in boxes), min(b[1] for b in boxes),
-                  max(b[2] for b in boxes), max(b[3] for b in boxes)) if boxes else None  # fmt: skip
+        bounds = S.view_bounds(filter_bounds(q, st.reg, st.dep, st.arr), units)
     return S.MapDocument(
         title=f"{v.indicator.title} — {layer.label}",
         subtitle=subtitle,
@@ -83,7 +47,7 @@ def map_document(q: Gateway, st: MapState) -> S.MapDocument:
         legend=v.legend,
         legend_title=v.indicator.title,
         sources=[v.note],
-        notes=[INSET_NOTE] if national else [],
+        notes=[S.INSET_NOTE] if national else [],
         demo=v.indicator.generated,
         bounds=bounds,
         national=national,

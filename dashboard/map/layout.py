@@ -8,6 +8,7 @@ from dash import dcc, html
 from dashboard.core import components as C
 from dashboard.core.admin import filter_options
 from dashboard.core.classify import METHODS
+from dashboard.core.downloads import IMAGE, export_path
 from dashboard.core.gateway import Gateway
 from dashboard.core.layers import LAYERS
 from dashboard.core.mapview import center_zoom
@@ -157,6 +158,13 @@ def layout(q: Gateway, state: UrlState):
                         **map_kwargs,
                     ),
                     html.Div(status, id=cid("status"), className="ti-status", role="status"),
+                    C.export_buttons(
+                        export_path(PREFIX, "carte"),
+                        IMAGE,
+                        "la carte",
+                        query=state.to_search(),
+                        url_state=True,
+                    ),  # fmt: skip
                 ],
             ),
             html.Aside(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dashboard.core import downloads
 from dashboard.core.links import MAP_PATH
 from dashboard.core.wiring import ClientWire, Wire, connect
 from dashboard.map import callbacks as cb
+from dashboard.map.export import EXPORTS
 from dashboard.map.layout import PREFIX, layout
 from dashboard.pages import Page
 
@@ -30,8 +32,10 @@ WIRES = [
 
 
 def register(app, q) -> None:
-    """The callbacks of the map page (its layer routes are shared: :mod:`dashboard.core.routes`)."""
+    """The callbacks of the map page and its exports (its layer routes are shared:
+    :mod:`dashboard.core.routes`)."""
     connect(app, q, PREFIX, WIRES)
+    downloads.register(app.server, q, PREFIX, EXPORTS)
 
 
 PAGE = Page(path=MAP_PATH, title="Carte", order=0, layout=layout, register=register)

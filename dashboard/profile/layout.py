@@ -9,10 +9,13 @@ wave or id gives a "territoire inconnu" page.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import dash_leaflet as dl
 from dash import dcc, html
 
 from dashboard.core import components as C
+from dashboard.core.downloads import DOCUMENT, IMAGE, TABLE, export_path
 from dashboard.core.formats import fmt_number, fmt_value
 from dashboard.core.gateway import Gateway
 from dashboard.core.layers import WAVE_LABELS, WAVE_LAYER
@@ -138,6 +141,8 @@ def _employment(q: Gateway, d: dict) -> list:
                 config={"displaylogo": False},
             )
         )
+        out.append(_export(d, "graphique-emploi", IMAGE, "le graphique de l'emploi"))
+        out.append(_export(d, "emploi", TABLE, "la série de l'emploi"))
     out.append(source_of(q, "urssaf"))
     return out
 
@@ -195,6 +200,12 @@ def _project_table(df) -> html.Table:
     )
 
 
+def _export(d: dict, name: str, formats, what: str):
+    """Export buttons of the profile (the territory named in their query string)."""
+    query = urlencode({"vague": d["wave"], "id": d["key"]})
+    return C.export_buttons(export_path("territoire", name), formats, what, query=query)
+
+
 def profile(q: Gateway, d: dict):
     """The profile of one territory (from :func:`dashboard.profile.queries.territory_profile`)."""
     wave = d["wave"]
@@ -218,6 +229,7 @@ def profile(q: Gateway, d: dict):
                         id="territoire-print",
                         **{"data-action": "print"},
                     ),
+                    _export(d, "fiche", DOCUMENT, "la fiche du territoire (A4)"),
                 ],
             ),
             html.H1(d["name"], className="ti-h1", id="territoire-nom"),
@@ -254,6 +266,8 @@ def profile(q: Gateway, d: dict):
                         [html.Li(f"{n} ({k}, {s})") for s, k, n in members], className="ti-members"
                     ),
                     source_of(q, f"territories:{wave}"),
+                    _export(d, "membres", TABLE, "la liste des membres"),
+                    _export(d, "communes", TABLE, f"la liste des {d['n_communes']} communes"),
                 ],
             ),
             html.Section(
