@@ -15,6 +15,7 @@ from dashboard.core.formats import fmt_number
 from dashboard.core.gateway import Gateway
 from dashboard.core.layers import get_layer
 from dashboard.core.urlstate import UrlState
+from dashboard.map.report import report_export
 from dashboard.map.state import MapState, from_url
 from dashboard.map.view import view_model
 
@@ -69,4 +70,4 @@ def map_export(q: Gateway, args: Args) -> Artefact:
     return Artefact(name, IMAGE, lambda fmt: S.render_map(doc, fmt))
 
 
-EXPORTS = {"carte": map_export}
+EXPORTS = {"carte": map_export, "note": report_export}

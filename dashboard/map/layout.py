@@ -15,6 +15,7 @@ from dashboard.core.mapview import center_zoom
 from dashboard.core.theme import SELECTED_COLOR
 from dashboard.core.urlstate import UrlState, parse_view
 from dashboard.map.callbacks import on_layer, on_select, on_view
+from dashboard.map.report import report_link
 from dashboard.map.state import from_url
 from dashboard.map.view import initial_bounds
 
@@ -164,7 +165,8 @@ def layout(q: Gateway, state: UrlState):
                         "la carte",
                         query=state.to_search(),
                         url_state=True,
-                    ),  # fmt: skip
+                    ),
+                    html.Div(report_link(st.reg, st.dep), id=cid("report")),
                 ],
             ),
             html.Aside(

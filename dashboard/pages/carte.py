@@ -8,6 +8,7 @@ from dashboard.core.wiring import ClientWire, Wire, connect
 from dashboard.map import callbacks as cb
 from dashboard.map.export import EXPORTS
 from dashboard.map.layout import PREFIX, layout
+from dashboard.map.report import on_report_link
 from dashboard.pages import Page
 
 FILTERS = "reg.value dep.value arr.value"
@@ -28,6 +29,7 @@ WIRES = [
          lambda q, *values: cb.on_url(*values), states="@url.pathname"),
     Wire("download.data", "dl-csv.n_clicks dl-xlsx.n_clicks", cb.on_download_click,
          states=VIEW, trigger=True),
+    Wire("report.children", FILTERS, on_report_link),
 ]  # fmt: skip
 
 

@@ -230,3 +230,24 @@ def test_renderer_times_out_with_a_french_message():
     slow = ChartRenderer(start_timeout=0.001)  # no browser starts in a millisecond
     with pytest.raises(RenderError, match="n'a pas pu démarrer"):
         slow.render({"data": []}, "png", 100, 100)
+
+
+def test_the_note_of_a_departement_lists_its_territories_figures_and_sources(client, q, page_text):
+    from dashboard.map.report import on_report_link
+
+    r = client.get("/_export/carte/note.pdf?dep=76")
+    assert r.status_code == 200
+    assert 'filename="note_departement_76.pdf"' in r.headers["Content-Disposition"]
+    pages, text = pdf_text(r.data)
+    assert pages >= 1
+    for expected in ("Département 76", "Rouen Vallée (ti-2801)", "141", "Sources et millésimes",
+                     "territories:2023", "/?couche=ti2023&dep=76"):  # fmt: skip
+        assert expected in text, expected
+    assert "FICTIVES" not in text
+    # France as a whole has no note; hostile codes fall back to it
+    assert client.get("/_export/carte/note.pdf").status_code == 404
+    assert client.get("/_export/carte/note.pdf?reg=<b>&dep=' OR 1=1").status_code == 404
+    # the map page links to the note of the chosen filter only
+    assert "/_export/carte/note.pdf?dep=76" in page_text(on_report_link(q, "28", "76", None))
+    assert "note.pdf?reg=28" in page_text(on_report_link(q, "28", None, None))
+    assert on_report_link(q, None, None, None) == []
