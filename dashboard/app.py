@@ -71,6 +71,7 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
                 dcc.Location(id="url", refresh=False),
                 dcc.Store(id="page-path", data=path),  # the path whose page is on screen
                 C.header(TITLE, vintages, built, nav),
+                C.print_header(TITLE),
                 html.Main(id="page", className="ti-page", children=first),
                 html.Footer(
                     className="ti-footer",

@@ -187,3 +187,59 @@ def outline_layer(id: str, url: str, kind: str):
     return dl.GeoJSON(
         id=id, url=url, format="geobuf", interactive=False, style=OUTLINE_STYLES[kind]
     )
+
+
+# -- exports ------------------------------------------------------------------------------------
+
+FORMAT_LABELS = {"png": "PNG", "svg": "SVG", "pdf": "PDF", "csv": "CSV", "xlsx": "XLSX"}
+
+
+def export_buttons(path: str, formats, what: str, *, query: str = "", url_state: bool = False):
+    """Download links of one map, chart, table or report (``assets/export.js`` fetches them and
+    shows a French message when the server cannot make the file).
+
+    ``path`` is the export's address without its format (``/_export/carte/carte``); ``query``
+    the state it shows now; with ``url_state`` the page's current query string is sent instead
+    at each click (pages whose whole state is in their address).
+    """
+    query = query.lstrip("?")
+    links = []
+    for fmt in formats:
+        href = f"{path}.{fmt}" + (f"?{query}" if query else "")
+        attrs = {"data-href": f"{path}.{fmt}", "aria-label": f"Télécharger {what} en {fmt.upper()}"}
+        if url_state:
+            attrs["data-url-state"] = "1"
+        links.append(
+            html.A(
+                FORMAT_LABELS.get(fmt, fmt.upper()),
+                href=href,
+                download="",
+                className="ti-export-link",
+                title=f"Télécharger {what} ({FORMAT_LABELS.get(fmt, fmt.upper())})",
+                **attrs,
+            )
+        )
+    return html.Div(
+        className="ti-export ti-noprint",
+        role="group",
+        **{"aria-label": f"Télécharger {what}"},
+        children=[
+            html.Span("Télécharger :", className="ti-export-label"),
+            *links,
+            html.Span(className="ti-export-status", role="status", **{"aria-live": "polite"}),
+        ],
+    )
+
+
+def print_header(title: str):
+    """The header printed on paper only (``print.css``): République française, the page's
+    title and, filled by ``print.js`` when printing, the date and the page's address."""
+    return html.Div(
+        className="ti-print-header",
+        **{"aria-hidden": "true"},
+        children=[
+            html.Div("République française", className="ti-rf"),
+            html.Div(title, className="ti-print-title", id="ti-print-title"),
+            html.Div(className="ti-print-meta", id="ti-print-meta"),
+        ],
+    )

@@ -8,12 +8,14 @@ from dash import dcc, html
 from dashboard.core import components as C
 from dashboard.core.admin import filter_options
 from dashboard.core.classify import METHODS
+from dashboard.core.downloads import IMAGE, export_path
 from dashboard.core.gateway import Gateway
 from dashboard.core.layers import LAYERS
 from dashboard.core.mapview import center_zoom
 from dashboard.core.theme import SELECTED_COLOR
 from dashboard.core.urlstate import UrlState, parse_view
 from dashboard.map.callbacks import on_layer, on_select, on_view
+from dashboard.map.report import report_link
 from dashboard.map.state import from_url
 from dashboard.map.view import initial_bounds
 
@@ -157,6 +159,14 @@ def layout(q: Gateway, state: UrlState):
                         **map_kwargs,
                     ),
                     html.Div(status, id=cid("status"), className="ti-status", role="status"),
+                    C.export_buttons(
+                        export_path(PREFIX, "carte"),
+                        IMAGE,
+                        "la carte",
+                        query=state.to_search(),
+                        url_state=True,
+                    ),
+                    html.Div(report_link(st.reg, st.dep), id=cid("report")),
                 ],
             ),
             html.Aside(

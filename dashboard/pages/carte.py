@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dashboard.core import downloads
 from dashboard.core.links import MAP_PATH
 from dashboard.core.wiring import ClientWire, Wire, connect
 from dashboard.map import callbacks as cb
+from dashboard.map.export import EXPORTS
 from dashboard.map.layout import PREFIX, layout
+from dashboard.map.report import on_report_link
 from dashboard.pages import Page
 
 FILTERS = "reg.value dep.value arr.value"
@@ -26,12 +29,15 @@ WIRES = [
          lambda q, *values: cb.on_url(*values), states="@url.pathname"),
     Wire("download.data", "dl-csv.n_clicks dl-xlsx.n_clicks", cb.on_download_click,
          states=VIEW, trigger=True),
+    Wire("report.children", FILTERS, on_report_link),
 ]  # fmt: skip
 
 
 def register(app, q) -> None:
-    """The callbacks of the map page (its layer routes are shared: :mod:`dashboard.core.routes`)."""
+    """The callbacks of the map page and its exports (its layer routes are shared:
+    :mod:`dashboard.core.routes`)."""
     connect(app, q, PREFIX, WIRES)
+    downloads.register(app.server, q, PREFIX, EXPORTS)
 
 
 PAGE = Page(path=MAP_PATH, title="Carte", order=0, layout=layout, register=register)

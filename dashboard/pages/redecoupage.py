@@ -7,12 +7,15 @@ pan/zoom of the three maps stay in the browser (``assets/redecoupage.js``).
 
 from __future__ import annotations
 
+from dashboard.core import downloads
 from dashboard.core.links import REDRAW_PATH
 from dashboard.core.wiring import ClientWire, Wire, connect
 from dashboard.pages import Page
 from dashboard.redraw import callbacks as cb
 from dashboard.redraw import routes
 from dashboard.redraw import scenario as sc
+from dashboard.redraw.exports import EXPORTS
+from dashboard.redraw.exports import PAGE as EXPORT_PAGE
 from dashboard.redraw.layout import layout
 from dashboard.redraw.state import PREFIX
 
@@ -40,8 +43,9 @@ WIRES = [
 
 
 def register(app, q) -> None:
-    """The callbacks of the page, and the route of its commune change layer."""
+    """The callbacks of the page, the route of its commune change layer, its exports."""
     routes.register(app.server, q)
+    downloads.register(app.server, q, EXPORT_PAGE, EXPORTS)
     connect(app, q, PREFIX, WIRES)
 
 

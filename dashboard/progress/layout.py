@@ -10,6 +10,7 @@ from dash import dcc, html
 from dashboard.core import components as C
 from dashboard.core import geometry
 from dashboard.core.charts import time_series
+from dashboard.core.downloads import IMAGE, TABLE
 from dashboard.core.formats import fmt_number
 from dashboard.core.gateway import Gateway
 from dashboard.core.provenance import indicator_source, source
@@ -18,7 +19,15 @@ from dashboard.core.urlstate import UrlState
 from dashboard.progress import figures as PF
 from dashboard.progress import pace as PACE
 from dashboard.progress import queries as PQ
-from dashboard.progress.callbacks import DEFAULT_LEVEL, cid, on_fr_departement, on_registry
+from dashboard.progress.callbacks import (
+    DEFAULT_LEVEL,
+    cid,
+    export_path,
+    on_fr_departement,
+    on_fr_export,
+    on_registry,
+    on_registry_exports,
+)
 
 
 def source_line(q: Gateway, prefix: str, fallback: str = "") -> html.P:
@@ -38,7 +47,8 @@ def goal_block(q: Gateway, goal: str) -> html.Div:
             figure=PF.gauge(goal, value, target),
             config={"displayModeBar": False},
             className="ti-gauge",
-        )
+        ),
+        C.export_buttons(export_path("jauge"), IMAGE, "la jauge", query=f"objectif={goal}"),
     ]
     if last:
         pct = value / target * 100
@@ -80,6 +90,9 @@ def pace_block(q: Gateway, goal: str) -> html.Div:
                 id=cid(f"pace-{goal}"),
                 figure=PF.pace_figure(goal, pts, s),
                 config={"displaylogo": False},
+            ),
+            C.export_buttons(
+                export_path("rythme"), IMAGE, "le graphique", query=f"objectif={goal}"
             ),
             html.Ul([html.Li(t) for t in PF.pace_sentences(goal, s)], className="ti-pace-text"),
         ],
@@ -169,6 +182,7 @@ def registry_block(q: Gateway, state: UrlState) -> html.Section:
                     ),
                 ],
             ),
+            html.Div(on_registry_exports(q, DEFAULT_LEVEL, which), id=cid("registry-exports")),
             html.P(
                 ["Source : ", indicator_source(q, "projects_") or "aucun registre réel chargé"],
                 className="ti-source",
@@ -197,6 +211,7 @@ def france_relance_block(q: Gateway) -> html.Section:
                 ),
                 config={"displaylogo": False},
             ),
+            C.export_buttons(export_path("france-relance-carte"), IMAGE, "la carte"),
             html.P(
                 "Une entreprise présente dans plusieurs départements est comptée dans chacun : "
                 "les départements ne s'additionnent pas en total national.",
@@ -212,6 +227,7 @@ def france_relance_block(q: Gateway) -> html.Section:
                 ),
                 config={"displaylogo": False},
             ),
+            C.export_buttons(export_path("france-relance-france"), IMAGE, "le graphique"),
             html.Label("Département", htmlFor=cid("fr-dep")),
             C.dropdown(
                 cid("fr-dep"),
@@ -228,6 +244,7 @@ def france_relance_block(q: Gateway) -> html.Section:
                 figure=on_fr_departement(q, str(latest["code"].iloc[0])),
                 config={"displaylogo": False},
             ),
+            html.Div(on_fr_export(q, str(latest["code"].iloc[0])), id=cid("fr-dep-export")),
             dcc.Link(
                 "Voir sur la carte (par département)",
                 href="/?"
@@ -265,6 +282,7 @@ def employment_block(q: Gateway) -> html.Section:
     ]
     if n_data:
         table = PF.employment_table(emp)
+        body.append(C.export_buttons(export_path("emploi"), TABLE, "le tableau de l'emploi"))
         body.append(
             C.grid(
                 cid("emp-grid"),
@@ -341,11 +359,23 @@ def layout(q: Gateway, state: UrlState):
                             "Projets, actions et lauréats (par définition)",
                         ),
                     ),
+                    C.export_buttons(
+                        export_path("chiffres-publies"),
+                        IMAGE,
+                        "le graphique",
+                        query="objectif=projects",
+                    ),
                     dcc.Graph(
                         id=cid("series-jobs"),
                         figure=PF.series_figure(
                             PQ.published_series(q, "jobs"), "Emplois (par définition)"
                         ),
+                    ),
+                    C.export_buttons(
+                        export_path("chiffres-publies"),
+                        IMAGE,
+                        "le graphique",
+                        query="objectif=jobs",
                     ),
                     source_line(q, "published_figures"),
                 ],

@@ -8,6 +8,7 @@ from dash import dcc, html
 from dashboard.core import classify as K
 from dashboard.core import components as C
 from dashboard.core.admin import filter_bounds, filter_options, place
+from dashboard.core.downloads import IMAGE, TABLE, export_path
 from dashboard.core.gateway import Gateway
 from dashboard.core.mapview import NATIONAL_BOUNDS, center_zoom
 from dashboard.core.theme import SELECTED_COLOR
@@ -15,6 +16,7 @@ from dashboard.core.urlstate import UrlState, parse_view
 from dashboard.redraw import figures as RF
 from dashboard.redraw import queries as RQ
 from dashboard.redraw.callbacks import on_view
+from dashboard.redraw.exports import PAGE as EXPORT_PAGE
 from dashboard.redraw.panels import panel
 from dashboard.redraw.scenario import target_options
 from dashboard.redraw.state import (
@@ -172,12 +174,17 @@ def layout(q: Gateway, state: UrlState):
                         children=[
                             html.H2("Vague 2018-2022", className="rd-h2"),
                             _map("2018", view, map_kwargs, geo18),
+                            _export("carte-2018", IMAGE, "la carte 2018", state),
                         ],
                     ),
                     html.Section(
                         className="rd-mapcol",
                         **{"aria-label": "Carte 2023"},
-                        children=[html.H2("Vague 2023-2027", className="rd-h2"), m23],
+                        children=[
+                            html.H2("Vague 2023-2027", className="rd-h2"),
+                            m23,
+                            _export("carte-2023", IMAGE, "la carte 2023", state),
+                        ],
                     ),
                     html.Section(
                         className="rd-mapcol",
@@ -185,6 +192,7 @@ def layout(q: Gateway, state: UrlState):
                         children=[
                             html.H2("Changements par commune", className="rd-h2"),
                             _map("change", view, map_kwargs, geoc),
+                            _export("carte-changements", IMAGE, "la carte des changements", state),
                         ],
                     ),
                 ],
@@ -207,7 +215,9 @@ def layout(q: Gateway, state: UrlState):
                 children=[
                     html.H2("Couverture par vague", className="rd-h2"),
                     html.Div(view["summary"], id=cid("summary")),
+                    _export("couverture", TABLE, "le tableau de couverture", state),
                     html.H3("Détail par région ou département", className="rd-h3"),
+                    _export("detail", TABLE, "le détail", state),
                     _grid("breakdown", view["breakdown_rows"], view["breakdown_cols"], 320),
                 ],
             ),
@@ -219,6 +229,8 @@ def layout(q: Gateway, state: UrlState):
                     dcc.Graph(
                         id=cid("sankey"), figure=view["sankey"], config={"displaylogo": False}
                     ),
+                    _export("flux", IMAGE, "le graphique des flux", state),
+                    _export("transitions", TABLE, "le tableau des devenirs", state),
                     _grid("transitions", view["transition_rows"], view["transition_cols"]),
                 ],
             ),
@@ -232,10 +244,12 @@ def layout(q: Gateway, state: UrlState):
                     html.H3(
                         "Chaque territoire et les arrondissements qu'il touche", className="rd-h3"
                     ),
+                    _export("territoires-arrondissements", TABLE, "le tableau", state),
                     _grid("terr-arr", view["ta_rows"], view["ta_cols"]),
                     html.H3(
                         "Chaque arrondissement et les territoires qu'il contient", className="rd-h3"
                     ),
+                    _export("arrondissements", TABLE, "le tableau des arrondissements", state),
                     _grid("arr", view["arr_rows"], view["arr_cols"]),
                 ],
             ),
@@ -346,6 +360,12 @@ def scenario_section(q: Gateway):
             html.Div(id=cid("file-status"), className="ti-status", role="status"),
         ],
     )
+
+
+def _export(name: str, formats, what: str, state: UrlState):
+    """Export buttons that send the page's address (its state) with each click."""
+    path = export_path(EXPORT_PAGE, name)
+    return C.export_buttons(path, formats, what, query=state.to_search(), url_state=True)
 
 
 def _grid(name: str, rows, cols, height: int = 360):

@@ -342,3 +342,13 @@ def load_base(reader, extra: pd.DataFrame | None = None) -> ScenarioBase:
         territories = territories.join(official, on="id")
         indicators += list(num.columns)
     return ScenarioBase.from_frames(communes, members, territories, indicators=indicators)
+
+
+def commune_classes(q: Gateway, p: Place) -> pd.Series:
+    """The change class of every commune of the place, by commune code."""
+    df = q.df(
+        "SELECT commune_code, change_class FROM redraw_commune "
+        "WHERE (?::VARCHAR IS NULL OR region = ?) AND (?::VARCHAR IS NULL OR departement = ?)",
+        p.params(),
+    )
+    return pd.Series(df["change_class"].to_numpy(), index=df["commune_code"].astype(str))

@@ -75,6 +75,16 @@ def page_text():
 # -- browser tests ---------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="session", autouse=True)
+def chart_renderer():
+    """The process's one warm kaleido browser (started by the first chart export), closed
+    once at the end of the session."""
+    from dashboard.core.render import renderer
+
+    yield renderer()
+    renderer().stop()
+
+
 @pytest.fixture(scope="session")
 def base_url(real_db):
     with serve(create_app(real_db).server) as url:

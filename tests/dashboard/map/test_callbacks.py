@@ -155,9 +155,10 @@ def test_download_is_exactly_the_table(q):
     out = M.on_download(q, "csv", "ti2023", "population", "quantiles", None, "76", "762")
     raw = base64.b64decode(out["content"])
     assert raw.startswith(b"\xef\xbb\xbf") and out["filename"].endswith("_762.csv")
-    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    text, _, footer = raw.decode("utf-8-sig").partition("\n\n")  # rows, then the sources
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert [r["Identifiant"] for r in rows] == [r["Identifiant"] for r in table] == ["ti-2802"]
-    assert rows[0]["Nom"] == "<img src=x onerror=alert(1)>" and "COG 2026" in rows[0]["Source"]
+    assert rows[0]["Nom"] == "<img src=x onerror=alert(1)>" and "COG 2026" in footer
     xlsx = M.on_download(q, "xlsx", "ti2023", "population", "quantiles", None, "76", "762")
     assert xlsx["filename"].endswith(".xlsx") and base64.b64decode(xlsx["content"])[:2] == b"PK"
 

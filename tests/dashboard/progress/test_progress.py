@@ -138,20 +138,21 @@ def test_demo_view_and_exports_are_labelled(demo_q, page_text):
     csv = progres.on_download(demo_q, "csv", "region", "demo")
     assert csv["filename"] == "projets_region_donnees-fictives.csv"
     body = base64.b64decode(csv["content"]).decode("utf-8-sig")
-    lines = body.splitlines()
+    lines = body.split("\n\n")[0].splitlines()  # the table; the sources follow an empty line
     assert lines[0].startswith("# DONNÉES FICTIVES")
     assert all("données fictives" in line.lower() for line in lines[2:])
     xl = progres.on_download(demo_q, "xlsx", "region", "demo")
     wb = openpyxl.load_workbook(io.BytesIO(base64.b64decode(xl["content"])))
     assert "Données fictives" in wb.sheetnames
     assert wb["Données fictives"]["A1"].value.startswith("DONNÉES FICTIVES")
-    assert wb["Source"]["A2"].value.startswith("DONNÉES FICTIVES")
+    assert wb["Sources"]["A2"].value.startswith("DONNÉES FICTIVES")
 
 
 def test_real_export_has_no_demo_label_and_no_data_is_not_zero(q):
     csv = progres.on_download(q, "csv", "ti2023", "reel")
     body = base64.b64decode(csv["content"]).decode("utf-8-sig")
-    assert "fictive" not in body.lower() and body.startswith("rang;code;nom;projets")
+    assert "fictive" not in body.lower()
+    assert body.startswith("Rang;Code;Nom;Projets;Aide publique (€);Investissement (€)")
     rows = progres.on_registry(q, "ti2023", "reel")[0]
     # the mini registry has no jobs column filled: shown as absent, never 0
     assert all(r["emplois_crees"] == "pas de données" for r in rows)
