@@ -31,5 +31,6 @@ def get_paths(
     d = database or os.environ.get("TI_DB") or PROJECT_ROOT / "data" / "processed" / "ti.duckdb"
     return Paths(mirror=Path(m).resolve(), database=Path(d).resolve())
 
+
 # the two waves of Territoires d'industrie; every territory key carries its wave
 WAVES = ("2018", "2023")
