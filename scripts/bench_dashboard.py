@@ -187,17 +187,25 @@ def bench_pages(db: Path, runs: int) -> dict:
 
 
 def _post(
-    client, outputs: list[tuple[str, str]], inputs: list[tuple[str, str, object]], changed: str
+    client,
+    outputs: list[tuple[str, str]],
+    inputs: list[tuple[str, str, object]],
+    changed: str,
+    state: list[tuple[str, str, object]] = (),
+    output: str | None = None,
 ) -> float:
     payload = {
-        "output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + ".."
-        if len(outputs) > 1
-        else f"{outputs[0][0]}.{outputs[0][1]}",
+        "output": output
+        or (
+            ".." + "...".join(f"{i}.{p}" for i, p in outputs) + ".."
+            if len(outputs) > 1
+            else f"{outputs[0][0]}.{outputs[0][1]}"
+        ),
         "outputs": [{"id": i, "property": p} for i, p in outputs]
         if len(outputs) > 1
         else {"id": outputs[0][0], "property": outputs[0][1]},
         "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
-        "state": [],
+        "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
         "changedPropIds": [changed],
     }
     t = time.perf_counter()
@@ -227,6 +235,9 @@ def bench_callbacks(db: Path, calls: int) -> dict:
         ("carte-base-dep", "url"),
         ("carte-base-reg", "url"),
         ("carte-frames", "url"),
+        ("carte-circles", "url"),
+        ("carte-circles", "hideout"),
+        ("carte-breaks-msg", "children"),
     ]
     filt_outputs = [
         ("carte-dep", "options"),
@@ -235,13 +246,27 @@ def bench_callbacks(db: Path, calls: int) -> dict:
         ("carte-arr", "value"),
         ("carte-map", "viewport"),
     ]
-    sel_outputs = [("carte-panel", "children"), ("carte-sel-geo", "url")]
+    sel_outputs = [("carte-panel-body", "children"), ("carte-sel-geo", "url")]
     res: dict[str, list[float]] = {
         "filter": [],
         "filter_first": [],
         "selection": [],
         "selection_first": [],
+        "address": [],
     }
+
+    # the map page's address wire writes ti-address.data (allow_duplicate: a suffixed key)
+    address_key = next(
+        k for k, v in app.callback_map.items()
+        if k.startswith("ti-address.data@") and any(i["id"] == "carte-map" for i in v["inputs"])
+    )  # fmt: skip
+
+    def view_inputs(layer, dep, scope="vue"):
+        values = {"layer": layer, "ind": "population", "year": None, "since": "",
+                  "method": "jenks", "nb": 5, "scope": scope, "palette": "bleus", "breaks": "",
+                  "rep": "aplats", "fond": "", "reg": None, "dep": dep, "arr": None}  # fmt: skip
+        return [(f"carte-{k}", "value", v) for k, v in values.items()]
+
     layers = ["ti2023", "epci"]
     seen_f: set = set()
     seen_s: set = set()
@@ -259,19 +284,9 @@ def bench_callbacks(db: Path, calls: int) -> dict:
             ],
             "carte-dep.value",
         )
-        t += _post(
-            client,
-            view_outputs,
-            [
-                ("carte-layer", "value", layer),
-                ("carte-ind", "value", "population"),
-                ("carte-method", "value", "jenks"),
-                ("carte-reg", "value", None),
-                ("carte-dep", "value", dep),
-                ("carte-arr", "value", None),
-            ],
-            "carte-dep.value",
-        )
+        # classes of France on every other call (the breaks over the whole layer)
+        view = view_inputs(layer, dep, "france" if i % 2 else "vue")
+        t += _post(client, view_outputs, view, "carte-dep.value")
         res["filter"].append(t)
         if (layer, dep) not in seen_f:
             res["filter_first"].append(t)
@@ -295,6 +310,20 @@ def bench_callbacks(db: Path, calls: int) -> dict:
         if (lay, key) not in seen_s:
             res["selection_first"].append(t)
             seen_s.add((lay, key))
+        # the address of the new state (one history entry)
+        sel = [("carte-selection", "data", {"couche": lay, "key": key}),
+               ("carte-map", "center", {"lat": 47.0, "lng": 2.0}), ("carte-map", "zoom", 6),
+               ("carte-grid", "columnState", None)]  # fmt: skip
+        res["address"].append(
+            _post(
+                client,
+                [("ti-address", "data")],
+                view + sel,
+                "carte-map.center",
+                [("url", "pathname", "/")],
+                address_key,
+            )  # fmt: skip
+        )
     q.close()
     out = {}
     for name, xs in res.items():

@@ -7,7 +7,8 @@
    - Leaflet's vector features are focusable one by one (hundreds of Tab stops on a map): they
      leave the Tab order; the table under each map is the keyboard and screen-reader way to the
      same data, and the map itself stays focusable (arrows pan, +/- zoom).
-   - A file input without a label gets one.
+   - A file input without a label gets one; a table wider than the screen (it scrolls) can
+     take the focus, so that a keyboard can scroll it.
    - The page's settings (<details class="ti-settings">) are folded on a phone. */
 (function () {
   "use strict";
@@ -51,6 +52,18 @@
     });
     document.querySelectorAll("input[type='file']:not([aria-label])").forEach(function (i) {
       i.setAttribute("aria-label", "Choisir un fichier");
+    });
+    // a table wider than the screen scrolls: the keyboard must reach it (WCAG 2.1.1)
+    document.querySelectorAll(".ti-table, .ti-cmp-wrap").forEach(function (t) {
+      var scrolls = t.scrollWidth > t.clientWidth + 1;
+      if (scrolls && t.getAttribute("tabindex") !== "0") {
+        t.setAttribute("tabindex", "0");
+        if (t.tagName !== "TABLE") {
+          t.setAttribute("role", "region");
+          var cap = t.querySelector("caption");
+          t.setAttribute("aria-label", cap ? cap.textContent : "Tableau (défilement horizontal)");
+        }
+      }
     });
     document.querySelectorAll("details.ti-settings:not([data-ti-folded])").forEach(function (d) {
       d.setAttribute("data-ti-folded", "1");

@@ -39,6 +39,17 @@ def dropdown(
     )
 
 
+def field(label: str, control, control_id: str, *, hidden: bool = False, id: str | None = None):
+    """A control with its visible label (the label names the control for screen readers)."""
+    kwargs = {"id": id} if id else {}
+    return html.Div(
+        className="ti-field",
+        hidden=hidden,
+        children=[html.Label(label, htmlFor=control_id), control],
+        **kwargs,
+    )
+
+
 # -- header and navigation ---------------------------------------------------------------------
 
 
@@ -241,7 +252,7 @@ def loading(children, id: str | None = None, text: str = "Chargement…"):
     return dcc.Loading(
         children=children,
         delay_show=250,
-        overlay_style={"visibility": "visible", "opacity": 0.55},
+        overlay_style={"visibility": "visible"},  # the content stays readable under the sign
         custom_spinner=html.Div(text, className="ti-loading", role="status"),
         **kwargs,
     )

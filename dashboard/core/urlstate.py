@@ -9,8 +9,8 @@ fall back to defaults), never trusted. Keys: ``couche`` (layer), ``ind`` (indica
 key), ``vue`` (``lat,lng,zoom``), ``tri`` (the table's sort, ``valeur.desc``), ``cmp`` (units
 compared, ``ti-2801,ti-2802``). Pages may add their own keys (``extra``).
 
-A change of state is written into the browser's history by :func:`history_entry` (one entry per
-user change; map moves replace the current entry), see ``assets/nav.js``.
+A change of state is written into the browser's history through :func:`history_entry` (one entry
+per user change; map moves replace the current entry), see ``assets/nav.js``.
 """
 
 from __future__ import annotations
@@ -95,8 +95,8 @@ def format_view(center, zoom) -> str | None:
         return None
 
 
-def history_entry(search, replace: bool = False) -> dict:
-    """What a page writes into ``ti-address`` (the browser's address, ``assets/nav.js``):
-    ``replace`` for a map move (the current history entry changes, no new one), else a new entry
-    (a user's change: Back returns to the view before it)."""
-    return {"search": search if isinstance(search, str) else "", "replace": bool(replace)}
+def history_entry(search) -> dict:
+    """What a page writes into ``ti-address``, the store ``assets/nav.js`` turns into the
+    browser's address: a new history entry when the state changed other than by the map's view
+    (``vue``: a map move replaces the current entry)."""
+    return {"search": search if isinstance(search, str) else ""}

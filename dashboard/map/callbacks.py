@@ -36,8 +36,6 @@ from dashboard.map.state import REPRESENTATIONS, VIEW_KEYS, from_inputs, to_url,
 from dashboard.map.view import grid_columns, parse_sort, sort_param, view_model
 
 NO_SINCE = ""  # the "no change map" choice of the "since" dropdown
-# inputs of the URL writer that are map moves: they replace the history entry
-MOVES = {"map"}
 
 
 def indicator_options(q: Gateway, couche: str) -> list[dict]:
@@ -193,11 +191,10 @@ def on_pick(q: Gateway, value, couche):
     return kind, {"couche": kind, "key": key}, viewport
 
 
-def on_url(q: Gateway, fired, *values):
-    """The history entry of the current state: the view inputs (:data:`VIEW_KEYS`), then the
-    selection, the map's centre and zoom, the table's column state and the page's path. A map
-    move replaces the current entry; any other change adds one. Nothing when another page is
-    on screen."""
+def on_url(q: Gateway, *values):
+    """The address of the current state (:func:`dashboard.core.urlstate.history_entry`): the
+    view inputs (:data:`VIEW_KEYS`), then the selection, the map's centre and zoom, the table's
+    column state and the page's path. Nothing when another page is on screen."""
     n = len(VIEW_KEYS)
     view, rest = list(values[:n]), list(values[n:]) + [None] * 5
     selection, center, zoom, column_state, pathname = rest[:5]
@@ -210,7 +207,7 @@ def on_url(q: Gateway, fired, *values):
     url = to_url(st)
     url.vue = format_view(center, zoom)
     url.tri = sort_param(column_state)
-    return history_entry(url.to_search(), replace=fired in MOVES)
+    return history_entry(url.to_search())
 
 
 def on_download(q: Gateway, fmt, *values):

@@ -35,14 +35,8 @@ def cid(name: str) -> str:
 
 
 def field(label: str, control, name: str, hidden: bool = False, wrap_id: str | None = None):
-    """A labelled control (the label names the control for screen readers)."""
-    kwargs = {"id": wrap_id} if wrap_id else {}
-    return html.Div(
-        className="ti-field",
-        hidden=hidden,
-        children=[html.Label(label, htmlFor=cid(name)), control],
-        **kwargs,
-    )
+    """A labelled control of the page (``name``: the control's id without the page prefix)."""
+    return C.field(label, control, cid(name), hidden=hidden, id=wrap_id)
 
 
 def radios(name: str, legend: str, options: list[dict], value):

@@ -43,6 +43,11 @@ class MapState:
     message: str | None = None  # why typed thresholds were ignored (French)
 
     @property
+    def method(self) -> str:
+        """The classification applied: quantiles while no threshold has been typed."""
+        return K.DEFAULT_METHOD if self.classes == K.MANUAL and not self.seuils else self.classes
+
+    @property
     def filtered(self) -> bool:
         return bool(self.reg or self.dep or self.arr)
 
@@ -128,8 +133,7 @@ def validate(
     thresholds, message = (None, None)
     if method == K.MANUAL:  # typed thresholds are read only with the "seuils manuels" method
         thresholds, message = K.parse_thresholds(seuils if isinstance(seuils, str) else None)
-    if method == K.MANUAL and not thresholds:
-        method = K.DEFAULT_METHOD
+    if method == K.MANUAL and not thresholds:  # quantiles until thresholds are typed
         message = message or "Seuils manuels : saisissez des seuils séparés par « ; »."
     scope = portee if isinstance(portee, str) and portee in K.SCOPES else K.DEFAULT_SCOPE
     counts = fam.is_count and since is None
@@ -146,7 +150,7 @@ def validate(
         nb=_count(nb),
         portee=scope,
         palette=valid_palette(palette, diverging=since is not None),
-        seuils=tuple(thresholds) if method == K.MANUAL else (),
+        seuils=tuple(thresholds or ()),
         rep=rep,
         fond=fond,
         reg=valid_admin(q, "region", reg),

@@ -129,7 +129,7 @@ def _view_model(q: Gateway, st: MapState) -> View:
     def classes_of(v: pd.Series, ref: np.ndarray | None, diverging: bool) -> K.Classes:
         return K.classify(
             v.to_numpy(),
-            st.classes,
+            st.method,
             st.nb,
             reference=ref,
             thresholds=list(st.seuils) or None,
@@ -254,10 +254,10 @@ def scale_note(st: MapState, classes: K.Classes | None) -> str:
     """How the classes were computed (French, under the legend)."""
     if classes is None:
         return ""
-    if st.classes == K.MANUAL:
+    if st.method == K.MANUAL:
         how = "seuils saisis"
     else:
-        how = f"{K.MAP_METHODS[st.classes].lower()}, {st.nb} classes au plus"
+        how = f"{K.MAP_METHODS[st.method].lower()}, {st.nb} classes au plus"
     if st.portee == "france":
         group = scale_layers(st.couche)
         whom = (

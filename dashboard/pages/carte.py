@@ -39,7 +39,7 @@ WIRES = [
     ClientWire("selection.data! grid.selectedRows grid.scrollTo", "selection.data grid.selectedRows",
                "tiCarte", "syncSelection", states="layer.value grid.getRowId"),
     Wire("@ti-address.data!", VIEW + " selection.data map.center map.zoom grid.columnState",
-         cb.on_url, states="@url.pathname", trigger=True),
+         cb.on_url, states="@url.pathname"),
     Wire("download.data", "dl-csv.n_clicks dl-xlsx.n_clicks", cb.on_download_click,
          states=VIEW, trigger=True),
 ]  # fmt: skip

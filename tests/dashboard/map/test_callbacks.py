@@ -111,7 +111,7 @@ def test_manual_thresholds_and_a_french_message_for_bad_ones(q):
         "[50\u202f000 ; 141\u202f000]",
     ]
     bad = validate(q, "ti2023", "population", classes="manuel", seuils="abc", rep="aplats")
-    assert bad.classes == "quantiles" and "« abc » n'est pas un nombre" in bad.message
+    assert bad.method == "quantiles" and "« abc » n'est pas un nombre" in bad.message
     assert M.on_view(q, *view(classes="manuel", seuils="abc", rep="aplats"))[-1] == bad.message
 
 
@@ -171,7 +171,7 @@ def test_hostile_inputs_never_raise(q, bad):
     )
     assert M.on_pick(q, bad, bad) == (no_update, no_update, no_update) or bad is None
     M.on_search(q, bad)
-    M.on_url(q, bad, *[bad] * 19)
+    M.on_url(q, *[bad] * 19)
     M.on_download(q, "csv", *[bad] * 14)
 
 
@@ -241,9 +241,7 @@ def test_on_url_round_trips_through_the_url_state(q):
                   palette="viridis", reg="28", dep="76")  # fmt: skip
     rest = [{"couche": "epci", "key": "200000001"}, {"lat": 49.4, "lng": 1.05}, 9.5,
             [{"colId": "nom", "sort": None}, {"colId": "valeur", "sort": "desc"}], "/"]  # fmt: skip
-    entry = M.on_url(q, "dep", *values, *rest)
-    search = entry["search"]
-    assert entry["replace"] is False  # a user's change: a new history entry
+    search = M.on_url(q, *values, *rest)["search"]
     assert search == (
         "?couche=epci&ind=density&classes=jenks&nb=7&portee=france&palette=viridis&rep=aplats"
         "&reg=28&dep=76&sel=200000001&vue=49.4000,1.0500,9.5&tri=valeur.desc"
@@ -252,8 +250,7 @@ def test_on_url_round_trips_through_the_url_state(q):
     assert st == validate(q, "epci", "density", None, None, "jenks", "7", "france", "viridis",
                           reg="28", dep="76", sel="200000001")  # fmt: skip
     assert parse_view(UrlState.parse(search).vue) == ([49.4, 1.05], 9.5)
-    assert M.on_url(q, "map", *values, *rest)["replace"] is True  # a map move replaces it
-    assert M.on_url(q, "dep", *values, *rest[:4], "/sources") is no_update
+    assert M.on_url(q, *values, *rest[:4], "/sources") is no_update
 
 
 def test_download_is_exactly_the_table(q):
@@ -282,3 +279,14 @@ def test_generated_indicators_are_labelled(db_with_indicators):
 def test_center_zoom_fits_the_bounds():
     center, zoom = center_zoom(NATIONAL_BOUNDS)
     assert 45 < center[0] < 48 and 4 <= zoom <= 6.5
+
+
+def test_filters_say_toutes_for_regions_and_tous_for_departements(q):
+    from dashboard.map.layout import layout
+
+    found = {
+        c.id: c.placeholder
+        for c in layout(q, UrlState())._traverse()
+        if getattr(c, "id", None) in ("carte-reg", "carte-dep", "carte-arr")
+    }
+    assert found == {"carte-reg": "Toutes", "carte-dep": "Tous", "carte-arr": "Tous"}

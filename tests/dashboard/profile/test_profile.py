@@ -146,3 +146,15 @@ def test_progress_page_map_links_name_indicators_the_map_offers(q):
     page = str(progres_layout(q, UrlState()))
     assert "couche=departement&ind=france_relance_beneficiaries" in page
     assert "couche=ti2023&ind=urssaf_coverage" in page
+
+
+def test_profile_sets_each_figure_beside_its_region_and_the_wave(q, page_text):
+    from dashboard.profile.layout import layout as profile_layout
+
+    text = page_text(profile_layout(q, UrlState(), "/territoire/2023/ti-2801"))
+    assert "Comparé aux autres territoires de la vague" in text
+    assert "Médiane région" in text and "Médiane France" in text
+    table = text[text.index("Comparé aux autres territoires") :]
+    row = table[table.index("Population municipale") :].split("\n")[:5]
+    assert row[1:5] == ["141\u202f000 hab.", "1 / 2", "75\u202f500 hab.", "75\u202f500 hab."]
+    assert "/comparer?couche=ti2023&cmp=ti-2801" in text
