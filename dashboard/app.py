@@ -116,7 +116,6 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
         Input("ti-popstate", "data"),
         State("url", "search"),
         State("page-path", "data"),
-        prevent_initial_call=True,
     )
     def route(pathname, popped, search, shown):
         return on_route(pages, q, ctx.triggered_id, pathname, popped, search, shown)

@@ -8,7 +8,8 @@ Run on its own (``python scripts/bench_dashboard.py [--runs N] [--calls N]``) or
 - time to map drawn in headless chromium (navigation start -> every feature drawn), median of
   ``--runs`` cold loads (new browser context each time) after one warm-up load;
 - server time of the filter and selection callbacks (a POST to ``/_dash-update-component``
-  through the Flask test client, JSON included), median and p95 over ``--calls`` calls.
+  through the Flask test client, JSON included), median and p95 over ``--calls`` calls;
+- CPU time of the same callbacks called as plain functions (less sensitive to a busy machine).
 
 The naive way is what a user would write first: a Dash page with a ``dcc.Graph`` holding
 ``plotly.express.choropleth_map`` over the unsimplified GeoJSON of the same layer
@@ -341,6 +342,51 @@ def bench_callbacks(db: Path, calls: int) -> dict:
     return out
 
 
+def bench_cpu(db: Path, calls: int) -> dict:
+    """CPU time (``time.process_time``) of the map callbacks as plain functions: what this code
+    costs, less sensitive than wall-clock time to a machine shared with other processes."""
+    from dashboard.map import callbacks as M
+    from dashboard.map.state import VIEW_KEYS
+
+    q = Gateway(db)
+    deps = [o["value"] for o in filter_options(q, "departement")]
+    terr, epci = mapped_keys(q, "ti2023"), mapped_keys(q, "epci")
+
+    def select(i):
+        lay, keys = ("ti2023", terr) if i % 2 == 0 else ("epci", epci)
+        key = keys[(i * 7) % len(keys)]
+        M.on_select(q, {"couche": lay, "key": key}, lay, None, None, None)
+
+    def view(scope):
+        def run(i):
+            state = {"couche": ("ti2023", "epci")[(i // len(deps)) % 2], "ind": "population",
+                     "classes": "jenks", "portee": scope, "rep": "aplats",
+                     "dep": deps[i % len(deps)]}  # fmt: skip
+            M.on_filter(q, None, state["dep"], None)
+            M.on_view(q, *[state.get(k) for k in VIEW_KEYS])
+
+        return run
+
+    out = {}
+    for name, fn in (("selection", select), ("filter_view", view("vue")),
+                     ("filter_view_france", view("france"))):  # fmt: skip
+        fn(0)
+        xs = []
+        for i in range(calls):
+            t = time.process_time()
+            fn(i)
+            xs.append((time.process_time() - t) * 1000)
+        xs.sort()
+        out[name] = {"median_ms": statistics.median(xs), "p95_ms": xs[int(0.95 * len(xs)) - 1]}
+        print(
+            f"  {name:18s}: CPU median {out[name]['median_ms']:.1f} ms, "
+            f"p95 {out[name]['p95_ms']:.1f} ms over {calls} calls",
+            flush=True,
+        )
+    q.close()
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     import logging
 
@@ -362,6 +408,8 @@ def main(argv: list[str] | None = None) -> int:
         results["pages"] = bench_pages(db, args.runs)
     print("callbacks (server time through the Flask test client):", flush=True)
     results["callbacks"] = bench_callbacks(db, args.calls)
+    print("callbacks as plain functions (CPU time of this process):", flush=True)
+    results["cpu"] = bench_cpu(db, args.calls)
     print("targets:", flush=True)
     if "pages" in results:
         pg = results["pages"]

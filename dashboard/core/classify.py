@@ -105,6 +105,19 @@ def classify(
     return Classes(breaks, index, colors)
 
 
+def place(values, classes: Classes) -> Classes:
+    """``values`` in the classes of another classification (its breaks and colours): the
+    classes of France computed once, applied to each view."""
+    v = _floats(values)
+    index = np.full(len(v), -1, dtype=int)
+    ok = ~np.isnan(v)
+    if classes.k == 0 or not ok.any():
+        return Classes(list(classes.breaks), index, list(classes.colors))
+    e = np.asarray(classes.breaks)
+    index[ok] = np.searchsorted(e[1:-1], v[ok], side="right") if len(e) > 2 else 0
+    return Classes(list(classes.breaks), index, list(classes.colors))
+
+
 def _floats(values) -> np.ndarray:
     return np.asarray(pd.to_numeric(pd.Series(values), errors="coerce"), dtype=float)
 

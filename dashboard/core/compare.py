@@ -56,31 +56,54 @@ def region_name(q: Gateway, layer_id: str, key) -> str | None:
     return str(names(q, "region").get(code, code)) if isinstance(code, str) else None
 
 
+@dataclass(frozen=True)
+class _Stats:
+    values: pd.Series  # by key, mapped units with a value
+    ranks: pd.Series  # 1 = highest
+    france_median: float | None
+    region_median: dict  # région code -> median of its units
+    region_n: dict
+
+
+def _stats(q: Gateway, layer_id: str, ind: Indicator) -> _Stats:
+    """Ranks and medians of one indicator over a layer (cached: every click reads them)."""
+
+    def load():
+        keys = mapped_keys(q, layer_id)
+        known = values(q, layer_id, ind.id).reindex(keys).astype(float).dropna()
+        regions = regions_of(q, layer_id).reindex(known.index)
+        by = known.groupby(regions)
+        return _Stats(
+            known,
+            known.rank(ascending=False, method="min"),
+            float(known.median()) if known.size else None,
+            by.median().to_dict(),
+            by.size().to_dict(),
+        )
+
+    return q.memo(("compare-stats", layer_id, ind.id), load)
+
+
 def unit_comparison(q: Gateway, layer_id: str, key) -> list[Comparison]:
     """Every indicator of a unit (latest year) with its rank and the medians of the units of
     its région and of France; empty for an unknown key."""
     if not has_key(q, layer_id, key):
         return []
-    keys = mapped_keys(q, layer_id)
-    regions = regions_of(q, layer_id).reindex(keys)
-    own = regions.get(key) if get_layer(layer_id).table != "region" else None
+    own = regions_of(q, layer_id).get(key) if get_layer(layer_id).table != "region" else None
+    own = own if isinstance(own, str) else None
     out = []
     for ind in latest_indicators(q, layer_id):
-        s = values(q, layer_id, ind.id).reindex(keys).astype(float)
-        v = s.get(key)
-        v = None if v is None or pd.isna(v) else float(v)
-        known = s.dropna()
-        rank = int(known.rank(ascending=False, method="min")[key]) if v is not None else None
-        reg = known[regions.reindex(known.index) == own] if isinstance(own, str) else known[:0]
+        st = _stats(q, layer_id, ind)
+        v = st.values.get(key)
         out.append(
             Comparison(
                 ind,
-                v,
-                rank,
-                int(known.size),
-                float(reg.median()) if reg.size else None,
-                int(reg.size),
-                float(known.median()) if known.size else None,
+                None if v is None else float(v),
+                None if v is None else int(st.ranks[key]),
+                int(st.values.size),
+                float(st.region_median[own]) if own in st.region_median else None,
+                int(st.region_n.get(own, 0)) if own else 0,
+                st.france_median,
             )
         )
     return out

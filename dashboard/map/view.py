@@ -126,32 +126,43 @@ def _view_model(q: Gateway, st: MapState) -> View:
     vals = (whole if whole is not None else pd.Series(dtype=float)).reindex(keys).astype(float)
     france = st.portee == "france"
 
-    def classes_of(v: pd.Series, ref: np.ndarray | None, diverging: bool) -> K.Classes:
-        return K.classify(
-            v.to_numpy(),
-            st.method,
-            st.nb,
-            reference=ref,
-            thresholds=list(st.seuils) or None,
-            palette_id=st.palette,
-            diverging=diverging,
-        )
+    def classes_of(v: pd.Series, of: MapState) -> K.Classes:
+        def classify(values) -> K.Classes:
+            return K.classify(
+                values,
+                st.method,
+                st.nb,
+                thresholds=list(st.seuils) or None,
+                palette_id=st.palette,
+                diverging=of.change,
+            )
+
+        if not france:
+            return classify(v.to_numpy())
+        # the classes of France do not depend on the filter: computed once per layer and state
+        whole = replace(of, reg=None, dep=None, arr=None, sel=None, message=None)
+        ref = q.memo(("france-classes", whole), lambda: classify(national(q, of.couche, of)))
+        return K.place(v.to_numpy(), ref)
 
     fond, fond_vals, classes = None, None, None
     if not st.circles:
-        ref = national(q, st.couche, st) if france else None
-        classes = classes_of(vals, ref, st.change)
+        classes = classes_of(vals, st)
     elif st.fond:
         fam = family_of(q, st.couche, st.fond)
         fst = replace(st, ind=fam.id, annee=fam.latest.year, depuis=None)
         fond = measure_of(q, fst)
         fond_vals = values(q, st.couche, fam.latest.id).reindex(keys).astype(float)
-        classes = classes_of(fond_vals, national(q, st.couche, fst) if france else None, False)
+        classes = classes_of(fond_vals, fst)
 
     radius, circles = {}, []
     if st.circles:
-        scale = national(q, st.couche, st) if france else vals.to_numpy()
-        vmax = float(np.nanmax(scale)) if np.isfinite(scale).any() else 0.0
+        whole_st = replace(st, reg=None, dep=None, arr=None, sel=None, message=None)
+        scale = (
+            q.memo(("france-max", whole_st), lambda: _max(national(q, st.couche, st)))
+            if france
+            else _max(vals.to_numpy())
+        )
+        vmax = scale
         radius = circle_radii(vals, vmax)
         circles = circle_legend(vmax, m.decimals, m.unit)
 
@@ -184,6 +195,11 @@ def _view_model(q: Gateway, st: MapState) -> View:
         provenance(q, st, m),
         scale_note(st, classes),
     )
+
+
+def _max(a: np.ndarray) -> float:
+    a = np.asarray(a, dtype=float)
+    return float(np.nanmax(a)) if np.isfinite(a).any() else 0.0
 
 
 def circle_radii(vals: pd.Series, vmax: float) -> dict[str, float]:

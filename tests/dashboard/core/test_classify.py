@@ -143,3 +143,10 @@ def test_palettes_are_colour_brewer_schemes_of_the_asked_size():
         "#67a9cf",
         "#2166ac",
     ]
+
+
+def test_place_puts_values_in_the_classes_of_another_classification():
+    ref = F.classify([0, 10, 20, 30, 40], "egal", 4)
+    c = F.place([12, None, 40], ref)
+    assert c.breaks == ref.breaks and c.colors == ref.colors
+    assert c.index.tolist() == [1, -1, 3]
