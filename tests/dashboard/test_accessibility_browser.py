@@ -17,9 +17,16 @@ PAGES = [
     "/comparer?couche=ti2023&cmp=ti-2802,ti-8413",
 ]
 PHONE = {"width": 390, "height": 844}
+# the page is drawn: its h1, no map or chart loading, no callback running, every table's header
+# and rows rendered (ag-grid renders them over a few frames after its data arrives)
 READY = """() => document.querySelector('#page') && document.querySelector('#page h1')
   && !document.querySelector('[aria-busy="true"]')
-  && !document.querySelector('[data-dash-is-loading="true"]')"""
+  && !document.querySelector('[data-dash-is-loading="true"]')
+  && [...document.querySelectorAll('.ag-root[aria-colcount]:not([aria-colcount="0"])')]
+       .every(g => g.querySelector('.ag-header-row [role="columnheader"]')
+                   && (g.querySelector('.ag-center-cols-container [role="row"]')
+                       || g.querySelector('.ag-overlay-no-rows-center')
+                       || g.getAttribute('aria-rowcount') === '1'))"""
 
 
 def _ready(page) -> None:
