@@ -290,6 +290,8 @@ def layout(q: Gateway, state: UrlState):
                                 "checkboxes": False,
                                 "enableClickSelection": True,
                             },
+                            # a few columns: all drawn, none appears late while scrolling
+                            suppressColumnVirtualisation=True,
                         ),
                         text="Chargement du tableau…",
                     ),

@@ -26,7 +26,9 @@ READY = """() => document.querySelector('#page') && document.querySelector('#pag
        .every(g => g.querySelector('.ag-header-row [role="columnheader"]')
                    && (g.querySelector('.ag-center-cols-container [role="row"]')
                        || g.querySelector('.ag-overlay-no-rows-center')
-                       || g.getAttribute('aria-rowcount') === '1'))"""
+                       || g.getAttribute('aria-rowcount') === '1'))
+  && [...document.querySelectorAll('.ag-header-row')]
+       .every(r => !r.offsetParent || r.querySelector('[role="columnheader"]'))"""
 
 
 def _ready(page) -> None:
