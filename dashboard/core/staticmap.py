@@ -72,6 +72,22 @@ class Label:
 
 
 @dataclass
+class Circles:
+    """Proportional circles: one point per key (in :data:`MAP_CRS`), its radius in screen
+    pixels of the page's map (:data:`SCREEN_WIDTH` wide), and the legend's reference circles
+    (``{"label", "radius"}``)."""
+
+    points: gpd.GeoSeries
+    radius: dict[str, float]
+    legend: list[dict] = field(default_factory=list)
+    title: str = ""
+    color: str = "#2a4ea6"
+
+
+SCREEN_WIDTH = 760  # px: the width of the page's map the circle radii are drawn for
+
+
+@dataclass
 class MapDocument:
     """What an exported map draws and says (see the module docstring)."""
 
@@ -89,6 +105,7 @@ class MapDocument:
     national: bool = False  # overseas insets drawn: the scale bar holds for mainland France
     today: date | None = None
     framed: bool = True  # title, legend and sources around the map (False: the map alone)
+    circles: Circles | None = None
 
 
 def shapes(
@@ -278,6 +295,8 @@ def _render(doc: MapDocument, fmt: str) -> bytes:
                          alpha=layer.alpha)  # fmt: skip
             else:
                 gdf.plot(ax=ax, color=layer.edge, linewidth=layer.width)
+        if doc.circles is not None:
+            _draw_circles(ax, fig, doc.circles)
         for lab in doc.labels:
             if lab.marker:
                 ax.plot([lab.x], [lab.y], "o", color="#161616", markersize=3.5)
@@ -325,6 +344,42 @@ def _render(doc: MapDocument, fmt: str) -> bytes:
     return buf.getvalue()
 
 
+def _points_per_pixel(fig, ax) -> float:
+    """Typographic points per screen pixel of the page's map, so that circles keep the size
+    they have on screen relative to the map."""
+    width_in = ax.get_position().width * fig.get_figwidth()
+    return width_in * 72 / SCREEN_WIDTH
+
+
+def _draw_circles(ax, fig, c: Circles) -> None:
+    scale = _points_per_pixel(fig, ax)
+    keys = [k for k in sorted(c.radius, key=c.radius.get, reverse=True) if k in c.points.index]
+    if not keys:
+        return
+    pts = c.points.loc[keys]
+    sizes = [(c.radius[k] * scale) ** 2 * 3.14159 for k in keys]  # marker area in points²
+    ax.scatter(pts.x, pts.y, s=sizes, facecolor=c.color, edgecolor="white", linewidth=0.5,
+               alpha=0.75, zorder=5)  # fmt: skip
+
+
+def _circle_legend(fig, c: Circles, top: float) -> None:
+    """The reference circles under the colour legend, their values beside them."""
+    fig.text(0.725, top, "\n".join(_wrap(c.title, 34)), fontsize=10.5, fontweight="bold",
+             va="top")  # fmt: skip
+    scale = fig.get_figwidth() * 0.68 * 72 / SCREEN_WIDTH  # as in _points_per_pixel
+    ax = fig.add_axes((0.72, top - 0.30, 0.26, 0.26))
+    ax.set_axis_off()
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    y = 0.85
+    for it in c.legend:
+        r = it["radius"] * scale
+        ax.scatter([0.15], [y], s=r**2 * 3.14159, facecolor=c.color, edgecolor="white",
+                   alpha=0.75)  # fmt: skip
+        ax.text(0.4, y, it["label"], fontsize=10, va="center")
+        y -= 0.3
+
+
 def _footer(doc: MapDocument) -> list[str]:
     """Notes, source lines and the extraction line, wrapped."""
     return footer_lines(doc.sources, 165, doc.today, doc.notes)
@@ -369,6 +424,10 @@ def _frame(fig, doc: MapDocument, Patch, footer: list[str]) -> None:
             handleheight=1.1,
         )
         leg.get_title().set_fontweight("bold")
+    if doc.circles is not None and doc.circles.legend:
+        _circle_legend(
+            fig, doc.circles, 0.86 - (0.05 + 0.032 * (len(doc.legend) + 2) if doc.legend else 0)
+        )
     if doc.legend_note:
         lines = _wrap(doc.legend_note, 44)
         fig.text(0.725, 0.86 - 0.05 - 0.032 * (len(doc.legend) + 2), "\n".join(lines),

@@ -35,18 +35,24 @@ def map_document(q: Gateway, st: MapState) -> S.MapDocument:
     if national:
         layers.append(S.Fill(S.inset_frames(q), None, "#777777", 0.6))
     n = fmt_number(len(v.keys))
-    subtitle = (
-        f"{S.place_words(q, st.reg, st.dep, st.arr)} — {n} unités — classes : {METHODS[st.classes]}"
-    )
+    subtitle = f"{S.place_words(q, st.reg, st.dep, st.arr)} — {n} unités"
+    if v.legend:
+        subtitle += f" — classes : {METHODS[st.classes]}"
+    circles = None
+    if v.circles:
+        points = units.geometry.representative_point()
+        circles = S.Circles(points, v.hideout["radius"], v.circles, v.measure.title)
     bounds = None
     if not national:
         bounds = S.view_bounds(filter_bounds(q, st.reg, st.dep, st.arr), units)
     return S.MapDocument(
-        title=f"{v.indicator.title} — {layer.label}",
+        title=f"{v.measure.title} — {layer.label}",
         subtitle=subtitle,
         layers=layers,
         legend=v.legend,
-        legend_title=v.indicator.title,
+        legend_title=v.legend_title,
+        legend_note=v.scale_note,
+        circles=circles,
         sources=[v.note],
         notes=[S.INSET_NOTE] if national else [],
         demo=v.indicator.generated,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dashboard.core import downloads
 from dashboard.core.links import REDRAW_PATH
-from dashboard.core.wiring import ClientWire, Wire, connect
+from dashboard.core.wiring import ClientWire, Wire, address, connect
 from dashboard.pages import Page
 from dashboard.redraw import callbacks as cb
 from dashboard.redraw import routes
@@ -28,8 +28,8 @@ WIRES = [
          states="geo-2018.hideout geo-2023.hideout"),
     *[ClientWire("selection.data!", f"geo-{w}.clickData", "tiRedraw", f"click{w}")
       for w in ("2018", "2023")],
-    Wire("@url.search!", VIEW_IN + " selection.data map-2023.center map-2023.zoom",
-         lambda q, *values: cb.on_url(*values), states="@url.pathname"),
+    Wire("@ti-address.data!", VIEW_IN + " selection.data map-2023.center map-2023.zoom",
+         address(cb.on_url), states="@url.pathname"),
     Wire("scenario.data edit-status.children", "move.n_clicks gather.n_clicks reset.n_clicks",
          sc.on_edit_click, states="member.value target.value new-name.value "
          "gather-members.value scenario.data", trigger=True),

@@ -15,11 +15,12 @@ import dash_leaflet as dl
 from dash import dcc, html
 
 from dashboard.core import components as C
+from dashboard.core.compare import region_name, unit_comparison
 from dashboard.core.downloads import DOCUMENT, IMAGE, TABLE, export_path
 from dashboard.core.formats import fmt_number, fmt_value
 from dashboard.core.gateway import Gateway
-from dashboard.core.layers import WAVE_LABELS, WAVE_LAYER
-from dashboard.core.links import PROFILE_PATH, map_href
+from dashboard.core.layers import LAYERS, WAVE_LABELS, WAVE_LAYER
+from dashboard.core.links import PROFILE_PATH, compare_href, map_href
 from dashboard.core.mapview import base_url, center_zoom, outline_url
 from dashboard.core.provenance import indicator_source, source
 from dashboard.core.registries import national_registry
@@ -281,6 +282,25 @@ def profile(q: Gateway, d: dict):
                         ]
                     ),
                     source_of(q, "cog:arrondissements"),
+                ],
+            ),
+            html.Section(
+                className="ti-block",
+                children=[
+                    html.H2("Comparé aux autres territoires de la vague", className="ti-h2"),
+                    C.comparison_table(
+                        unit_comparison(q, WAVE_LAYER[wave], d["key"]),
+                        LAYERS[WAVE_LAYER[wave]],
+                        region_name(q, WAVE_LAYER[wave], d["key"]),
+                        "territoire-cmp",
+                    ),
+                    html.P(
+                        dcc.Link(
+                            "Comparer avec d'autres territoires, côte à côte",
+                            href=compare_href(WAVE_LAYER[wave], [d["key"]]),
+                            className="ti-noprint",
+                        )
+                    ),
                 ],
             ),
             html.Section(className="ti-block", children=_employment(q, d)),

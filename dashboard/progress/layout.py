@@ -172,7 +172,7 @@ def registry_block(q: Gateway, state: UrlState) -> html.Section:
                     dcc.Download(id=cid("download")),
                 ],
             ),
-            C.grid(cid("grid"), rows, cols, 360),
+            C.loading(C.grid(cid("grid"), rows, cols, 360), text="Chargement du tableau…"),
             html.Div(
                 className="ti-goal-row",
                 children=[

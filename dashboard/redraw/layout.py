@@ -201,11 +201,13 @@ def layout(q: Gateway, state: UrlState):
                 className="rd-under",
                 children=[
                     html.Div(view["wave_legend"], id=cid("wave-legend"), className="ti-legend"),
-                    html.Aside(
-                        panel(q, selection_of(q, selection)),
-                        id=cid("panel"),
-                        className="ti-panel rd-panel",
-                        **{"aria-live": "polite", "aria-label": "Territoire sélectionné"},
+                    C.loading(
+                        html.Aside(
+                            panel(q, selection_of(q, selection)),
+                            id=cid("panel"),
+                            className="ti-panel rd-panel",
+                            **{"aria-live": "polite", "aria-label": "Territoire sélectionné"},
+                        )
                     ),
                     html.Div(view["change_legend"], id=cid("change-legend"), className="ti-legend"),
                 ],
@@ -214,7 +216,7 @@ def layout(q: Gateway, state: UrlState):
                 className="rd-section",
                 children=[
                     html.H2("Couverture par vague", className="rd-h2"),
-                    html.Div(view["summary"], id=cid("summary")),
+                    C.loading(html.Div(view["summary"], id=cid("summary"))),
                     _export("couverture", TABLE, "le tableau de couverture", state),
                     html.H3("Détail par région ou département", className="rd-h3"),
                     _export("detail", TABLE, "le détail", state),
@@ -240,7 +242,7 @@ def layout(q: Gateway, state: UrlState):
                     html.H2(
                         "À l'échelle de la sous-préfecture (territoires 2023)", className="rd-h2"
                     ),
-                    html.Div(view["scope"], id=cid("scope")),
+                    C.loading(html.Div(view["scope"], id=cid("scope"))),
                     html.H3(
                         "Chaque territoire et les arrondissements qu'il touche", className="rd-h3"
                     ),
@@ -369,4 +371,4 @@ def _export(name: str, formats, what: str, state: UrlState):
 
 
 def _grid(name: str, rows, cols, height: int = 360):
-    return C.grid(cid(name), rows, cols, height)
+    return C.loading(C.grid(cid(name), rows, cols, height), text="Chargement du tableau…")

@@ -75,7 +75,7 @@ def test_map_png_is_large_with_its_name_and_no_watermark_on_real_data(client):
 
 
 def test_map_svg_holds_title_legend_filters_source_and_date_as_text(client):
-    r = client.get("/_export/carte/carte.svg?couche=ti2023&ind=population&classes=egal")
+    r = client.get("/_export/carte/carte.svg?couche=ti2023&ind=population&classes=egal&rep=aplats")
     svg = r.data.decode()
     assert r.status_code == 200 and svg.lstrip().startswith("<?xml")
     for text in (
@@ -90,6 +90,13 @@ def test_map_svg_holds_title_legend_filters_source_and_date_as_text(client):
     ):
         assert text.replace("'", "&#39;") in svg or text in svg, text
     assert "FICTIVES" not in svg
+
+
+def test_a_count_drawn_as_circles_is_exported_with_the_circles_legend(client):
+    svg = client.get("/_export/carte/carte.svg?couche=ti2023&ind=population").data.decode()
+    # the default view draws population as proportional circles: their legend, no classes
+    assert "Intervalles" not in svg and "Quantiles" not in svg
+    assert svg.count("hab.</text>") >= 2 or svg.count(" hab.") >= 3  # reference circles' values
 
 
 def test_the_map_export_follows_the_page_state_and_falls_back_on_hostile_values(client):
