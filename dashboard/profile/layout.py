@@ -13,7 +13,7 @@ import dash_leaflet as dl
 from dash import dcc, html
 
 from dashboard.core import components as C
-from dashboard.core.charts import time_series
+from dashboard.core.charts import graph, time_series
 from dashboard.core.formats import fmt_number, fmt_value
 from dashboard.core.gateway import Gateway
 from dashboard.core.layers import WAVE_LABELS, WAVE_LAYER
@@ -142,14 +142,14 @@ def _employment(q: Gateway, d: dict) -> list:
             )
         )
         out.append(
-            dcc.Graph(
-                figure=time_series(
+            graph(
+                "territoire-emploi",
+                time_series(
                     series,
                     "year",
                     {"industrie": "Industrie", "total": "Tous secteurs"},
                     "Effectifs salariés",
                 ),
-                config={"displaylogo": False},
             )
         )
     out.append(source_of(q, "urssaf"))

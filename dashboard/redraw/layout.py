@@ -8,6 +8,7 @@ from dash import dcc, html
 from dashboard.core import classify as K
 from dashboard.core import components as C
 from dashboard.core.admin import filter_bounds, filter_options, place
+from dashboard.core.charts import graph
 from dashboard.core.gateway import Gateway
 from dashboard.core.mapview import NATIONAL_BOUNDS, center_zoom
 from dashboard.core.theme import SELECTED_COLOR
@@ -216,9 +217,7 @@ def layout(q: Gateway, state: UrlState):
                 children=[
                     html.H2("Des territoires 2018 aux territoires 2023", className="rd-h2"),
                     html.Div(view["transition_counts"], id=cid("transitions-summary")),
-                    dcc.Graph(
-                        id=cid("sankey"), figure=view["sankey"], config={"displaylogo": False}
-                    ),
+                    graph(cid("sankey"), view["sankey"]),
                     _grid("transitions", view["transition_rows"], view["transition_cols"]),
                 ],
             ),
