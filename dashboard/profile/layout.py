@@ -166,8 +166,8 @@ def _projects(q: Gateway, d: dict) -> list:
                 + (
                     ""
                     if national_registry(q)
-                    else " Aucun registre national n'est chargé "
-                    "(python -m etl import-projects FICHIER)."
+                    else " Aucun registre national n'est chargé (un administrateur l'importe en "
+                    "suivant le guide d'administration du projet, docs/registry-schema.md)."
                 ),
                 className="ti-absent",
             )
@@ -217,7 +217,10 @@ def profile(q: Gateway, d: dict):
     facts = [
         ("Vague", f"Territoires d'industrie {WAVE_LABELS[wave]}"),
         ("Identifiant", d["key"]),
-        ("Population municipale", fmt_value(d["population"], 0, "hab.")),
+        (
+            "Population municipale (publiée avec le COG 2026)",
+            fmt_value(d["population"], 0, "hab."),
+        ),
         ("Superficie", fmt_value(d["area_km2"], 0, "km²")),
         ("Communes", fmt_number(d["n_communes"])),
         ("Départements", ", ".join(f"{c} — {n}" for c, n in d["departements"]) or "pas de données"),
@@ -286,6 +289,12 @@ def profile(q: Gateway, d: dict):
                             html.Li(f"{a['name']} ({a['code']}) — {a['kind']} : {a['chef_lieu']}")
                             for a in d["arrondissements"]
                         ]
+                    )
+                    if d["arrondissements"]
+                    else html.P(
+                        "Aucun : les communes de ce territoire n'ont pas d'arrondissement (Mayotte "
+                        "n'en a pas), il ne se rattache à aucune sous-préfecture.",
+                        id="territoire-sans-arrondissement",
                     ),
                     source_of(q, "cog:arrondissements"),
                 ],

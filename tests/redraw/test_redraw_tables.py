@@ -225,10 +225,12 @@ def test_scopes_and_counts(toy_db):
     assert counts == [
         ("2018", "single_arrondissement", 2),
         ("2018", "single_departement", 2),
+        ("2018", "no_arrondissement", 0),
         ("2018", "multi_departement", 0),
         ("2018", "multi_region", 0),
         ("2023", "single_arrondissement", 1),
         ("2023", "single_departement", 1),
+        ("2023", "no_arrondissement", 0),
         ("2023", "multi_departement", 1),
         ("2023", "multi_region", 1),
     ]
@@ -240,7 +242,10 @@ def test_validation_report(toy_db):
         checks["redraw_change_classes"]["detail"]
         == "same: 6, moved: 2, entered: 2, left: 2, outside: 4"
     )
-    assert checks["redraw_transitions"]["detail"] == "kept: 1, split: 1, merged: 1, dropped: 1"
+    assert (
+        checks["redraw_transitions"]["detail"]
+        == "kept: 1, split: 1, merged: 1, reduced: 0, dropped: 1"
+    )
     assert checks["redraw_communes_2023"]["severity"] == "info"
 
 
@@ -291,7 +296,7 @@ def test_transition_thresholds_at_their_boundaries():
             # exactly half covered: not dropped; all of it in U1, which it makes entirely: kept
             ("T1", "U1", 50),
             ("T1", None, 50),
-            # just under half covered: dropped
+            # just under half covered: reduced by more than half
             ("T2", "U2", 49),
             ("T2", None, 51),
             # a second successor with exactly 20 %: split
@@ -314,7 +319,7 @@ def test_transition_thresholds_at_their_boundaries():
     got = classify_transitions(fl, terr).set_index("ti_2018")["transition"].to_dict()
     assert got == {
         "T1": "kept",
-        "T2": "dropped",
+        "T2": "reduced",
         "T3": "split",
         "T4": "kept",
         "T5": "split",
