@@ -100,9 +100,12 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
                 html.Footer(
                     className="ti-footer",
                     children=[
-                        "Sources : INSEE (code officiel géographique), ANCT (périmètres Territoires "
-                        "d'industrie, contours administratifs). Licence Ouverte. ",
-                        dcc.Link("Détail des sources", href="/sources"),
+                        "Données : INSEE (code officiel géographique), ANCT (périmètres des "
+                        "Territoires d'industrie, contours), Urssaf, Etalab, DITP et chiffres "
+                        "publiés cités ligne à ligne. Licence, millésime et fichier de chaque "
+                        "source : ",
+                        dcc.Link("détail des sources", href="/sources"),
+                        ".",
                     ],
                 ),
             ],

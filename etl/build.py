@@ -120,10 +120,22 @@ def _write_meta(ctx: BuildContext, fp: str, digests: dict[str, str]) -> None:
                 "vintage": f.vintage,
                 "rows": f.rows,
                 "loaded_at": now,
+                "label": f.label or None,
+                "note": f.note or None,
             }
             for f in ctx.files
         ],
-        columns=["name", "path", "sha256", "licence", "vintage", "rows", "loaded_at"],
+        columns=[
+            "name",
+            "path",
+            "sha256",
+            "licence",
+            "vintage",
+            "rows",
+            "loaded_at",
+            "label",
+            "note",
+        ],
     ).astype({"rows": "int64"})
     ctx.db.write_table("source", src)
     ctx.db.write_table(

@@ -238,8 +238,15 @@ def legend_items(
     counts = (
         np.bincount(classes.index[classes.index >= 0], minlength=classes.k) if classes.k else []
     )
+    # the lowest and highest bounds are values, written as the values are; an inner break is
+    # written exactly, with as many decimals as it needs (and no more)
+    last_edge = len(classes.breaks) - 1
+    edges = [
+        fmt_number(v, decimals if j in (0, last_edge) else break_decimals([v], decimals))
+        for j, v in enumerate(classes.breaks)
+    ]
     for i in range(classes.k):
-        a, b = fmt_number(classes.breaks[i], decimals), fmt_number(classes.breaks[i + 1], decimals)
+        a, b = edges[i], edges[i + 1]
         last = i == classes.k - 1
         if classes.breaks[i] == classes.breaks[i + 1]:
             label = a  # one value (a single unit, or equal values): no interval
@@ -251,6 +258,16 @@ def legend_items(
         for it in items[:-1]:
             it["label"] += f" {unit}"
     return items
+
+
+def break_decimals(breaks: list[float], decimals: int = 0, extra: int = 3) -> int:
+    """Decimals that write every break exactly (at least ``decimals``, at most ``extra`` more):
+    a break of 0.3625 between values shown to 2 decimals is written 0,3625, so that a value
+    shown as 0,36 is never seen in a class said to start at 0,36."""
+    for d in range(decimals, decimals + extra + 1):
+        if all(abs(b - round(b, d)) < 1e-9 for b in breaks):
+            return d
+    return decimals + extra
 
 
 def class_labels(classes: Classes, decimals: int = 0) -> list[str]:

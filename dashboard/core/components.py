@@ -54,9 +54,12 @@ def field(label: str, control, control_id: str, *, hidden: bool = False, id: str
 
 
 def header(title: str, vintages: list[str], built_at: str | None, nav: list[tuple[str, str]]):
-    """The page header: title, data vintage, navigation links (path, label)."""
+    """The page header: title, a short vintage line (the detail is on ``/sources``), navigation
+    links (path, label)."""
     vintage = " · ".join(vintages) if vintages else "base de données absente"
-    built = f" — base construite le {built_at[:10]}" if built_at else ""
+    built = ""
+    if built_at and len(built_at) >= 10:  # ISO date: written the French way
+        built = f" · base construite le {built_at[8:10]}/{built_at[5:7]}/{built_at[:4]}"
     return html.Header(
         className="ti-header",
         children=[
@@ -78,7 +81,12 @@ def header(title: str, vintages: list[str], built_at: str | None, nav: list[tupl
             html.Div(
                 className="ti-vintage",
                 id="ti-vintage",
-                children=[html.Span("Millésime des données : "), html.Span(vintage + built)],
+                children=[
+                    html.Span("Données : "),
+                    html.Span(vintage + built),
+                    " — ",
+                    dcc.Link("détail des sources", href="/sources", className="ti-vintage-link"),
+                ],
             ),
         ],
     )
@@ -282,6 +290,11 @@ def error_box(message: str):
     return html.Div(message, className="ti-error", role="alert")
 
 
+# every text of the tables in French: ``tiGridText`` (assets/locale-fr.js) reads ag-grid's own
+# French locale (assets/ag-grid-locale-fr.js, vendored from @ag-grid-community/locale, MIT)
+GRID_LOCALE = {"function": "tiGridText(params)"}
+
+
 def grid(
     id: str,
     rows: list[dict],
@@ -290,12 +303,14 @@ def grid(
     props: dict | None = None,
     **options,
 ):
-    """An ag-grid table (sortable, resizable columns; rows in DOM order for screen readers);
+    """An ag-grid table (sortable, resizable columns; rows in DOM order for screen readers), in
+    French: its messages ("Aucune ligne à afficher"), filter menus and accessible names;
     ``props`` are properties of the component (``getRowId`` ...), ``options`` grid options."""
     grid_options = {
         "animateRows": False,
         "ensureDomOrder": True,
         "suppressFieldDotNotation": True,
+        "getLocaleText": GRID_LOCALE,
         **options,
     }
     return dag.AgGrid(

@@ -133,13 +133,26 @@ def indicators(q: Gateway, layer_id: str) -> list[Indicator]:
     return q.memo(("indicators", layer.id), load)
 
 
+def value_decimals(fractional: bool, past_1: bool, past_2: bool) -> int:
+    """Decimals to show an indicator's values with: as many as its values have (values published
+    to 0.01 million stay to 0.01: Corse's 0.01 million jobs is never "0,0"), 1 for values of any
+    precision (shares, ratios)."""
+    if not fractional:
+        return 0
+    if not past_1:
+        return 1
+    return 2 if not past_2 else 1
+
+
 def _long_indicators(q: Gateway, layer: Layer) -> list[Indicator]:
     """One choice per (indicator, year) of the ``indicator`` table, latest year first under the
     indicator's own name, earlier years as ``<name>_<year>``."""
     df = q.df(
         "SELECT indicator, year, any_value(label) AS label, any_value(unit) AS unit, "
         "any_value(source) AS source, bool_or(is_demo) AS demo, "
-        "bool_or(value <> round(value)) AS fractional FROM indicator WHERE layer = ? "
+        "bool_or(value <> round(value)) AS fractional, "
+        "bool_or(value <> round(value, 1)) AS past_1, bool_or(value <> round(value, 2)) AS past_2 "
+        "FROM indicator WHERE layer = ? "
         "GROUP BY indicator, year ORDER BY indicator, year DESC NULLS LAST",
         [layer.shape],
     )
@@ -162,7 +175,7 @@ def _long_indicators(q: Gateway, layer: Layer) -> list[Indicator]:
                 str(r.source or ""),
                 "" if year is None else str(year),
                 bool(r.demo),
-                1 if r.fractional else 0,
+                value_decimals(r.fractional, r.past_1, r.past_2),
                 None,
                 str(r.indicator),
                 year,

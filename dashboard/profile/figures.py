@@ -43,7 +43,7 @@ def key_facts(d: dict) -> list[tuple[str, str]]:
     return [
         ("Vague", f"Territoires d'industrie {WAVE_LABELS[d['wave']]}"),
         ("Identifiant", d["key"]),
-        ("Population municipale", fmt_value(d["population"], 0, "hab.")),
+        ("Population municipale (publiée avec le COG 2026)", fmt_value(d["population"], 0, "hab.")),
         ("Superficie", fmt_value(d["area_km2"], 0, "km²")),
         ("Communes", fmt_number(d["n_communes"])),
         ("Départements", ", ".join(f"{c} — {n}" for c, n in d["departements"]) or "pas de données"),

@@ -15,6 +15,7 @@ import dash_leaflet as dl
 from dash import dcc, html
 
 from dashboard.core import components as C
+from dashboard.core.charts import graph
 from dashboard.core.compare import region_name, unit_comparison
 from dashboard.core.downloads import DOCUMENT, IMAGE, TABLE, export_path
 from dashboard.core.formats import fmt_number, fmt_value
@@ -136,10 +137,9 @@ def _employment(q: Gateway, d: dict) -> list:
             )
         )
         out.append(
-            dcc.Graph(
-                id="territoire-emploi",
-                figure=employment_figure(emp),
-                config={"displaylogo": False},
+            graph(
+                "territoire-emploi",
+                employment_figure(emp),
             )
         )
         out.append(_export(d, "graphique-emploi", IMAGE, "le graphique de l'emploi"))
@@ -158,8 +158,8 @@ def _projects(q: Gateway, d: dict) -> list:
                 + (
                     ""
                     if national_registry(q)
-                    else " Aucun registre national n'est chargé "
-                    "(python -m etl import-projects FICHIER)."
+                    else " Aucun registre national n'est chargé (un administrateur l'importe en "
+                    "suivant le guide d'administration du projet, docs/registry-schema.md)."
                 ),
                 className="ti-absent",
             )
@@ -280,6 +280,12 @@ def profile(q: Gateway, d: dict):
                             html.Li(f"{a['name']} ({a['code']}) — {a['kind']} : {a['chef_lieu']}")
                             for a in d["arrondissements"]
                         ]
+                    )
+                    if d["arrondissements"]
+                    else html.P(
+                        "Aucun : les communes de ce territoire n'ont pas d'arrondissement (Mayotte "
+                        "n'en a pas), il ne se rattache à aucune sous-préfecture.",
+                        id="territoire-sans-arrondissement",
                     ),
                     source_of(q, "cog:arrondissements"),
                 ],

@@ -13,6 +13,7 @@ from dashboard.core import staticmap as S
 from dashboard.core.charts import time_series
 from dashboard.core.downloads import IMAGE, TABLE, Args, Artefact
 from dashboard.core.exports import table_bytes
+from dashboard.core.formats import fmt_number
 from dashboard.core.gateway import Gateway
 from dashboard.core.provenance import indicator_source, source
 from dashboard.core.render import chart_bytes
@@ -22,7 +23,8 @@ from dashboard.progress import pace as PACE
 from dashboard.progress import queries as PQ
 
 PAGE = "progres"
-GOAL_TITLES = {"projects": "15 000 projets industriels", "jobs": "450 000 emplois"}
+GOAL_TITLES = {"projects": "Projets industriels", "jobs": "Emplois"}
+GOALS = ("projects", "jobs")
 FR_NOTE = (
     "Une entreprise présente dans plusieurs départements est comptée dans chacun : les "
     "départements ne s'additionnent pas en total national."
@@ -44,43 +46,64 @@ def _chart(stem: str, fig, title: str, sources: list[str], *, demo: bool = False
 
 def _goal(args: Args) -> str:
     g = args.get("objectif")
-    return g if g in PACE.GOALS else "projects"
+    return g if g in GOALS else "projects"
 
 
-def gauge_export(q: Gateway, args: Args) -> Artefact:
-    goal = _goal(args)
-    last = PQ.latest_point(q, goal)
-    value = float(last["value"]) if last else None
-    fig = PF.gauge(goal, value, PACE.GOALS[goal])
-    if last:
-        subtitle = f"{last['metric']} ({last['scope']}), publié {last['date_text']}"
-        sources = [f"{last['source_title']} — {last['source_url']}", _line(q, "published_figures")]
-    else:
-        subtitle, sources = "Pas de données : aucun chiffre publié chargé", []
-    title = f"Objectif : {GOAL_TITLES[goal]} — dernier chiffre publié"
-    return _chart(f"jauge_{goal}", fig, title, sources, subtitle=subtitle, height=420)
+def _measured(q: Gateway, args: Args):
+    """(goal name, goal, what measures it, its progress, demo) of the query, or None when no
+    figure of the goal's definition is loaded (the page then shows "non mesurable")."""
+    name = _goal(args)
+    demo = args.get("registre") == "demo"
+    g = PQ.goal(q, name)
+    m = PQ.measured_by(q, name, demo=demo) if g is not None else None
+    if m is None:
+        return None
+    return name, g, m, PACE.progress(g, m["stock"], m["last"]), demo
 
 
-def pace_export(q: Gateway, args: Args) -> Artefact:
-    goal = _goal(args)
-    pts = PQ.pace_points(q, goal)
-    s = PACE.summarise(goal, pts)
-    fig = PF.pace_figure(goal, pts, s)
-    return _chart(
-        f"rythme_{goal}",
-        fig,
-        f"Rythme nécessaire et rythme observé — {GOAL_TITLES[goal]}",
-        [_line(q, "published_figures")],
-        subtitle=" ".join(PF.pace_sentences(goal, s)[-2:]),
+def _registry_line(q: Gateway, demo: bool) -> str:
+    return indicator_source(q, "demo_projects_" if demo else "projects_") or "registre des projets"
+
+
+def gauge_export(q: Gateway, args: Args) -> Artefact | None:
+    """The gauge of a goal, only where a series of its definition measures it."""
+    found = _measured(q, args)
+    if found is None:
+        return None
+    name, g, m, pr, demo = found
+    fig = PF.gauge(pr, f"Potentiel : {fmt_number(g.value)} {g.definition.unit}")
+    title = f"{GOAL_TITLES[name]} : part du potentiel atteinte depuis la relance"
+    subtitle = (
+        f"{fmt_number(pr.achieved)} {g.definition.unit} du {g.start:%d/%m/%Y} au "
+        f"{pr.last.latest:%d/%m/%Y}, soit {fmt_number(pr.share * 100, 1)} % du potentiel"
     )
+    return _chart(f"jauge_{name}", fig, title, [_registry_line(q, demo)], demo=demo,
+                  subtitle=subtitle, height=420)  # fmt: skip
 
 
-def series_export(q: Gateway, args: Args) -> Artefact:
-    goal = _goal(args)
-    title = {"projects": "Projets, actions et lauréats publiés (par définition)",
-             "jobs": "Emplois publiés (par définition)"}[goal]  # fmt: skip
-    fig = PF.series_figure(PQ.published_series(q, goal), title)
-    return _chart(f"chiffres-publies_{goal}", fig, title, [_line(q, "published_figures")])
+def pace_export(q: Gateway, args: Args) -> Artefact | None:
+    """The pace chart of a goal, only where a series of its definition measures it."""
+    found = _measured(q, args)
+    if found is None:
+        return None
+    name, g, m, pr, demo = found
+    title = f"{GOAL_TITLES[name]} : rythme nécessaire et rythme observé"
+    fig = PF.pace_figure(pr, m["series"], title)
+    registry = "le registre de démonstration" if demo else "le registre national"
+    return _chart(f"rythme_{name}", fig, title, [_registry_line(q, demo)], demo=demo,
+                  subtitle=" ".join(PF.pace_sentences(pr, registry)[-2:]))  # fmt: skip
+
+
+def series_export(q: Gateway, args: Args) -> Artefact | None:
+    """The timeline of one published definition (its own axis), as on the page."""
+    df = PQ.published_figures(q)
+    key = args.get("definition")
+    d = df[df["definition"].astype(str) == key] if len(df) and key else df.iloc[0:0]
+    if len(d) < 2:
+        return None
+    fig = PF.definition_panel(d)
+    title = f"Chiffres publiés : {d['definition_name'].iloc[0]}"
+    return _chart(f"chiffres-publies_{key}", fig, title, [_line(q, "published_figures")])
 
 
 def fr_series_export(q: Gateway, args: Args) -> Artefact:

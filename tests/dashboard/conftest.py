@@ -92,6 +92,20 @@ def base_url(real_db):
 
 
 @pytest.fixture(scope="session")
+def demo_url(real_db, real_paths, tmp_path_factory):
+    """An app over a copy of the real database with the demonstration registry loaded (never
+    the real file)."""
+    from etl import demo
+    from etl.config import Paths
+
+    path = tmp_path_factory.mktemp("demo-db") / "ti.duckdb"
+    shutil.copy(real_db, path)
+    demo.load(Paths(mirror=real_paths.mirror, database=path))
+    with serve(create_app(path).server) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api")
     from pathlib import Path

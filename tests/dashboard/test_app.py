@@ -160,7 +160,9 @@ def test_callbacks_with_hostile_values_never_500(client, value):
 
 def test_sources_page_lists_the_loaded_files(client):
     body = _layout(client, "http://localhost/sources")
-    assert "Sources des données" in body and "cog:communes" in body and "Licence Ouverte" in body
+    assert "Sources des données" in body and "Licence Ouverte" in body
+    assert "INSEE, code officiel géographique 2026 : communes" in body
+    assert "cog:communes" not in body  # the database's keys are never shown
 
 
 def test_header_names_the_vintages_of_the_source_table(client, q):

@@ -59,11 +59,14 @@ def test_redraw_transitions_csv_has_the_rows_of_the_table(page):
 
 def test_an_export_that_fails_says_why_in_french(page):
     page.goto("/progres")
-    link = page.locator("a.ti-export-link[data-href='/_export/progres/jauge.png']").first
+    href = "/_export/progres/france-relance-france.png"
+    link = page.locator(f"a.ti-export-link[data-href='{href}']").first
     link.wait_for()
     # an address the server cannot answer: the message is shown beside the buttons
-    link.evaluate("a => a.setAttribute('href', '/_export/progres/jauge.exe')")
+    link.evaluate("a => a.setAttribute('href', '/_export/progres/france-relance-france.exe')")
     link.click()
-    status = page.locator("#progres-goal-projects .ti-export-status")
+    status = link.locator(
+        "xpath=ancestor::*[contains(concat(' ', @class, ' '), ' ti-export ')][1]"
+    ).locator(".ti-export-status")
     status.filter(has_text="Format inconnu").wait_for()
     assert "PNG, SVG, PDF" in status.inner_text()

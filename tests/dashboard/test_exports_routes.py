@@ -151,7 +151,10 @@ def test_profile_lists_as_csv_and_xlsx(client):
     r = client.get("/_export/territoire/membres.csv?vague=2023&id=ti-2801")
     rows, footer = csv_table(r.data)
     assert rows == [{"Membre": "Métropole Rouen Test", "Nature": "EPCI", "SIREN": "200000001"}]
-    assert "Rouen Vallée (ti-2801)" in footer and "territories:2023" in footer
+    assert (
+        "Rouen Vallée (ti-2801)" in footer
+        and "ANCT, périmètres des Territoires d'industrie 2023-2027" in footer
+    )
     r = client.get("/_export/territoire/communes.xlsx?vague=2023&id=ti-2801")
     wb = openpyxl.load_workbook(io.BytesIO(r.data))
     head, *body = list(wb["Données"].values)
@@ -175,14 +178,20 @@ def test_progress_ranking_download_has_french_headers_and_integers(client):
 
 
 @needs_chromium
-def test_chart_svg_and_png_hold_title_source_and_date(client):
+def test_chart_svg_and_png_hold_title_source_and_date(client, demo_db):
+    # no national registry here: the goals are not measurable, so no gauge or pace chart
     r = client.get("/_export/progres/rythme.svg?objectif=jobs")
+    assert r.status_code == 404 and "Export inconnu" not in r.data.decode()
+    c = create_app(demo_db).server.test_client()
+    r = c.get("/_export/progres/rythme.svg?objectif=projects&registre=demo")
     svg = r.data.decode()
     assert r.status_code == 200 and "<svg" in svg
-    assert "Rythme nécessaire et rythme observé" in svg and "Source : published_figures" in svg
-    assert "Extraction : " in svg and "FICTIVES" not in svg
-    width, _ = png_size(client.get("/_export/progres/jauge.png?objectif=projects").data)
+    assert "rythme nécessaire et rythme observé" in svg and "Source : Registre" in svg
+    assert "Extraction : " in svg and "DONNÉES FICTIVES" in svg
+    width, _ = png_size(c.get("/_export/progres/jauge.png?objectif=projects&registre=demo").data)
     assert width >= 1600
+    svg = client.get("/_export/progres/france-relance-france.svg").data.decode()
+    assert "France Relance" in svg and "FICTIVES" not in svg and "france_relance:" not in svg
 
 
 @needs_chromium
@@ -227,7 +236,7 @@ def test_a_failing_renderer_answers_in_french_without_hanging(client, monkeypatc
         raise RenderError("Le moteur de rendu des graphiques n'a pas pu démarrer (test).")
 
     monkeypatch.setattr(renderer(), "render", broken)
-    r = client.get("/_export/progres/rythme.png?objectif=jobs")
+    r = client.get("/_export/progres/france-relance-france.png")
     assert r.status_code == 503 and "n'a pas pu démarrer" in r.data.decode()
 
 

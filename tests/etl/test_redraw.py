@@ -228,10 +228,12 @@ def test_scopes_and_counts(toy_db):
     assert counts == [
         ("2018", "single_arrondissement", 2),
         ("2018", "single_departement", 2),
+        ("2018", "no_arrondissement", 0),
         ("2018", "multi_departement", 0),
         ("2018", "multi_region", 0),
         ("2023", "single_arrondissement", 1),
         ("2023", "single_departement", 1),
+        ("2023", "no_arrondissement", 0),
         ("2023", "multi_departement", 1),
         ("2023", "multi_region", 1),
     ]
@@ -243,7 +245,10 @@ def test_validation_report(toy_db):
         checks["redraw_change_classes"]["detail"]
         == "same: 6, moved: 2, entered: 2, left: 2, outside: 4"
     )
-    assert checks["redraw_transitions"]["detail"] == "kept: 1, split: 1, merged: 1, dropped: 1"
+    assert (
+        checks["redraw_transitions"]["detail"]
+        == "kept: 1, split: 1, merged: 1, reduced: 0, dropped: 1"
+    )
     assert checks["redraw_communes_2023"]["severity"] == "info"
 
 
@@ -294,7 +299,7 @@ def test_transition_thresholds_at_their_boundaries():
             # exactly half covered: not dropped; all of it in U1, which it makes entirely: kept
             ("T1", "U1", 50),
             ("T1", None, 50),
-            # just under half covered: dropped
+            # just under half covered: reduced by more than half
             ("T2", "U2", 49),
             ("T2", None, 51),
             # a second successor with exactly 20 %: split
@@ -317,7 +322,7 @@ def test_transition_thresholds_at_their_boundaries():
     got = classify_transitions(fl, terr).set_index("ti_2018")["transition"].to_dict()
     assert got == {
         "T1": "kept",
-        "T2": "dropped",
+        "T2": "reduced",
         "T3": "split",
         "T4": "kept",
         "T5": "split",
@@ -381,8 +386,8 @@ def test_the_miniature_mirror_redrawn(mini):
         (9, 6, 5)
     ]
     # Elbeuf Seine keeps only Caudebec (10,000 of its 55,000 inhabitants) in 2023's ti-2802:
-    # dropped; Rouen centre (110,000) lies wholly in Rouen Vallée, 78 % of it: kept
+    # reduced by more than half (18 %, above the 10 % under which it would be dropped); Rouen centre (110,000) lies wholly in Rouen Vallée, 78 % of it: kept
     assert mini.rows(
         "SELECT ti_2018, transition, counterpart_2023, round(main_share, 3) "
         "FROM redraw_transition ORDER BY ti_2018"
-    ) == [("ti-2801", "dropped", "ti-2802", 0.182), ("ti-2802", "kept", "ti-2801", 1.0)]
+    ) == [("ti-2801", "reduced", "ti-2802", 0.182), ("ti-2802", "kept", "ti-2801", 1.0)]

@@ -59,8 +59,8 @@ def test_profile_contents_with_sources(q, page_text):
         "Arrondissements touchés",
         "Emploi salarié privé (Urssaf)",
         "Projets des registres",
-        "Source : urssaf",
-        "Source : territories:2023",
+        "Source : Urssaf, établissements employeurs",
+        "Source : ANCT, périmètres des Territoires d'industrie 2023-2027, juillet 2024",
         "Population municipale",
         "Superficie",
     ):

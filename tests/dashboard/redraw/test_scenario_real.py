@@ -94,7 +94,7 @@ def test_transitions_and_scopes_count_every_territory(db):
     n18 = db.scalar("SELECT count(*) FROM territory WHERE wave = '2018'")
     classes = dict(db.rows("SELECT transition, count(*) FROM redraw_transition GROUP BY 1"))
     assert sum(classes.values()) == n18
-    assert set(classes) <= {"kept", "split", "merged", "dropped"}
+    assert set(classes) <= {"kept", "split", "merged", "reduced", "dropped"}
     scopes = dict(db.rows("SELECT wave, sum(n_territories) FROM redraw_scope_count GROUP BY 1"))
     assert scopes == dict(db.rows("SELECT wave, count(*) FROM territory GROUP BY 1"))
     # a kept territory's counterpart takes most of its population from it

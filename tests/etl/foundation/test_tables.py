@@ -29,8 +29,9 @@ def test_tables_and_row_counts(db):
     assert counts["territory"] == 4 and counts["territory_member"] == 4
     assert counts["territory_commune"] == 11
     # 6 COG files, 2 waves, 3 ANCT layers, the polygons; then published figures, 3 France
-    # Relance levels, 3 DITP files, Urssaf, Fonds vert
-    assert counts["source"] == 21
+    # Relance levels, 3 DITP files, Urssaf, Fonds vert; the two French tables of the published
+    # figures kept in the repository (their definitions, their labels)
+    assert counts["source"] == 23
     names = {r[0] for r in db.rows("SELECT name FROM source")}
     assert {
         "cog:communes",
