@@ -13,7 +13,7 @@ from dashboard.core.gateway import Gateway
 from dashboard.core.layers import LAYERS, names
 from geo.encode import EMPTY, feature_collection, gzipped, to_geobuf
 
-__all__ = ["EMPTY", "chef_lieux", "geobuf", "geojson", "inset_frames", "stored_layer"]
+__all__ = ["EMPTY", "chef_lieux", "geobuf", "geojson", "inset_frames", "stored_layer", "warm"]
 
 _SQL = {
     False: "SELECT key, ST_AsGeoJSON(geom) AS g FROM shape WHERE layer = ? AND level = ? "
@@ -46,6 +46,17 @@ def stored_layer(
         return (rows[0][0], bytes(rows[0][1]), bytes(rows[0][2])) if rows else None
 
     return q.memo(("stored_layer", layer, level, inset), load)
+
+
+def warm(q: Gateway) -> int:
+    """Read every whole layer the build stored into the cache (at server start, so that no
+    visitor's request waits on the database for it); returns the number of layers read."""
+    if not q.has("display_layer"):
+        return 0
+    keys = q.rows("SELECT layer, level, inset FROM display_layer ORDER BY ALL")
+    for layer, level, inset in keys:
+        stored_layer(q, layer, level, inset)
+    return len(keys)
 
 
 def geojson(q: Gateway, shape_layer: str, *, level: str = "coarse", inset: bool = True,

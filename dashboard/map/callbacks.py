@@ -30,7 +30,7 @@ from dashboard.core.search import commune, container, search
 from dashboard.core.units import detail
 from dashboard.core.urlstate import UrlState, format_view
 from dashboard.map.panel import panel, panel_empty, with_profile_link
-from dashboard.map.state import validate
+from dashboard.map.state import MapState, validate
 from dashboard.map.view import grid_columns, view_model
 
 
@@ -69,19 +69,32 @@ def on_view(q: Gateway, couche, ind, classes, reg, dep, arr):
     status = (
         f"{n} {'entité affichée' if n <= 1 else 'entités affichées'} — {get_layer(st.couche).label}"
     )
-    points = points_url(q, st.reg, st.dep, st.arr) if st.couche == "arrondissement" else EMPTY_URL
+    urls = data_urls(q, st)
     return (
-        layer_url(q, st.couche, st.reg, st.dep, st.arr),
+        urls["geo"],
         v.hideout,
         legend,
         v.table.to_dict("records"),
         grid_columns(v.table, v.indicator.decimals),
         status,
-        points,
-        base_url(q, "departement", not st.filtered),
-        base_url(q, "region", not st.filtered),
-        EMPTY_URL if st.filtered else frames_url(q),
+        urls["points"],
+        urls["base-dep"],
+        urls["base-reg"],
+        urls["frames"],
     )
+
+
+def data_urls(q: Gateway, st: MapState) -> dict[str, str]:
+    """The URL each data layer of the map loads for a state (component name -> URL)."""
+    return {
+        "geo": layer_url(q, st.couche, st.reg, st.dep, st.arr),
+        "points": (
+            points_url(q, st.reg, st.dep, st.arr) if st.couche == "arrondissement" else EMPTY_URL
+        ),
+        "base-dep": base_url(q, "departement", not st.filtered),
+        "base-reg": base_url(q, "region", not st.filtered),
+        "frames": EMPTY_URL if st.filtered else frames_url(q),
+    }
 
 
 def on_select(q: Gateway, selection, couche, reg, dep, arr):

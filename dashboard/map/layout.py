@@ -6,14 +6,15 @@ import dash_leaflet as dl
 from dash import dcc, html
 
 from dashboard.core import components as C
+from dashboard.core import delivery
 from dashboard.core.admin import filter_options
 from dashboard.core.classify import METHODS
 from dashboard.core.gateway import Gateway
 from dashboard.core.layers import LAYERS
-from dashboard.core.mapview import center_zoom
+from dashboard.core.mapview import EMPTY_URL, center_zoom
 from dashboard.core.theme import SELECTED_COLOR
 from dashboard.core.urlstate import UrlState, parse_view
-from dashboard.map.callbacks import on_layer, on_select, on_view
+from dashboard.map.callbacks import data_urls, on_layer, on_select, on_view
 from dashboard.map.state import from_url
 from dashboard.map.view import initial_bounds
 
@@ -28,6 +29,14 @@ def ns(name: str) -> dict:
 def cid(name: str) -> str:
     """The id of a component of the map page."""
     return f"{PREFIX}-{name}"
+
+
+def preload(q: Gateway, state: UrlState) -> list[tuple[str, str]]:
+    """What the map draws first, for the index page's preload hints: the layer and its outlines
+    (the same URLs as the layout's), then dash-leaflet's GeoJSON and Geobuf chunks."""
+    urls = data_urls(q, from_url(q, state))
+    data = [(u, "fetch") for u in urls.values() if u != EMPTY_URL]
+    return data + delivery.map_chunk_hints()
 
 
 def layout(q: Gateway, state: UrlState):
@@ -50,7 +59,9 @@ def layout(q: Gateway, state: UrlState):
     return html.Div(
         className="ti-carte",
         children=[
-            dcc.Store(id=cid("selection"), data=selection),
+            # never None: a Store whose data is None sets it again on mount, which would fire
+            # the selection callback on every load for nothing
+            dcc.Store(id=cid("selection"), data=selection or {}),
             html.Aside(
                 className="ti-controls",
                 **{"aria-label": "Réglages de la carte"},

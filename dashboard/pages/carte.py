@@ -5,7 +5,7 @@ from __future__ import annotations
 from dashboard.core.links import MAP_PATH
 from dashboard.core.wiring import ClientWire, Wire, connect
 from dashboard.map import callbacks as cb
-from dashboard.map.layout import PREFIX, layout
+from dashboard.map.layout import PREFIX, layout, preload
 from dashboard.pages import Page
 
 FILTERS = "reg.value dep.value arr.value"
@@ -34,4 +34,6 @@ def register(app, q) -> None:
     connect(app, q, PREFIX, WIRES)
 
 
-PAGE = Page(path=MAP_PATH, title="Carte", order=0, layout=layout, register=register)
+PAGE = Page(
+    path=MAP_PATH, title="Carte", order=0, layout=layout, register=register, preload=preload
+)
