@@ -26,6 +26,159 @@
     return box;
   }
 
+  // -- drawing: the ~35,000 communes on one canvas, the other layers as SVG paths ------------
+  // The hideout says how (``canvas``, ``labels``: dashboard/map/callbacks.py with_drawing).
+  // style() runs before Leaflet adds a feature, so the renderer it names is the one used.
+  function setUp(map) {
+    if (map._ti) { return map._ti; }
+    // the commune canvas lies under the outlines (overlayPane, 400); the overlay SVG lets the
+    // pointer through to it (its interactive paths still take their own events)
+    var pane = map.createPane("tiCanvas");
+    pane.style.zIndex = 350;
+    map.getPane("overlayPane").style.pointerEvents = "none";
+    var names = map.createPane("tiLabels");
+    names.style.zIndex = 450;
+    names.style.pointerEvents = "none";
+    var canvas = L.canvas({ pane: "tiCanvas", padding: 0.2, tolerance: 1 });
+    var redraw = canvas._redraw;
+    canvas._redraw = function () {  // count what each full redraw painted (tests, benchmarks)
+      redraw.apply(this, arguments);
+      this._tiDrawn = Object.keys(this._layers).length;
+    };
+    map._ti = { canvas: canvas, labels: L.layerGroup([], { pane: "tiLabels" }).addTo(map),
+                cfg: null, chefs: [], boxes: {}, box: null };
+    map.on("moveend", function () { placeLabels(map); });
+    state.map = map;
+    return map._ti;
+  }
+
+  function drawing(map, h, s) {
+    if (!map) { return; }
+    var ti = setUp(map);
+    if (h.canvas) { s.renderer = ti.canvas; s.weight = 0.3; s.opacity = 0.6; }
+    if (h.rows !== ti.rowsUrl) { ti.rowsUrl = h.rows; if (h.rows) { loadRows(h.rows); } }
+    var cfg = h.labels;
+    if (cfg && (!ti.cfg || ti.cfg.chefs !== cfg.chefs || ti.cfg.communes !== cfg.communes)) {
+      ti.cfg = cfg;
+      ti.chefs = [];
+      ti.boxes = {};
+      getJSON(cfg.chefs, function (rows) {
+        if (ti.cfg === cfg) { ti.chefs = rows; placeLabels(map); }
+      });
+    }
+  }
+
+  function featureCount() {
+    var n = document.querySelectorAll("path.ti-feature").length;
+    var ti = state.map && state.map._ti;
+    var c = ti && ti.canvas;
+    if (c && c._map && Object.keys(c._layers).length) {
+      if (c._redrawRequest || c._tiDrawn === undefined) { return -1; }
+      n += c._tiDrawn;
+    }
+    return n;
+  }
+
+  // the rows of a large table (the communes) come after the map: fetched now, handed to the
+  // grid once the map is drawn, unless another view has replaced them meanwhile
+  function loadRows(url) {
+    getJSON(url, function (rows) {
+      function apply() {
+        var ti = state.map && state.map._ti;
+        if (!ti || ti.rowsUrl !== url) { return; }
+        if (featureCount() < 0) { requestAnimationFrame(apply); return; }
+        window.dash_clientside.set_props("carte-grid", { rowData: rows });
+      }
+      apply();
+    });
+  }
+
+  function groupTooltip(layer, on) {
+    var parents = layer._eventParents || {};
+    Object.keys(parents).forEach(function (id) {
+      var group = parents[id];
+      if (on && !group._tiTooltip) {
+        group._tiTooltip = true;
+        group.bindTooltip(function (child) { return tooltipNode(child.feature); },
+                          { sticky: true, className: "ti-tooltip" });
+      } else if (!on && group._tiTooltip) {
+        group._tiTooltip = false;
+        group.unbindTooltip();
+      }
+    });
+  }
+
+  function getJSON(url, done) {
+    fetch(url).then(function (r) { return r.ok ? r.json() : []; }).then(done, function () {});
+  }
+
+  // -- place names without tiles -----------------------------------------------------------
+  // Préfectures, then sous-préfectures, then (from COMMUNE_ZOOM) communes by population, each
+  // drawn only where it overlaps no name already placed (greedy, in screen space).
+  var COMMUNE_ZOOM = 9, CELL = 0.5, MAX_AREA = 24, CHAR_PX = 6.6, LINE_PX = 15;
+
+  function viewBox(map) {
+    var b = map.getBounds();
+    var w = Math.floor(b.getWest() / CELL) * CELL, s = Math.floor(b.getSouth() / CELL) * CELL;
+    var e = Math.ceil(b.getEast() / CELL) * CELL, n = Math.ceil(b.getNorth() / CELL) * CELL;
+    if ((e - w) * (n - s) > MAX_AREA) { return null; }
+    return [w, s, e, n].join(",");
+  }
+
+  function candidates(map) {
+    var ti = map._ti, out = [], z = map.getZoom();
+    ti.chefs.forEach(function (r) {  // [name, lat, lng, rank, population]
+      if (r[3] === 0 || z >= 7) { out.push({ name: r[0], lat: r[1], lng: r[2], kind: r[3] }); }
+    });
+    if (z >= COMMUNE_ZOOM && ti.cfg) {
+      var box = viewBox(map);
+      if (box) {
+        var rows = ti.boxes[box];
+        if (rows === undefined) {
+          ti.boxes[box] = null;  // asked for: placed again once it arrives
+          getJSON(ti.cfg.communes + "&box=" + box, function (data) {
+            ti.boxes[box] = data;
+            placeLabels(map);
+          });
+        } else if (rows) {
+          rows.forEach(function (r) {  // [name, lat, lng, population, code]
+            out.push({ name: r[0], lat: r[1], lng: r[2], kind: 2 });
+          });
+        }
+      }
+    }
+    return out;
+  }
+
+  function placeLabels(map) {
+    var ti = map._ti;
+    if (!ti) { return; }
+    var size = map.getSize(), taken = [], seen = {};
+    ti.labels.clearLayers();
+    candidates(map).forEach(function (c) {
+      if (seen[c.name + c.lat]) { return; }  // a chef-lieu is also a commune
+      var p = map.latLngToContainerPoint([c.lat, c.lng]);
+      if (p.x < 0 || p.y < 0 || p.x > size.x || p.y > size.y) { return; }
+      var w = c.name.length * CHAR_PX + 8, box = [p.x - w / 2, p.y - LINE_PX - 4, p.x + w / 2, p.y + 2];
+      for (var i = 0; i < taken.length; i++) {
+        var t = taken[i];
+        if (box[0] < t[2] && t[0] < box[2] && box[1] < t[3] && t[1] < box[3]) { return; }
+      }
+      taken.push(box);
+      seen[c.name + c.lat] = true;
+      var el = document.createElement("span");
+      el.className = "ti-label ti-label-" + ["prefecture", "sous-prefecture", "commune"][c.kind];
+      el.textContent = c.name;
+      el.style.cssText = "position:absolute;transform:translate(-50%,-100%);white-space:nowrap;" +
+        "font:" + (c.kind === 0 ? "600 12px" : "11px") + " system-ui,sans-serif;color:#161616;" +
+        "text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff;pointer-events:none;";
+      ti.labels.addLayer(L.marker([c.lat, c.lng], {
+        pane: "tiLabels", interactive: false, keyboard: false,
+        icon: L.divIcon({ html: el, className: "ti-label-anchor", iconSize: null })
+      }));
+    });
+  }
+
   window.tiCarte = {
     state: state,
     fmt: fmt,
@@ -34,16 +187,26 @@
       state.hideout = h;
       var colors = h.colors || {};
       var c = colors[feature.properties.key];
-      return {
+      var s = {
         fillColor: c || h.nodata || "#d9d9d9", fillOpacity: 0.85,
         color: "#ffffff", weight: 0.7, opacity: 1, className: "ti-feature"
       };
+      drawing(context && context.map, h, s);
+      return s;
     },
+    featureCount: featureCount,
     hover: function () {
       return { weight: 2.5, color: "#161616" };
     },
     tooltip: function (feature, layer, context) {
       if (context && context.hideout) { state.hideout = context.hideout; }
+      if (state.hideout.canvas) {
+        // one tooltip for the whole layer, not 35,000: Leaflet hands the group the hovered
+        // feature (the group is known once the feature is added, right after this call)
+        setTimeout(function () { groupTooltip(layer, true); }, 0);
+        return;
+      }
+      groupTooltip(layer, false);
       layer.bindTooltip(function () { return tooltipNode(feature); }, { sticky: true, className: "ti-tooltip" });
     },
     point: function (feature, latlng) {
@@ -51,6 +214,12 @@
       return L.circleMarker(latlng, {
         radius: pref ? 5 : 3.5, color: "#161616", weight: 1, fillColor: pref ? "#161616" : "#ffffff",
         fillOpacity: 1
+      });
+    },
+    pin: function (feature, latlng) {
+      return L.circleMarker(latlng, {
+        radius: 7, color: "#ffffff", weight: 2.5, fillColor: "#e1000f", fillOpacity: 1,
+        interactive: false, className: "ti-pin"
       });
     },
     pointTooltip: function (feature, layer) {

@@ -43,6 +43,24 @@ def outline_url(q: Gateway, layer_id: str, key: str, inset: bool) -> str:
     )
 
 
+def labels_urls(q: Gateway, inset: bool) -> dict[str, str]:
+    """URLs of the place names: ``chefs`` (préfectures and sous-préfectures, every one) and
+    ``communes`` (to which the browser adds ``&box=w,s,e,n`` on the grid of
+    :data:`dashboard.core.geometry.LABEL_CELL`)."""
+    return {
+        "chefs": _url("/_carte/labels", {"kind": "chefs", "inset": int(inset), "v": q.version}),
+        "communes": _url(
+            "/_carte/labels", {"kind": "communes", "inset": int(inset), "v": q.version}
+        ),
+    }
+
+
+def rows_url(q: Gateway, st) -> str:
+    """URL of the table rows of a map state (``dashboard.map.state.MapState``, validated)."""
+    params = {k: getattr(st, k) for k in ("couche", "ind", "classes", "reg", "dep", "arr")}
+    return _url("/_carte/rows", {**params, "v": q.version})
+
+
 def frames_url(q: Gateway) -> str:
     """URL of the boxes drawn around the overseas insets."""
     return _url("/_carte/frames", {"v": q.version})

@@ -38,6 +38,20 @@ def geojson_response(body: bytes, version: str | None = None) -> Response:
     return r
 
 
+def json_response(value, version: str | None = None) -> Response:
+    """A JSON value (names as JSON strings: the browser sets them as text), cacheable."""
+    return geojson_response(
+        json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode(), version
+    )
+
+
+def bad_request(message: str) -> Response:
+    """400 with the reason, as JSON (a hostile or malformed argument, never a 500)."""
+    r = Response(json.dumps({"error": message}), status=400, mimetype="application/json")
+    r.headers["Cache-Control"] = "no-store"
+    return r
+
+
 def compressed_response(
     raw: bytes, gz: bytes, mimetype: str, version: str | None = None
 ) -> Response:
@@ -115,19 +129,21 @@ def register(server, q: Gateway) -> None:
         couche, key = _arg("couche"), _arg("key")
         if couche not in LAYERS or not has_key(q, couche, key):
             return geojson_response(geometry.EMPTY, q.version)
-        inset = _arg("inset") != "0"
-        return geojson_response(
-            geometry.geojson(
-                q,
-                LAYERS[couche].shape,
-                level="coarse" if inset else "medium",
-                inset=inset,
-                keys=(key,),
-                with_names=False,
-            ),
-            q.version,
-        )
+        return geojson_response(geometry.outline(q, couche, key, _arg("inset") != "0"), q.version)
 
     @server.route("/_carte/empty")
     def carte_empty():
         return geojson_response(geometry.EMPTY, q.version)
+
+    @server.route("/_carte/labels")
+    def carte_labels():
+        inset = _arg("inset") != "0"
+        if _arg("kind") == "chefs":
+            return json_response(geometry.chef_lieu_labels(q, inset), q.version)
+        box = geometry.parse_box(_arg("box"))
+        if box is None:
+            return bad_request(
+                "box: expected 'w,s,e,n' in degrees on a grid of "
+                f"{geometry.LABEL_CELL}°, at most {geometry.MAX_BOX_AREA:g} square degrees"
+            )
+        return json_response(geometry.commune_labels(q, box, inset), q.version)

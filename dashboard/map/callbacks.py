@@ -22,11 +22,13 @@ from dashboard.core.mapview import (
     NATIONAL_BOUNDS,
     base_url,
     frames_url,
+    labels_urls,
     layer_url,
     outline_url,
     points_url,
+    rows_url,
 )
-from dashboard.core.search import commune, container, search
+from dashboard.core.search import commune, search
 from dashboard.core.units import detail
 from dashboard.core.urlstate import UrlState, format_view
 from dashboard.map.panel import panel, panel_empty, with_profile_link
@@ -70,11 +72,12 @@ def on_view(q: Gateway, couche, ind, classes, reg, dep, arr):
         f"{n} {'entité affichée' if n <= 1 else 'entités affichées'} — {get_layer(st.couche).label}"
     )
     urls = data_urls(q, st)
+    rows, rows_url = table_rows(q, st, v.table)
     return (
         urls["geo"],
-        v.hideout,
+        with_drawing(q, st, v.hideout, rows_url),
         legend,
-        v.table.to_dict("records"),
+        rows,
         grid_columns(v.table, v.indicator.decimals),
         status,
         urls["points"],
@@ -82,6 +85,31 @@ def on_view(q: Gateway, couche, ind, classes, reg, dep, arr):
         urls["base-reg"],
         urls["frames"],
     )
+
+
+def with_drawing(q: Gateway, st: MapState, hideout: dict, rows_url: str | None = None) -> dict:
+    """The style data of the map plus how to draw it (read by ``assets/carte.js``): ``canvas``
+    for the ~35,000 communes (one canvas, not 35,000 SVG paths), ``labels`` the URLs of the
+    place names of the view (overseas insets in the national view), ``rows`` the address of
+    the table's rows when the layout does not carry them (see :func:`table_rows`)."""
+    return {
+        **hideout,
+        "canvas": get_layer(st.couche).table == "commune",
+        "labels": labels_urls(q, not st.filtered),
+        "rows": rows_url,
+    }
+
+
+INLINE_ROWS = 5000  # above, the table's rows come after the map, from /_carte/rows
+
+
+def table_rows(q: Gateway, st: MapState, table) -> tuple[list[dict], str | None]:
+    """(rows for the grid, None), or for a table of more than :data:`INLINE_ROWS` rows (the
+    communes of France or of a large région), ([], the address of its rows): 4 MB in the
+    layout would delay the map; the browser fetches them once the map is drawn."""
+    if len(table) <= INLINE_ROWS:
+        return table.to_dict("records"), None
+    return [], rows_url(q, st)
 
 
 def data_urls(q: Gateway, st: MapState) -> dict[str, str]:
@@ -102,10 +130,12 @@ def on_select(q: Gateway, selection, couche, reg, dep, arr):
     st = validate(q, couche, None, None, reg, dep, arr)
     key = selection.get("key") if isinstance(selection, dict) else None
     sel_layer = selection.get("couche") if isinstance(selection, dict) else None
-    if sel_layer != st.couche or not has_key(q, st.couche, key):
+    # a commune found by the search is shown on any layer (its outline and a pin)
+    shown = sel_layer if sel_layer in (st.couche, PIN_LAYER) else None
+    if shown is None or not has_key(q, shown, key):
         return panel_empty(), EMPTY_URL
-    content = with_profile_link(q, panel(detail(q, st.couche, key)), selection)
-    return content, outline_url(q, st.couche, key, not st.filtered)
+    content = with_profile_link(q, panel(detail(q, shown, key)), selection)
+    return content, outline_url(q, shown, key, not st.filtered)
 
 
 def on_search(q: Gateway, typed):
@@ -126,21 +156,30 @@ def on_pick(q: Gateway, value, couche):
     if not isinstance(value, str) or ":" not in value or len(value) > 40:
         return no_update, no_update, no_update
     kind, _, key = value.partition(":")
-    if kind == "commune":
-        com = commune(q, key)
-        if com is None:
-            return no_update, no_update, no_update
-        layer = couche if isinstance(couche, str) and couche in LAYERS else DEFAULT_LAYER
-        target = container(layer, com)
-        viewport = (
-            {"bounds": com["bounds"], "transition": "flyToBounds"} if com["bounds"] else no_update
-        )
-        return layer, ({"couche": layer, "key": target} if target else None), viewport
+    if kind == PIN_LAYER:
+        return pick_commune(q, key, couche)
     if kind not in LAYERS or not has_key(q, kind, key):
         return no_update, no_update, no_update
     b = unit_bounds(q, get_layer(kind).shape, [key])
     viewport = {"bounds": b, "transition": "flyToBounds"} if b else no_update
     return kind, {"couche": kind, "key": key}, viewport
+
+
+PIN_LAYER = "commune"  # what the search pins on any layer
+PIN_KEY = "com"  # its code in the address, beside ``sel`` (the unit of the layer)
+# a commune is small: the view fits it with a margin, never closer than a town's context
+PIN_VIEW = {"transition": "flyToBounds", "options": {"padding": [60, 60], "maxZoom": 11}}
+
+
+def pick_commune(q: Gateway, code, couche):
+    """A commune chosen in the search: the layer stays, the commune is selected (its panel,
+    outline and pin on any layer), the view fits it with a margin."""
+    com = commune(q, code)
+    if com is None:
+        return no_update, no_update, no_update
+    layer = couche if isinstance(couche, str) and couche in LAYERS else DEFAULT_LAYER
+    viewport = {**PIN_VIEW, "bounds": com["bounds"]} if com["bounds"] else no_update
+    return layer, {"couche": PIN_LAYER, "key": com["code"]}, viewport
 
 
 def on_url(couche, ind, classes, reg, dep, arr, selection, center, zoom, pathname=MAP_PATH):
@@ -153,6 +192,11 @@ def on_url(couche, ind, classes, reg, dep, arr, selection, center, zoom, pathnam
         if isinstance(selection, dict) and selection.get("couche") == couche
         else None
     )
+    pin = (
+        selection.get("key")
+        if isinstance(selection, dict) and selection.get("couche") == PIN_LAYER and sel is None
+        else None
+    )
     st = UrlState(
         couche=text(couche),
         ind=text(ind, 64),
@@ -162,6 +206,7 @@ def on_url(couche, ind, classes, reg, dep, arr, selection, center, zoom, pathnam
         arr=text(arr),
         sel=text(sel),
         vue=format_view(center, zoom),
+        extra={PIN_KEY: pin} if text(pin) else {},
     )
     return st.to_search()
 

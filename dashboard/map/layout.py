@@ -10,11 +10,18 @@ from dashboard.core import delivery
 from dashboard.core.admin import filter_options
 from dashboard.core.classify import METHODS
 from dashboard.core.gateway import Gateway
-from dashboard.core.layers import LAYERS
+from dashboard.core.layers import LAYERS, has_key
 from dashboard.core.mapview import EMPTY_URL, center_zoom
 from dashboard.core.theme import SELECTED_COLOR
 from dashboard.core.urlstate import UrlState, parse_view
-from dashboard.map.callbacks import data_urls, on_layer, on_select, on_view
+from dashboard.map.callbacks import (
+    PIN_KEY,
+    PIN_LAYER,
+    data_urls,
+    on_layer,
+    on_select,
+    on_view,
+)
 from dashboard.map.state import from_url
 from dashboard.map.view import initial_bounds
 
@@ -39,6 +46,12 @@ def preload(q: Gateway, state: UrlState) -> list[tuple[str, str]]:
     return data + delivery.map_chunk_hints()
 
 
+def pinned(q: Gateway, state: UrlState) -> dict | None:
+    """The commune the address pins (``com=``, set by the search), when it is one."""
+    code = state.extra.get(PIN_KEY)
+    return {"couche": PIN_LAYER, "key": code} if has_key(q, PIN_LAYER, code) else None
+
+
 def layout(q: Gateway, state: UrlState):
     """The map page for the state its address asks for."""
     st = from_url(q, state)
@@ -50,7 +63,7 @@ def layout(q: Gateway, state: UrlState):
         center, zoom = center_zoom(bounds)
         map_kwargs = {"center": center, "zoom": zoom, "viewport": {"bounds": bounds}}
     ind_options, _ = on_layer(q, st.couche, st.ind)
-    selection = {"couche": st.couche, "key": st.sel} if st.sel else None
+    selection = {"couche": st.couche, "key": st.sel} if st.sel else pinned(q, state)
     # every output starts filled in, so no callback runs on load (the map is drawn sooner)
     (geo_url, hideout, legend, rows, columns, status, points_url, base_dep, base_reg, frames) = (
         on_view(q, st.couche, st.ind, st.classes, st.reg, st.dep, st.arr)
@@ -155,6 +168,7 @@ def layout(q: Gateway, state: UrlState):
                             dl.GeoJSON(
                                 id=cid("sel-geo"),
                                 url=sel_url,
+                                pointToLayer=ns("pin"),  # a searched commune's pin
                                 interactive=False,
                                 style={"color": SELECTED_COLOR, "weight": 3, "fill": False},
                             ),

@@ -80,10 +80,11 @@ def table_frame(
     return pd.DataFrame(
         {
             key_label: keys,
-            "Nom": [str(n).strip() for n in attributes.loc[keys, "name"]] if keys else [],
+            "Nom": attributes.loc[keys, "name"].astype(str).str.strip().tolist() if keys else [],
+            # plain floats, not a Series walk: 35,000 communes in milliseconds
             indicator_label: [
-                None if pd.isna(v) else round(float(v), max(decimals, 0) + 2)
-                for v in vals.loc[keys]
+                None if v != v else round(v, max(decimals, 0) + 2)
+                for v in vals.loc[keys].to_numpy(dtype=float).tolist()
             ]
             if keys
             else [],

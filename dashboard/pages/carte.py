@@ -5,6 +5,7 @@ from __future__ import annotations
 from dashboard.core.links import MAP_PATH
 from dashboard.core.wiring import ClientWire, Wire, connect
 from dashboard.map import callbacks as cb
+from dashboard.map import routes
 from dashboard.map.layout import PREFIX, layout, preload
 from dashboard.pages import Page
 
@@ -30,8 +31,10 @@ WIRES = [
 
 
 def register(app, q) -> None:
-    """The callbacks of the map page (its layer routes are shared: :mod:`dashboard.core.routes`)."""
+    """The callbacks of the map page and the route of its large tables (its layer routes are
+    shared: :mod:`dashboard.core.routes`)."""
     connect(app, q, PREFIX, WIRES)
+    routes.register(app.server, q)  # the table rows of the large layers
 
 
 PAGE = Page(

@@ -115,12 +115,13 @@ def test_panel_lists_members_chef_lieux_and_a_filter_link(q):
     assert panel[-1].href == "/territoire/2023/ti-2801"  # a territory links to its profile
 
 
-def test_search_then_pick_a_commune_selects_its_territory(q):
+def test_search_then_pick_a_commune_pins_the_commune(q):
     opts = M.on_search(q, "Darnetal")
     assert opts[0]["value"] == "commune:76002" and "Darnetal" in opts[0]["search"]
     layer, sel, viewport = M.on_pick(q, "commune:76002", "ti2023")
-    assert layer == "ti2023" and sel == {"couche": "ti2023", "key": "ti-2801"}
-    assert viewport["bounds"][0][0] > 49
+    # the layer stays; the commune itself is selected (panel, outline and pin on any layer)
+    assert layer == "ti2023" and sel == {"couche": "commune", "key": "76002"}
+    assert viewport["bounds"][0][0] > 49 and viewport["options"]["maxZoom"] == 11
     assert M.on_pick(q, "epci:200000002", "ti2023")[:2] == (
         "epci",
         {"couche": "epci", "key": "200000002"},

@@ -51,8 +51,9 @@ def test_search_rouen_finds_rouen_and_its_territory(page, ui):
     assert any(lab.startswith("Rouen — Commune") for lab in labels)
     assert any("Axe Seine — Territoire d'industrie 2023" in lab for lab in labels)
     ui.pick(page, "carte-search", "rouen", "Rouen — Commune")
-    page.locator("#carte-panel-title", has_text="Axe Seine").wait_for()
-    page.wait_for_function("location.search.includes('sel=ti-2802')")
+    page.locator("#carte-panel-title", has_text="Rouen").wait_for()
+    assert "Axe Seine" in page.inner_text("#carte-unit-ti2023")  # its territory, a link
+    page.wait_for_function("location.search.includes('com=76540')")
 
 
 def test_filter_departement_then_reload_the_copied_url(page, ui):

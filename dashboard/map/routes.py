@@ -1,0 +1,29 @@
+"""The Flask route of the map's table rows when they are too many for the layout (``/_carte/rows``).
+
+The ~35,000 communes make a 4 MB table: the layout and the callbacks send an empty table and the
+address of its rows instead (:func:`dashboard.map.callbacks.table_rows`), which the browser
+fetches once the map is drawn (``assets/carte.js``). The answer is exactly the table of the view
+(the rows the exports write), cacheable for a year under the database version.
+"""
+
+from __future__ import annotations
+
+from flask import request
+
+from dashboard.core.gateway import Gateway
+from dashboard.core.inputs import text
+from dashboard.core.routes import json_response
+from dashboard.map.state import validate
+from dashboard.map.view import view_model
+
+ARGS = ("couche", "ind", "classes", "reg", "dep", "arr")
+
+
+def register(server, q: Gateway) -> None:
+    """Add ``/_carte/rows?couche=&ind=&classes=&reg=&dep=&arr=`` to the Flask ``server``."""
+
+    @server.route("/_carte/rows")
+    def carte_rows():
+        # untrusted: unknown values fall back to the defaults, like the page's own address
+        st = validate(q, *(text(request.args.get(a), 64) for a in ARGS))
+        return json_response(view_model(q, st).table.to_dict("records"), q.version)
