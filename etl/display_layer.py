@@ -25,7 +25,7 @@ from etl import labels
 from etl.config import WAVES
 from etl.context import BuildContext
 from etl.db import Database
-from geo.encode import feature_collection, gzipped, to_geobuf
+from geo.encode import feature_collection, features_to_geobuf, gzipped
 
 # shape layer -> (table of its units, key column, wave of a territory layer)
 MAP_LAYERS = {
@@ -86,10 +86,11 @@ def _encode(
     layer: str, level: str, inset: bool, features: Iterable[tuple[Mapping, str]], fmt: str
 ) -> Layer:
     props_geoms = list(features)
-    body = feature_collection(props_geoms)
     n = sum(1 for _, g in props_geoms if g)
     if fmt == "geobuf":
-        body = to_geobuf(body, PRECISION[level])
+        body = features_to_geobuf(props_geoms, PRECISION[level])
+    else:
+        body = feature_collection(props_geoms)
     return Layer(layer, level, inset, fmt, n, body)
 
 

@@ -7,7 +7,7 @@ import json
 import geobuf
 import pytest
 
-from geo.encode import feature_collection, to_geobuf
+from geo.encode import feature_collection, features_to_geobuf, to_geobuf
 
 RING = [[1.0, 2.0], [1.5, 2.0], [1.5, 2.5], [1.0, 2.0]]
 
@@ -46,3 +46,17 @@ def test_points_of_three_dimensions_keep_geobufs_own_encoding():
     geom = {"type": "LineString", "coordinates": [[0.1, 0.2, 5.0], [0.3, 0.4, 6.0]]}
     fc = feature_collection([({"key": "z"}, json.dumps(geom))])
     assert to_geobuf(fc, 4) == geobuf.encode(json.loads(fc), 4)
+
+
+def test_features_straight_to_geobuf_are_the_same_bytes():
+    feats = [
+        (
+            {"key": "a", "name": "Évreux <b>"},
+            json.dumps({"type": "Polygon", "coordinates": [RING]}),
+        ),
+        ({"key": "b"}, None),  # no geometry: left out, like feature_collection does
+        ({"key": "c", "n": 3}, json.dumps({"type": "Point", "coordinates": [1.23456, 2.5]})),
+    ]
+    assert features_to_geobuf(feats, 4) == to_geobuf(feature_collection(feats), 4)
+    with pytest.raises(ValueError, match="0-8 decimals"):
+        features_to_geobuf(feats, 9)
