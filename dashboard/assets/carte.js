@@ -203,7 +203,9 @@
       if (state.hideout.canvas) {
         // one tooltip for the whole layer, not 35,000: Leaflet hands the group the hovered
         // feature (the group is known once the feature is added, right after this call)
-        setTimeout(function () { groupTooltip(layer, true); }, 0);
+        if (!state.tipTimer) {
+          state.tipTimer = setTimeout(function () { state.tipTimer = null; groupTooltip(layer, true); }, 0);
+        }
         return;
       }
       groupTooltip(layer, false);

@@ -12,11 +12,13 @@ from flask import request
 
 from dashboard.core.gateway import Gateway
 from dashboard.core.inputs import text
-from dashboard.core.routes import json_response
-from dashboard.map.state import validate
+from dashboard.core.routes import compressed_response
+from dashboard.map.state import MapState, validate
 from dashboard.map.view import view_model
+from geo.encode import gzipped
 
 ARGS = ("couche", "ind", "classes", "reg", "dep", "arr")
+KEPT = 16
 
 
 def register(server, q: Gateway) -> None:
@@ -26,4 +28,15 @@ def register(server, q: Gateway) -> None:
     def carte_rows():
         # untrusted: unknown values fall back to the defaults, like the page's own address
         st = validate(q, *(text(request.args.get(a), 64) for a in ARGS))
-        return json_response(view_model(q, st).table.to_dict("records"), q.version)
+        return compressed_response(*rows_body(q, st), "application/json", q.version)
+
+
+def rows_body(q: Gateway, st: MapState) -> tuple[bytes, bytes]:
+    """The JSON rows of a view's table and their gzip, kept for the :data:`KEPT` last views
+    asked for (4 MB each for the communes of France: the cache stays small whatever comes)."""
+
+    def load():
+        raw = view_model(q, st).table.to_json(orient="records", force_ascii=False).encode()
+        return raw, gzipped(raw)
+
+    return q.memo(("rows_body", st.without_selection()), load, limit=KEPT)
