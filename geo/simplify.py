@@ -43,9 +43,13 @@ def round_coordinates(geoms: np.ndarray, grid: float) -> np.ndarray:
     """
     decimals = max(0, int(round(-np.log10(grid))))
     out = shapely.transform(geoms, lambda c: np.round(c, decimals))
-    broken = ~shapely.is_valid(out) & shapely.is_valid(geoms)
+    # the input's validity matters only where the output is invalid: checked there alone
+    broken = ~shapely.is_valid(out)
     if broken.any():
-        out[broken] = shapely.set_precision(np.asarray(geoms)[broken], grid)
+        idx = np.flatnonzero(broken)
+        idx = idx[shapely.is_valid(np.asarray(geoms)[idx])]
+        if len(idx):
+            out[idx] = shapely.set_precision(np.asarray(geoms)[idx], grid)
     return out
 
 
