@@ -124,6 +124,7 @@ def _index_with_hints(app: dash.Dash, pages: list[Page], q: Gateway):
                 except (QueryError, UnicodeDecodeError):
                     pass  # a hostile address: the page itself will say so
         parts["css"] = delivery.hint_tags(hints) + "\n" + parts.get("css", "")
+        parts["scripts"] = delivery.without_polyfill(parts.get("scripts", ""))
         return dash.Dash.interpolate_index(app, **parts)
 
     return interpolate_index

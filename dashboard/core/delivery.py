@@ -16,6 +16,7 @@ content (Dash's fingerprints, ``?m=`` of the assets, the version of a component 
 from __future__ import annotations
 
 import html
+import re
 import threading
 
 # dash-leaflet loads its GeoJSON component and then, once a Geobuf layer has arrived, its
@@ -24,6 +25,10 @@ LEAFLET_CHUNKS = ("dash_leaflet/async-GeoJSON.js", "dash_leaflet/async-geobuf.js
 # what dash-renderer fetches before it renders anything (``fetch`` with same-origin credentials)
 RENDERER_FETCHES = ("_dash-layout", "_dash-dependencies")
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
+# Dash loads @babel/polyfill (99 kB, ~20 % of the main thread's work before the map on this
+# machine) for old browsers; modern ones only lack the regeneratorRuntime that dash-renderer
+# and dcc call, vendored in assets/vendor/regenerator-runtime.js (MIT)
+_POLYFILL = re.compile(r'<script src="[^"]*/polyfill@[^"]*"></script>\s*')
 
 
 def hint_tags(hints: list[tuple[str, str]]) -> str:
@@ -39,6 +44,11 @@ def hint_tags(hints: list[tuple[str, str]]) -> str:
         cors = ' crossorigin="anonymous"' if kind == "fetch" else ""
         out.append(f'<link rel="preload" href="{html.escape(href)}" as="{kind}"{cors}>')
     return "\n".join(out)
+
+
+def without_polyfill(scripts: str) -> str:
+    """The index page's script tags without @babel/polyfill (see :data:`_POLYFILL`)."""
+    return _POLYFILL.sub("", scripts)
 
 
 def shell_hints(prefix: str = "/") -> list[tuple[str, str]]:

@@ -119,6 +119,12 @@ def outline(q: Gateway, layer_id: str, key: str, inset: bool) -> bytes:
     """One unit's outline (GeoJSON), and for a commune the point of its name too (the pin the
     search drops), in the insets of the national view or at its place. A commune's outline is
     drawn at the ``medium`` level even in the national view: the search zooms close to it."""
+    return q.memo(
+        ("outline", layer_id, key, bool(inset)), lambda: _outline(q, layer_id, key, inset)
+    )
+
+
+def _outline(q: Gateway, layer_id: str, key: str, inset: bool) -> bytes:
     shape = LAYERS[layer_id].shape
     level = "coarse" if inset and layer_id != "commune" else "medium"
     body = geojson(q, shape, level=level, inset=inset, keys=(key,), with_names=False)

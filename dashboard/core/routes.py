@@ -96,10 +96,13 @@ def register(server, q: Gateway) -> None:
         layer = LAYERS.get(_arg("couche") or DEFAULT_LAYER, LAYERS[DEFAULT_LAYER])
         reg, dep, arr = _filter(q)
         if reg or dep or arr:
-            keys = tuple(filtered_keys(q, layer.id, reg, dep, arr))
-            return geobuf_response(
-                geometry.geobuf(q, layer.shape, level="medium", inset=False, keys=keys), q.version
-            )
+
+            def cut():
+                keys = tuple(filtered_keys(q, layer.id, reg, dep, arr))
+                return geometry.geobuf(q, layer.shape, level="medium", inset=False, keys=keys)
+
+            # codes validated above: at most every layer x (région, département, arrondissement)
+            return geobuf_response(q.memo(("carte_geo", layer.id, reg, dep, arr), cut), q.version)
         return geobuf_response(
             geometry.geobuf(q, layer.shape, level="coarse", inset=True), q.version
         )

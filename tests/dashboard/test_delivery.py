@@ -124,3 +124,14 @@ def test_no_selection_is_an_empty_store_not_none(client):
 
     walk(body)
     assert found == [{}]
+
+
+def test_index_drops_the_polyfill_for_the_runtime_dash_needs(client):
+    html = client.get("/").get_data(as_text=True)
+    scripts = re.findall(r'<script src="([^"]*)"', html)
+    assert not any("polyfill@" in s for s in scripts)
+    runtime = [s for s in scripts if s.startswith("/assets/vendor/regenerator-runtime.js")]
+    renderer = [s for s in scripts if "dash_renderer" in s]
+    assert runtime and scripts.index(runtime[0]) < scripts.index(renderer[0])
+    body = client.get(runtime[0]).get_data(as_text=True)
+    assert "regeneratorRuntime = runtime" in body and "MIT" in body

@@ -128,6 +128,8 @@ def test_hostile_name_is_shown_as_text(browser, mini_db):
         assert title.inner_text() == "<img src=x onerror=alert(1)>"
         assert pg.locator("#carte-panel img, .ag-root img").count() == 0
         pg.locator("path.ti-feature").first.wait_for(state="attached")
+        # the map now draws before the table: wait for the table's cell too
+        pg.get_by_text("<img src=x onerror=alert(1)>", exact=True).nth(1).wait_for()
         assert (
             pg.get_by_text("<img src=x onerror=alert(1)>", exact=True).count() >= 2
         )  # panel + table
