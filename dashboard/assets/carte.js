@@ -2,7 +2,7 @@
    Names and values are inserted with textContent: data is never interpreted as HTML. */
 (function () {
   "use strict";
-  var state = { hideout: {} };
+  var state = { hideout: {}, tipLayers: [] };
 
   function fmt(v, decimals) {
     if (v === null || v === undefined || v === "" || isNaN(v)) { return "pas de données"; }
@@ -22,6 +22,11 @@
       var line = document.createElement("div");
       line.textContent = (h.label || "") + " : " + (h.values[key] || "pas de données");
       box.appendChild(line);
+    }
+    if (h.fondLabel && h.fond) {
+      var second = document.createElement("div");
+      second.textContent = h.fondLabel + " : " + (h.fond[key] || "pas de données");
+      box.appendChild(second);
     }
     return box;
   }
@@ -43,7 +48,10 @@
     var redraw = canvas._redraw;
     canvas._redraw = function () {  // count what each full redraw painted (tests, benchmarks)
       redraw.apply(this, arguments);
-      this._tiDrawn = Object.keys(this._layers).length;
+      var n = 0, layers = this._layers;
+      for (var id in layers) { if (layers[id] instanceof L.CircleMarker) { n++; } }
+      this._tiCircles = n;
+      this._tiDrawn = Object.keys(layers).length - n;
     };
     map._ti = { canvas: canvas, labels: L.layerGroup([], { pane: "tiLabels" }).addTo(map),
                 cfg: null, chefs: [], boxes: {}, box: null };
@@ -68,13 +76,16 @@
     }
   }
 
-  function featureCount() {
-    var n = document.querySelectorAll("path.ti-feature").length;
+  // polygons drawn (SVG paths, or what the commune canvas painted); with ``circles``, the
+  // proportional circles drawn are counted too (-1 while the canvas has a redraw pending)
+  function featureCount(circles) {
+    var n = document.querySelectorAll(circles ? "path.ti-feature, path.ti-circle-mark"
+                                              : "path.ti-feature").length;
     var ti = state.map && state.map._ti;
     var c = ti && ti.canvas;
     if (c && c._map && Object.keys(c._layers).length) {
       if (c._redrawRequest || c._tiDrawn === undefined) { return -1; }
-      n += c._tiDrawn;
+      n += c._tiDrawn + (circles ? c._tiCircles : 0);
     }
     return n;
   }
@@ -203,13 +214,43 @@
       if (state.hideout.canvas) {
         // one tooltip for the whole layer, not 35,000: Leaflet hands the group the hovered
         // feature (the group is known once the feature is added, right after this call)
+        // (one layer of each GeoJSON component is kept: the polygons', the circles')
+        if (state.tipCtx !== context) { state.tipCtx = context; state.tipLayers.push(layer); }
         if (!state.tipTimer) {
-          state.tipTimer = setTimeout(function () { state.tipTimer = null; groupTooltip(layer, true); }, 0);
+          state.tipTimer = setTimeout(function () {
+            var layers = state.tipLayers;
+            state.tipTimer = null;
+            state.tipLayers = [];
+            state.tipCtx = null;
+            layers.forEach(function (l) { groupTooltip(l, true); });
+          }, 0);
         }
         return;
       }
       groupTooltip(layer, false);
       layer.bindTooltip(function () { return tooltipNode(feature); }, { sticky: true, className: "ti-tooltip" });
+    },
+    // proportional circles: the radius (px) of each key comes with the hideout, so that a
+    // change of scale restyles the circles without reloading them
+    circle: function (feature, latlng, context) {
+      var h = (context && context.hideout) || {};
+      if (h.canvas && context.map) {
+        // the communes' circles go on the communes' canvas (35,000 SVG circles would freeze
+        // the page), drawn over the polygons whatever arrived first
+        var m = L.circleMarker(latlng, { radius: 0, renderer: setUp(context.map).canvas });
+        m.on("add", function () { m.bringToFront(); });
+        return m;
+      }
+      return L.circleMarker(latlng, { radius: 0, className: "ti-circle-mark" });
+    },
+    circleStyle: function (feature, context) {
+      var h = (context && context.hideout) || {};
+      var r = (h.radius || {})[feature.properties.key] || 0;
+      var colored = h.fondLabel ? true : false;
+      return {
+        radius: r, weight: r ? 1 : 0, color: "#ffffff", opacity: 1,
+        fillColor: colored ? "#b34000" : "#000091", fillOpacity: r ? 0.6 : 0
+      };
     },
     point: function (feature, latlng) {
       var pref = feature.properties.kind === "préfecture";
@@ -243,6 +284,23 @@
         return window.dash_clientside.no_update;
       }
       return { couche: layer, key: String(clickData.properties.key) };
+    },
+    // the table and the map select the same unit: a row selected (click, or Space on a row)
+    // selects the unit; a unit selected on the map (or by the search) selects and shows its row
+    syncSelection: function (selection, rows, layer, getRowId) {
+      var nu = window.dash_clientside.no_update;
+      var ctx = window.dash_clientside.callback_context;
+      var fired = (ctx && ctx.triggered && ctx.triggered.length) ? ctx.triggered[0].prop_id : "";
+      var current = selection && selection.couche === layer ? String(selection.key) : null;
+      if (fired.indexOf("selectedRows") >= 0) {
+        var row = Array.isArray(rows) && rows.length ? rows[0] : null;
+        var m = /params\.data\[['"](.+)['"]\]/.exec(getRowId || "");
+        var key = row && m ? row[m[1]] : null;
+        if (key === null || key === undefined || String(key) === current) { return [nu, nu, nu]; }
+        return [{ couche: layer, key: String(key) }, nu, nu];
+      }
+      if (!current) { return [nu, { ids: [] }, nu]; }
+      return [nu, { ids: [current] }, { rowId: current, rowPosition: "middle" }];
     }
   };
 })();

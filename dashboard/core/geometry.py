@@ -19,6 +19,7 @@ from geo.encode import EMPTY, feature_collection, gzipped, to_geobuf
 __all__ = [
     "EMPTY",
     "LABEL_CELL",
+    "centres",
     "chef_lieu_labels",
     "chef_lieux",
     "commune_labels",
@@ -139,6 +140,38 @@ def _outline(q: Gateway, layer_id: str, key: str, inset: bool) -> bytes:
     doc = json.loads(body)
     doc["features"].append({"type": "Feature", "properties": {"key": key}, "geometry": point})
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+_CENTRES_SQL = {
+    False: "SELECT key, ST_X(p) AS x, ST_Y(p) AS y FROM (SELECT key, ST_PointOnSurface(geom) AS p "
+    "FROM shape WHERE layer = ? AND level = 'coarse' AND geom IS NOT NULL)",
+    True: "SELECT key, ST_X(p) AS x, ST_Y(p) AS y FROM (SELECT key, "
+    "ST_PointOnSurface(geom_inset) AS p FROM shape WHERE layer = ? AND level = 'coarse' "
+    "AND geom_inset IS NOT NULL)",
+}
+
+
+def centres(q: Gateway, shape_layer: str, keys: list[str], *, inset: bool = True) -> bytes:
+    """One point inside each unit (where its proportional circle is drawn), as GeoJSON points
+    in the order of ``keys`` (largest value first, so that small circles are drawn on top)."""
+    where = q.memo(
+        ("centres", shape_layer, inset),
+        lambda: {
+            k: (round(x, 5), round(y, 5))
+            for k, x, y in q.rows(_CENTRES_SQL[bool(inset)], [shape_layer])
+        },
+    )
+    layer_id = _LAYER_OF_SHAPE.get(shape_layer)
+    name_of = names(q, layer_id).to_dict() if layer_id else {}
+    return feature_collection(
+        (
+            {"key": k, "name": name_of.get(k, k)},
+            # written directly (floats print as JSON numbers): 35,000 communes in a blink
+            '{{"type":"Point","coordinates":[{!r},{!r}]}}'.format(*where[k]),
+        )
+        for k in keys
+        if k in where
+    )
 
 
 def inset_frames(q: Gateway) -> bytes:

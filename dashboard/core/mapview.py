@@ -55,10 +55,17 @@ def labels_urls(q: Gateway, inset: bool) -> dict[str, str]:
     }
 
 
-def rows_url(q: Gateway, st) -> str:
-    """URL of the table rows of a map state (``dashboard.map.state.MapState``, validated)."""
-    params = {k: getattr(st, k) for k in ("couche", "ind", "classes", "reg", "dep", "arr")}
+def rows_url(q: Gateway, params: dict) -> str:
+    """URL of the table rows of a map view whose address keys are ``params`` (the view's
+    validated state written as an address, selection left out)."""
     return _url("/_carte/rows", {**params, "v": q.version})
+
+
+def centres_url(q: Gateway, layer_id: str, ind: str, year, reg=None, dep=None, arr=None) -> str:
+    """URL of the points where the proportional circles of an indicator are drawn (largest
+    value first)."""
+    params = {"couche": layer_id, "ind": ind, "annee": year, "reg": reg, "dep": dep, "arr": arr}
+    return _url("/_carte/centres", {**params, "v": q.version})
 
 
 def frames_url(q: Gateway) -> str:

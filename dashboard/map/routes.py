@@ -11,23 +11,23 @@ from __future__ import annotations
 from flask import request
 
 from dashboard.core.gateway import Gateway
-from dashboard.core.inputs import text
 from dashboard.core.routes import compressed_response
-from dashboard.map.state import MapState, validate
+from dashboard.core.urlstate import UrlState
+from dashboard.map.state import MapState, from_url
 from dashboard.map.view import view_model
 from geo.encode import gzipped
 
-ARGS = ("couche", "ind", "classes", "reg", "dep", "arr")
 KEPT = 16
 
 
 def register(server, q: Gateway) -> None:
-    """Add ``/_carte/rows?couche=&ind=&classes=&reg=&dep=&arr=`` to the Flask ``server``."""
+    """Add ``/_carte/rows?<the view's address keys>`` to the Flask ``server``."""
 
     @server.route("/_carte/rows")
     def carte_rows():
         # untrusted: unknown values fall back to the defaults, like the page's own address
-        st = validate(q, *(text(request.args.get(a), 64) for a in ARGS))
+        query = request.query_string.decode("utf-8", "replace")
+        st = from_url(q, UrlState.parse(query)).without_selection()
         return compressed_response(*rows_body(q, st), "application/json", q.version)
 
 

@@ -62,7 +62,7 @@ def _shapes(
         # only the rows moved into an inset leave the grid: the others are already on it
         # (rounding them again would give the same coordinates)
         moved = deps.isin(list(INSET_BY_DEP)).to_numpy()  # positional, as with_insets
-        inset[moved] = round_coordinates(inset[moved], lvl.grid)
+        inset[moved] = round_coordinates(inset[moved], lvl.grid, keep_valid=lvl.keep_valid)
         ctx.check(
             "display_size",
             f"{layer}/{lvl.name}",

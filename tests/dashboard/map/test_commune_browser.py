@@ -46,8 +46,16 @@ def test_a_departements_communes_in_map_and_table_then_a_click(page, ui, real_q)
     page.goto("/?couche=commune&dep=76")
     page.wait_for_function(DRAWN, arg=n, timeout=60000)
     page.wait_for_function(GRID_ROWS, arg=n, timeout=60000)
-    names = page.locator(".ag-center-cols-container [col-id='Nom']").all_inner_texts()
+    names = page.locator(".ag-center-cols-container [col-id='nom']").all_inner_texts()
     assert names and all(nm.strip() for nm in names)
+    # every row of the table, not only those drawn: exactly the département's communes
+    rows = page.evaluate(
+        "async () => { const api = await dash_ag_grid.getApiAsync('carte-grid'); const out = [];"
+        " api.forEachNode(n => out.push([n.data['Code commune'], n.data['Nom']])); return out; }"
+    )
+    want = real_q.rows("SELECT code, trim(name) FROM commune WHERE departement = '76'")
+    assert sorted(map(tuple, rows)) == sorted(want)
+    assert ("76351", "Le Havre") in want
     ui.settle(page)
     x, y = _screen_point(page, *_rouen(real_q))
     page.mouse.move(x, y)

@@ -14,6 +14,14 @@ from dashboard.core.layers import LAYERS, mapped_keys
 from dashboard.core.urlstate import UrlState
 from dashboard.map import callbacks as M
 from dashboard.map.layout import layout
+from dashboard.map.state import VIEW_KEYS
+
+
+def view(couche="commune", ind="population", **kw):
+    """The view inputs of the page (order of VIEW_KEYS) for some keys."""
+    values = {"couche": couche, "ind": ind, **kw}
+    return [values.get(k) for k in VIEW_KEYS]
+
 
 COMMUNES = ["76001", "76002", "76003", "76004", "76005", "76006", "76007", "76008", "76009"]
 
@@ -31,9 +39,7 @@ def test_the_layer_and_its_indicators(q):
 
 
 def test_national_view_draws_every_commune_on_a_canvas_with_its_table(q):
-    url, hideout, _legend, rows, cols, status, *_ = M.on_view(
-        q, "commune", "population", "quantile", None, None, None
-    )
+    url, hideout, _legend, rows, cols, status, *_ = M.on_view(q, *view())
     assert url.startswith("/_carte/geo?couche=commune&v=")
     assert hideout["canvas"] is True and hideout["rows"] is None  # 9 rows: in the layout
     assert set(hideout["colors"]) == set(COMMUNES)
@@ -41,11 +47,11 @@ def test_national_view_draws_every_commune_on_a_canvas_with_its_table(q):
     assert rows[0]["Code commune"] == "76001" and rows[0]["Population municipale (hab.)"] == 110000
     assert status == "9 entités affichées — Communes"
     # the other layers stay SVG paths
-    assert M.on_view(q, "epci", None, None, None, None, None)[1]["canvas"] is False
+    assert M.on_view(q, *view("epci"))[1]["canvas"] is False
 
 
 def test_one_arrondissement_on_its_own(q):
-    rows = M.on_view(q, "commune", None, None, None, None, "762")[3]
+    rows = M.on_view(q, *view(arr="762"))[3]
     assert [r["Nom"] for r in rows] == [
         "Elbeuf",
         "Caudebec-lès-Elbeuf",
@@ -57,13 +63,13 @@ def test_one_arrondissement_on_its_own(q):
 
 def test_a_large_table_comes_from_its_route_exactly(q, client, monkeypatch):
     monkeypatch.setattr(M, "INLINE_ROWS", 4)
-    _url, hideout, _legend, rows, *_ = M.on_view(q, "commune", "density", None, None, "76", None)
+    _url, hideout, _legend, rows, *_ = M.on_view(q, *view(ind="density", dep="76"))
     assert rows == [] and hideout["rows"].startswith("/_carte/rows?couche=commune&ind=density")
     got = json.loads(client.get(hideout["rows"]).data)
     assert len(got) == 9 and got[0]["Nom"] == "Rouen"
-    assert got == M.view_model(
-        q, M.validate(q, "commune", "density", None, None, "76")
-    ).table.to_dict("records")
+    assert got == M.view_model(q, M.validate(q, "commune", "density", dep="76")).table.to_dict(
+        "records"
+    )
     # hostile arguments: the default view, never an error
     r = client.get("/_carte/rows?couche=<script>&ind=' OR 1=1&dep=" + "x" * 500)
     assert r.status_code == 200 and len(json.loads(r.data)) == 2  # the two 2023 territories
@@ -92,7 +98,7 @@ def test_the_search_pins_a_commune_on_any_layer(q, client, page_text):
     lng, lat = fc["features"][1]["geometry"]["coordinates"]
     assert 1.04 < lng < 1.05 and 49.4 < lat < 49.42
     # the address keeps the pin beside the layer's own selection, and gives it back
-    search = M.on_url("epci", "population", "quantile", None, None, None, sel, None, None)
+    search = M.on_url(q, *view("epci"), sel, None, None, None, "/")["search"]
     assert "com=76009" in search and "sel=" not in search
     again = layout(q, UrlState.parse(search))
     store = next(c for c in again.children if getattr(c, "id", None) == "carte-selection")
