@@ -161,6 +161,15 @@
     return out;
   }
 
+  // the width a name takes in its font (measured, not guessed: no two names may overlap)
+  var measure = null;
+  function textWidth(text, font) {
+    if (!measure) { measure = document.createElement("canvas").getContext("2d"); }
+    if (!measure) { return text.length * CHAR_PX; }
+    measure.font = font;
+    return measure.measureText(text).width;
+  }
+
   function placeLabels(map) {
     var ti = map._ti;
     if (!ti) { return; }
@@ -170,7 +179,8 @@
       if (seen[c.name + c.lat]) { return; }  // a chef-lieu is also a commune
       var p = map.latLngToContainerPoint([c.lat, c.lng]);
       if (p.x < 0 || p.y < 0 || p.x > size.x || p.y > size.y) { return; }
-      var w = c.name.length * CHAR_PX + 8, box = [p.x - w / 2, p.y - LINE_PX - 4, p.x + w / 2, p.y + 2];
+      var font = (c.kind === 0 ? "600 12px" : "11px") + " system-ui,sans-serif";
+      var w = textWidth(c.name, font) + 8, box = [p.x - w / 2, p.y - LINE_PX - 4, p.x + w / 2, p.y + 2];
       for (var i = 0; i < taken.length; i++) {
         var t = taken[i];
         if (box[0] < t[2] && t[0] < box[2] && box[1] < t[3] && t[1] < box[3]) { return; }
@@ -181,7 +191,7 @@
       el.className = "ti-label ti-label-" + ["prefecture", "sous-prefecture", "commune"][c.kind];
       el.textContent = c.name;
       el.style.cssText = "position:absolute;transform:translate(-50%,-100%);white-space:nowrap;" +
-        "font:" + (c.kind === 0 ? "600 12px" : "11px") + " system-ui,sans-serif;color:#161616;" +
+        "font:" + font + ";color:#161616;" +
         "text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff;pointer-events:none;";
       ti.labels.addLayer(L.marker([c.lat, c.lng], {
         pane: "tiLabels", interactive: false, keyboard: false,

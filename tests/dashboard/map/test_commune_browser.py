@@ -10,6 +10,15 @@ from dashboard.core.gateway import Gateway
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 DRAWN = "n => window.tiCarte && window.tiCarte.featureCount() === n"
+# (number of place names on the map, pairs of them whose boxes overlap on screen)
+LABEL_OVERLAPS = """() => {
+  const r = [...document.querySelectorAll('.ti-label')].map(e => e.getBoundingClientRect());
+  let n = 0;
+  for (let i = 0; i < r.length; i++) for (let j = i + 1; j < r.length; j++) {
+    const a = r[i], b = r[j];
+    if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) n++;
+  }
+  return [r.length, n]; }"""
 GRID_ROWS = (
     "async n => { const api = await dash_ag_grid.getApiAsync('carte-grid');"
     " return api.getDisplayedRowCount() === n; }"
@@ -57,8 +66,15 @@ def test_a_departements_communes_in_map_and_table_then_a_click(page, ui, real_q)
     assert sorted(map(tuple, rows)) == sorted(want)
     assert ("76351", "Le Havre") in want
     ui.settle(page)
+    # a département's view: its préfecture and sous-préfectures named, no two names overlapping
+    page.locator(".ti-label-sous-prefecture", has_text="Dieppe").wait_for()
+    assert "Rouen" in page.locator(".ti-label-prefecture").all_inner_texts()
+    shown, overlaps = page.evaluate(LABEL_OVERLAPS)
+    assert shown >= 3 and overlaps == 0
     x, y = _screen_point(page, *_rouen(real_q))
-    page.mouse.move(x, y)
+    # a few moves: the canvas reads the hover from mouse moves (throttled, skipped mid-zoom)
+    page.mouse.move(x - 6, y - 6)
+    page.mouse.move(x, y, steps=4)
     page.locator(".ti-tooltip", has_text="Rouen").wait_for()
     page.mouse.click(x, y)
     page.locator("#carte-panel-title", has_text="Rouen").wait_for()
@@ -76,6 +92,9 @@ def test_france_draws_every_commune_and_fills_the_table_after(page, real_q):
     page.wait_for_function(GRID_ROWS, arg=n, timeout=120000)  # rows fetched after the map
     labels = page.locator(".ti-label").all_inner_texts()
     assert "Paris" in labels and "Lyon" in labels  # préfectures named without tiles
+    shown, overlaps = page.evaluate(LABEL_OVERLAPS)
+    assert shown == len(labels) and overlaps == 0  # only where they do not collide
+    assert shown < 101  # not every préfecture fits at the national zoom
     assert page.errors == []
 
 
@@ -93,4 +112,5 @@ def test_search_draws_the_communes_outline_and_pin(page, ui):
     page.wait_for_function("document.querySelectorAll('.ti-label-commune').length > 10")
     labels = page.locator(".ti-label").all_inner_texts()
     assert labels.count("Rouen") == 1  # the préfecture and the commune: one name
+    assert page.evaluate(LABEL_OVERLAPS)[1] == 0
     assert page.errors == []
