@@ -12,11 +12,12 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import dash
+import flask
 from dash import ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
 from flask import has_request_context, request
 
 from dashboard.core import components as C
-from dashboard.core import routes
+from dashboard.core import delivery, routes
 from dashboard.core.gateway import Gateway, QueryError
 from dashboard.core.provenance import built_at, vintage_summary
 from dashboard.core.urlstate import UrlState
@@ -58,8 +59,11 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
         raise FileNotFoundError(f"{path}: database not found; build it with `python -m etl build`")
     q = Gateway(path)
     pages = load_pages()
+    server = flask.Flask(__name__)
+    server.config.update(delivery.compress_settings())  # read when Dash sets up compression
     app = dash.Dash(
         __name__,
+        server=server,
         title=TITLE,
         compress=True,
         assets_folder=str(ASSETS),
@@ -69,6 +73,7 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     routes.register(app.server, q)  # the map layers every page draws
+    app.interpolate_index = _index_with_hints(app, pages, q)
     nav = [(p.path, p.title) for p in pages if p.nav]
 
     def layout():
@@ -138,6 +143,27 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
     return app
 
 
+def _index_with_hints(app: dash.Dash, pages: list[Page], q: Gateway):
+    """Dash's index page with ``<link rel="preload">`` hints in its head: what dash-renderer
+    fetches first, and what the page at the requested address draws (its ``Page.preload``)."""
+
+    def interpolate_index(**parts):
+        prefix = app.config.requests_pathname_prefix or "/"
+        hints = delivery.shell_hints(prefix)
+        if has_request_context():
+            page = _page_at(pages, request.path)
+            if page is not None and page.preload is not None:
+                try:
+                    hints += page.preload(q, UrlState.parse("?" + request.query_string.decode()))
+                except (QueryError, UnicodeDecodeError):
+                    pass  # a hostile address: the page itself will say so
+        parts["css"] = delivery.hint_tags(hints) + "\n" + parts.get("css", "")
+        parts["scripts"] = delivery.without_polyfill(parts.get("scripts", ""))
+        return dash.Dash.interpolate_index(app, **parts)
+
+    return interpolate_index
+
+
 def on_route(pages: list[Page], q: Gateway, fired, pathname, popped, search, shown):
     """The page to show: after Back or Forward within a page (``ti-popstate``: the address the
     browser went back to), the page rebuilt from that address; after a link to another page,
@@ -152,16 +178,24 @@ def on_route(pages: list[Page], q: Gateway, fired, pathname, popped, search, sho
     return render_page(pages, q, pathname, search), pathname
 
 
-def render_page(pages: list[Page], q: Gateway, pathname, search):
-    """The layout of the page at ``pathname`` (a 'page not found' block for anything else)."""
-    state = UrlState.parse(search)
+def _page_at(pages: list[Page], pathname) -> Page | None:
+    """The page serving ``pathname`` (its own path, or a path under a prefix page)."""
     for p in pages:
         under = p.prefix and isinstance(pathname, str) and pathname.startswith(p.path + "/")
         if pathname == p.path or under:
-            try:
-                return p.layout(q, state, pathname) if p.prefix else p.layout(q, state)
-            except QueryError as e:
-                return C.error_box(f"Adresse invalide : {e}")
+            return p
+    return None
+
+
+def render_page(pages: list[Page], q: Gateway, pathname, search):
+    """The layout of the page at ``pathname`` (a 'page not found' block for anything else)."""
+    state = UrlState.parse(search)
+    p = _page_at(pages, pathname)
+    if p is not None:
+        try:
+            return p.layout(q, state, pathname) if p.prefix else p.layout(q, state)
+        except QueryError as e:
+            return C.error_box(f"Adresse invalide : {e}")
     return html.Div(
         className="ti-notfound",
         children=[

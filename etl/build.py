@@ -100,7 +100,8 @@ def stored_fingerprint(database: Path) -> str | None:
     if not database.is_file():
         return None
     try:
-        with Database(database, read_only=True) as d:
+        # plain columns only: no spatial extension to load (a no-change rebuild stays < 1 s)
+        with Database(database, read_only=True, spatial=False) as d:
             if "build_info" not in d.tables():
                 return None
             return d.scalar("SELECT value FROM build_info WHERE key = 'fingerprint'")

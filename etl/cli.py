@@ -11,13 +11,10 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from etl import demo as demo_mod
 from etl.config import get_paths
 from etl.db import Database
 from etl.errors import EtlError
 from etl.pipeline import build as run_build
-from etl.registry.schema import RegistryError
-from etl.registry_import import import_projects
 
 app = typer.Typer(
     add_completion=False,
@@ -34,6 +31,26 @@ MirrorOpt = typer.Option(
 DbOpt = typer.Option(
     None, "--db", help="database file (default: $TI_DB or data/processed/ti.duckdb)"
 )
+
+
+# the commands that edit a built database import their modules when run: a no-change
+# ``build`` (the most common call) then starts in less time
+def _demo():
+    from etl import demo
+
+    return demo
+
+
+def _importer():
+    from etl import registry_import
+
+    return registry_import
+
+
+def _schema():
+    from etl.registry import schema
+
+    return schema
 
 
 @contextmanager
@@ -135,8 +152,8 @@ def import_projects_cmd(
     """Import a project registry: every bad row is reported; nothing is loaded if any is bad."""
     paths = get_paths(mirror, db)  # the mirror only counts in the database's fingerprint
     try:
-        res = import_projects(file, paths, skip_bad_rows=skip_bad_rows, name=name)
-    except RegistryError as e:
+        res = _importer().import_projects(file, paths, skip_bad_rows=skip_bad_rows, name=name)
+    except _schema().RegistryError as e:
         for r in e.errors:
             err.print(f"  {r}", highlight=False, soft_wrap=True)
         fail(e)
@@ -155,7 +172,7 @@ def import_projects_cmd(
 def demo(db: Path = DbOpt) -> None:
     """Load the demonstration registry (données fictives, fixed seed) into the database."""
     try:
-        n = demo_mod.load(get_paths(None, db))
+        n = _demo().load(get_paths(None, db))
     except EtlError as e:
         fail(e)
     console.print(
@@ -168,7 +185,7 @@ def demo(db: Path = DbOpt) -> None:
 def remove_demo(db: Path = DbOpt) -> None:
     """Remove the demonstration registry from the database."""
     try:
-        n = demo_mod.remove(get_paths(None, db))
+        n = _demo().remove(get_paths(None, db))
     except EtlError as e:
         fail(e)
     console.print(f"{n} projets de démonstration retirés.")

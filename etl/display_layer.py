@@ -5,8 +5,9 @@ Geobuf (``format = 'geobuf'``) or GeoJSON UTF-8 (``'geojson'``) encoding of a Fe
 written by ``geo.encode`` from the ``shape`` table, ``body_gzip`` the same gzip-compressed.
 Features are ordered by key; units without a display geometry are left out. Rows:
 
-- the six map layers (:data:`MAP_LAYERS`): national view (``coarse``, overseas insets), Geobuf
-  at 3 decimals, properties ``key`` and ``name`` (the unit's name, stripped);
+- the seven map layers (:data:`MAP_LAYERS`, the ~35,000 communes included): national view
+  (``coarse``, overseas insets), Geobuf at 3 decimals, properties ``key`` and ``name`` (the
+  unit's name, stripped);
 - the base outlines ``base_departement`` and ``base_region``: national view (``coarse``, insets,
   3 decimals) and true position (``medium``, 4 decimals), property ``key``;
 - ``redraw_commune``: the communes of the national change map (``coarse``, insets), GeoJSON,
@@ -21,10 +22,11 @@ from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from etl import labels
 from etl.config import WAVES
 from etl.context import BuildContext
 from etl.db import Database
-from geo.encode import feature_collection, gzipped, to_geobuf
+from geo.encode import feature_collection, features_to_geobuf, gzipped
 
 # shape layer -> (table of its units, key column, wave of a territory layer)
 MAP_LAYERS = {
@@ -33,6 +35,7 @@ MAP_LAYERS = {
     "arrondissement": ("arrondissement", "code", None),
     "departement": ("departement", "code", None),
     "region": ("region", "code", None),
+    "commune": ("commune", "code", None),
 }
 BASE_LAYERS = ("base_departement", "base_region")
 PRECISION = {"coarse": 3, "medium": 4}  # decimals of the grid of each level
@@ -81,10 +84,11 @@ def _encode(
     layer: str, level: str, inset: bool, features: Iterable[tuple[Mapping, str]], fmt: str
 ) -> Layer:
     props_geoms = list(features)
-    body = feature_collection(props_geoms)
     n = sum(1 for _, g in props_geoms if g)
     if fmt == "geobuf":
-        body = to_geobuf(body, PRECISION[level])
+        body = features_to_geobuf(props_geoms, PRECISION[level])
+    else:
+        body = feature_collection(props_geoms)
     return Layer(layer, level, inset, fmt, n, body, gzipped(body))
 
 
@@ -118,7 +122,7 @@ def layers(db: Database) -> list[Layer]:
 
 
 def write(ctx: BuildContext) -> None:
-    """Build step: the table ``display_layer``."""
+    """Build step: the table ``display_layer``, then the label points (:mod:`etl.labels`)."""
     ctx.db.execute(_DDL)
     for lay in layers(ctx.db):
         ctx.db.execute(
@@ -131,3 +135,4 @@ def write(ctx: BuildContext) -> None:
             len(lay.body_gzip),
             f"{lay.n_features} features, {lay.format}, {len(lay.body)} bytes before gzip",
         )
+    labels.write(ctx)

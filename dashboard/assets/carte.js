@@ -2,7 +2,7 @@
    Names and values are inserted with textContent: data is never interpreted as HTML. */
 (function () {
   "use strict";
-  var state = { hideout: {} };
+  var state = { hideout: {}, tipLayers: [] };
 
   function fmt(v, decimals) {
     if (v === null || v === undefined || v === "" || isNaN(v)) { return "pas de données"; }
@@ -31,6 +31,175 @@
     return box;
   }
 
+  // -- drawing: the ~35,000 communes on one canvas, the other layers as SVG paths ------------
+  // The hideout says how (``canvas``, ``labels``: dashboard/map/callbacks.py with_drawing).
+  // style() runs before Leaflet adds a feature, so the renderer it names is the one used.
+  function setUp(map) {
+    if (map._ti) { return map._ti; }
+    // the commune canvas lies under the outlines (overlayPane, 400); the overlay SVG lets the
+    // pointer through to it (its interactive paths still take their own events)
+    var pane = map.createPane("tiCanvas");
+    pane.style.zIndex = 350;
+    map.getPane("overlayPane").style.pointerEvents = "none";
+    var names = map.createPane("tiLabels");
+    names.style.zIndex = 450;
+    names.style.pointerEvents = "none";
+    var canvas = L.canvas({ pane: "tiCanvas", padding: 0.2, tolerance: 1 });
+    var redraw = canvas._redraw;
+    canvas._redraw = function () {  // count what each full redraw painted (tests, benchmarks)
+      redraw.apply(this, arguments);
+      var n = 0, layers = this._layers;
+      for (var id in layers) { if (layers[id] instanceof L.CircleMarker) { n++; } }
+      this._tiCircles = n;
+      this._tiDrawn = Object.keys(layers).length - n;
+    };
+    map._ti = { canvas: canvas, labels: L.layerGroup([], { pane: "tiLabels" }).addTo(map),
+                cfg: null, chefs: [], boxes: {}, box: null };
+    map.on("moveend", function () { placeLabels(map); });
+    state.map = map;
+    return map._ti;
+  }
+
+  function drawing(map, h, s) {
+    if (!map) { return; }
+    var ti = setUp(map);
+    if (h.canvas) { s.renderer = ti.canvas; s.weight = 0.3; s.opacity = 0.6; }
+    if (h.rows !== ti.rowsUrl) { ti.rowsUrl = h.rows; if (h.rows) { loadRows(h.rows); } }
+    var cfg = h.labels;
+    if (cfg && (!ti.cfg || ti.cfg.chefs !== cfg.chefs || ti.cfg.communes !== cfg.communes)) {
+      ti.cfg = cfg;
+      ti.chefs = [];
+      ti.boxes = {};
+      getJSON(cfg.chefs, function (rows) {
+        if (ti.cfg === cfg) { ti.chefs = rows; placeLabels(map); }
+      });
+    }
+  }
+
+  // polygons drawn (SVG paths, or what the commune canvas painted); with ``circles``, the
+  // proportional circles drawn are counted too (-1 while the canvas has a redraw pending)
+  function featureCount(circles) {
+    var n = document.querySelectorAll(circles ? "path.ti-feature, path.ti-circle-mark"
+                                              : "path.ti-feature").length;
+    var ti = state.map && state.map._ti;
+    var c = ti && ti.canvas;
+    if (c && c._map && Object.keys(c._layers).length) {
+      if (c._redrawRequest || c._tiDrawn === undefined) { return -1; }
+      n += c._tiDrawn + (circles ? c._tiCircles : 0);
+    }
+    return n;
+  }
+
+  // the rows of a large table (the communes) come after the map: fetched now, handed to the
+  // grid once the map is drawn, unless another view has replaced them meanwhile
+  function loadRows(url) {
+    getJSON(url, function (rows) {
+      function apply() {
+        var ti = state.map && state.map._ti;
+        if (!ti || ti.rowsUrl !== url) { return; }
+        if (featureCount() < 0) { requestAnimationFrame(apply); return; }
+        window.dash_clientside.set_props("carte-grid", { rowData: rows });
+      }
+      apply();
+    });
+  }
+
+  function groupTooltip(layer, on) {
+    var parents = layer._eventParents || {};
+    Object.keys(parents).forEach(function (id) {
+      var group = parents[id];
+      if (on && !group._tiTooltip) {
+        group._tiTooltip = true;
+        group.bindTooltip(function (child) { return tooltipNode(child.feature); },
+                          { sticky: true, className: "ti-tooltip" });
+      } else if (!on && group._tiTooltip) {
+        group._tiTooltip = false;
+        group.unbindTooltip();
+      }
+    });
+  }
+
+  function getJSON(url, done) {
+    fetch(url).then(function (r) { return r.ok ? r.json() : []; }).then(done, function () {});
+  }
+
+  // -- place names without tiles -----------------------------------------------------------
+  // Préfectures, then sous-préfectures, then (from COMMUNE_ZOOM) communes by population, each
+  // drawn only where it overlaps no name already placed (greedy, in screen space).
+  var COMMUNE_ZOOM = 9, CELL = 0.5, MAX_AREA = 24, CHAR_PX = 6.6, LINE_PX = 15;
+
+  function viewBox(map) {
+    var b = map.getBounds();
+    var w = Math.floor(b.getWest() / CELL) * CELL, s = Math.floor(b.getSouth() / CELL) * CELL;
+    var e = Math.ceil(b.getEast() / CELL) * CELL, n = Math.ceil(b.getNorth() / CELL) * CELL;
+    if ((e - w) * (n - s) > MAX_AREA) { return null; }
+    return [w, s, e, n].join(",");
+  }
+
+  function candidates(map) {
+    var ti = map._ti, out = [], z = map.getZoom();
+    ti.chefs.forEach(function (r) {  // [name, lat, lng, rank, population]
+      if (r[3] === 0 || z >= 7) { out.push({ name: r[0], lat: r[1], lng: r[2], kind: r[3] }); }
+    });
+    if (z >= COMMUNE_ZOOM && ti.cfg) {
+      var box = viewBox(map);
+      if (box) {
+        var rows = ti.boxes[box];
+        if (rows === undefined) {
+          ti.boxes[box] = null;  // asked for: placed again once it arrives
+          getJSON(ti.cfg.communes + "&box=" + box, function (data) {
+            ti.boxes[box] = data;
+            placeLabels(map);
+          });
+        } else if (rows) {
+          rows.forEach(function (r) {  // [name, lat, lng, population, code]
+            out.push({ name: r[0], lat: r[1], lng: r[2], kind: 2 });
+          });
+        }
+      }
+    }
+    return out;
+  }
+
+  // the width a name takes in its font (measured, not guessed: no two names may overlap)
+  var measure = null;
+  function textWidth(text, font) {
+    if (!measure) { measure = document.createElement("canvas").getContext("2d"); }
+    if (!measure) { return text.length * CHAR_PX; }
+    measure.font = font;
+    return measure.measureText(text).width;
+  }
+
+  function placeLabels(map) {
+    var ti = map._ti;
+    if (!ti) { return; }
+    var size = map.getSize(), taken = [], seen = {};
+    ti.labels.clearLayers();
+    candidates(map).forEach(function (c) {
+      if (seen[c.name + c.lat]) { return; }  // a chef-lieu is also a commune
+      var p = map.latLngToContainerPoint([c.lat, c.lng]);
+      if (p.x < 0 || p.y < 0 || p.x > size.x || p.y > size.y) { return; }
+      var font = (c.kind === 0 ? "600 12px" : "11px") + " system-ui,sans-serif";
+      var w = textWidth(c.name, font) + 8, box = [p.x - w / 2, p.y - LINE_PX - 4, p.x + w / 2, p.y + 2];
+      for (var i = 0; i < taken.length; i++) {
+        var t = taken[i];
+        if (box[0] < t[2] && t[0] < box[2] && box[1] < t[3] && t[1] < box[3]) { return; }
+      }
+      taken.push(box);
+      seen[c.name + c.lat] = true;
+      var el = document.createElement("span");
+      el.className = "ti-label ti-label-" + ["prefecture", "sous-prefecture", "commune"][c.kind];
+      el.textContent = c.name;
+      el.style.cssText = "position:absolute;transform:translate(-50%,-100%);white-space:nowrap;" +
+        "font:" + font + ";color:#161616;" +
+        "text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff;pointer-events:none;";
+      ti.labels.addLayer(L.marker([c.lat, c.lng], {
+        pane: "tiLabels", interactive: false, keyboard: false,
+        icon: L.divIcon({ html: el, className: "ti-label-anchor", iconSize: null })
+      }));
+    });
+  }
+
   window.tiCarte = {
     state: state,
     fmt: fmt,
@@ -39,21 +208,49 @@
       state.hideout = h;
       var colors = h.colors || {};
       var c = colors[feature.properties.key];
-      return {
+      var s = {
         fillColor: c || h.nodata || "#d9d9d9", fillOpacity: 0.85,
         color: "#ffffff", weight: 0.7, opacity: 1, className: "ti-feature"
       };
+      drawing(context && context.map, h, s);
+      return s;
     },
+    featureCount: featureCount,
     hover: function () {
       return { weight: 2.5, color: "#161616" };
     },
     tooltip: function (feature, layer, context) {
       if (context && context.hideout) { state.hideout = context.hideout; }
+      if (state.hideout.canvas) {
+        // one tooltip for the whole layer, not 35,000: Leaflet hands the group the hovered
+        // feature (the group is known once the feature is added, right after this call)
+        // (one layer of each GeoJSON component is kept: the polygons', the circles')
+        if (state.tipCtx !== context) { state.tipCtx = context; state.tipLayers.push(layer); }
+        if (!state.tipTimer) {
+          state.tipTimer = setTimeout(function () {
+            var layers = state.tipLayers;
+            state.tipTimer = null;
+            state.tipLayers = [];
+            state.tipCtx = null;
+            layers.forEach(function (l) { groupTooltip(l, true); });
+          }, 0);
+        }
+        return;
+      }
+      groupTooltip(layer, false);
       layer.bindTooltip(function () { return tooltipNode(feature); }, { sticky: true, className: "ti-tooltip" });
     },
     // proportional circles: the radius (px) of each key comes with the hideout, so that a
     // change of scale restyles the circles without reloading them
-    circle: function (feature, latlng) {
+    circle: function (feature, latlng, context) {
+      var h = (context && context.hideout) || {};
+      if (h.canvas && context.map) {
+        // the communes' circles go on the communes' canvas (35,000 SVG circles would freeze
+        // the page), drawn over the polygons whatever arrived first
+        var m = L.circleMarker(latlng, { radius: 0, renderer: setUp(context.map).canvas });
+        m.on("add", function () { m.bringToFront(); });
+        return m;
+      }
       return L.circleMarker(latlng, { radius: 0, className: "ti-circle-mark" });
     },
     circleStyle: function (feature, context) {
@@ -70,6 +267,12 @@
       return L.circleMarker(latlng, {
         radius: pref ? 5 : 3.5, color: "#161616", weight: 1, fillColor: pref ? "#161616" : "#ffffff",
         fillOpacity: 1
+      });
+    },
+    pin: function (feature, latlng) {
+      return L.circleMarker(latlng, {
+        radius: 7, color: "#ffffff", weight: 2.5, fillColor: "#e1000f", fillOpacity: 1,
+        interactive: false, className: "ti-pin"
       });
     },
     pointTooltip: function (feature, layer) {

@@ -25,6 +25,7 @@ _TOUCH_SQL = {
     "FROM commune WHERE departement IS NOT NULL",
     "region": "SELECT DISTINCT region AS key, region, departement, arrondissement FROM commune "
     "WHERE region IS NOT NULL",
+    "commune": "SELECT code AS key, region, departement, arrondissement FROM commune",
 }
 _TOUCH_TERRITORY_SQL = (
     "SELECT DISTINCT tc.territory_id AS key, c.region, c.departement, c.arrondissement "

@@ -10,12 +10,27 @@ every answer (:attr:`dashboard.core.gateway.Gateway.version`).
 from __future__ import annotations
 
 import json
+import math
 
 from dashboard.core.gateway import Gateway
 from dashboard.core.layers import LAYERS, names
 from geo.encode import EMPTY, feature_collection, gzipped, to_geobuf
 
-__all__ = ["EMPTY", "centres", "chef_lieux", "geobuf", "geojson", "inset_frames", "stored_layer"]
+__all__ = [
+    "EMPTY",
+    "LABEL_CELL",
+    "centres",
+    "chef_lieu_labels",
+    "chef_lieux",
+    "commune_labels",
+    "geobuf",
+    "geojson",
+    "inset_frames",
+    "outline",
+    "parse_box",
+    "stored_layer",
+    "warm",
+]
 
 _SQL = {
     False: "SELECT key, ST_AsGeoJSON(geom) AS g FROM shape WHERE layer = ? AND level = ? "
@@ -48,6 +63,17 @@ def stored_layer(
         return (rows[0][0], bytes(rows[0][1]), bytes(rows[0][2])) if rows else None
 
     return q.memo(("stored_layer", layer, level, inset), load)
+
+
+def warm(q: Gateway) -> int:
+    """Read every whole layer the build stored into the cache (at server start, so that no
+    visitor's request waits on the database for it); returns the number of layers read."""
+    if not q.has("display_layer"):
+        return 0
+    keys = q.rows("SELECT layer, level, inset FROM display_layer ORDER BY ALL")
+    for layer, level, inset in keys:
+        stored_layer(q, layer, level, inset)
+    return len(keys)
 
 
 def geojson(q: Gateway, shape_layer: str, *, level: str = "coarse", inset: bool = True,
@@ -90,6 +116,32 @@ def geobuf(q: Gateway, shape_layer: str, *, level: str = "coarse", inset: bool =
     return q.memo(("geobuf", shape_layer, level, inset, keys, with_names), load)
 
 
+def outline(q: Gateway, layer_id: str, key: str, inset: bool) -> bytes:
+    """One unit's outline (GeoJSON), and for a commune the point of its name too (the pin the
+    search drops), in the insets of the national view or at its place. A commune's outline is
+    drawn at the ``medium`` level even in the national view: the search zooms close to it."""
+    return q.memo(
+        ("outline", layer_id, key, bool(inset)), lambda: _outline(q, layer_id, key, inset)
+    )
+
+
+def _outline(q: Gateway, layer_id: str, key: str, inset: bool) -> bytes:
+    shape = LAYERS[layer_id].shape
+    level = "coarse" if inset and layer_id != "commune" else "medium"
+    body = geojson(q, shape, level=level, inset=inset, keys=(key,), with_names=False)
+    if layer_id != "commune" or not q.has("label_point"):
+        return body
+    pts = _label_points(q)
+    row = pts[pts["code"] == key]
+    if row.empty:
+        return body
+    x, y = ("xi", "yi") if inset else ("x", "y")
+    point = {"type": "Point", "coordinates": [float(row[x].iloc[0]), float(row[y].iloc[0])]}
+    doc = json.loads(body)
+    doc["features"].append({"type": "Feature", "properties": {"key": key}, "geometry": point})
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 _CENTRES_SQL = {
     False: "SELECT key, ST_X(p) AS x, ST_Y(p) AS y FROM (SELECT key, ST_PointOnSurface(geom) AS p "
     "FROM shape WHERE layer = ? AND level = 'coarse' AND geom IS NOT NULL)",
@@ -114,7 +166,8 @@ def centres(q: Gateway, shape_layer: str, keys: list[str], *, inset: bool = True
     return feature_collection(
         (
             {"key": k, "name": name_of.get(k, k)},
-            json.dumps({"type": "Point", "coordinates": list(where[k])}),
+            # written directly (floats print as JSON numbers): 35,000 communes in a blink
+            '{{"type":"Point","coordinates":[{!r},{!r}]}}'.format(*where[k]),
         )
         for k in keys
         if k in where
@@ -148,3 +201,86 @@ def chef_lieux(q: Gateway, keys: tuple[str, ...] | None = None, *, inset: bool =
         )
 
     return q.memo(("chef_lieux", keys, inset), load)
+
+
+# -- place names (``label_point``, built by etl/labels.py) -------------------------------------
+
+LABEL_CELL = 0.5  # degrees: boxes of commune names are asked for on this grid (cacheable URLs)
+MAX_BOX_AREA = 24.0  # square degrees: the view at commune zooms, rounded out to the grid
+MAX_LABELS = 2500  # names per box at most, the most populated first
+
+
+def _label_points(q: Gateway):
+    def load():
+        df = q.df(
+            "SELECT code, name, population, chef_lieu_kind AS kind, ST_X(geom) AS x, "
+            "ST_Y(geom) AS y, ST_X(geom_inset) AS xi, ST_Y(geom_inset) AS yi FROM label_point "
+            "ORDER BY population DESC NULLS LAST, code"
+        )
+        for c in ("x", "y", "xi", "yi"):
+            df[c] = df[c].round(5)
+        df["population"] = df["population"].fillna(0).astype("int64")
+        return df
+
+    return q.memo(("label_points",), load)
+
+
+def chef_lieu_labels(q: Gateway, inset: bool) -> list[list]:
+    """Préfectures then sous-préfectures, each by population: ``[name, lat, lng, rank,
+    population]`` with rank 0 for a préfecture, 1 for a sous-préfecture."""
+
+    def load():
+        if not q.has("label_point"):
+            return []
+        df = _label_points(q)
+        df = df[df["kind"].notna()]
+        x, y = ("xi", "yi") if inset else ("x", "y")
+        rank = (df["kind"] != "préfecture").astype(int)
+        df = df.assign(rank=rank).sort_values(["rank", "population"], ascending=[True, False])
+        return [
+            [n, float(la), float(lo), int(r), int(p)]
+            for n, la, lo, r, p in df[["name", y, x, "rank", "population"]].itertuples(index=False)
+        ]
+
+    return q.memo(("chef_lieu_labels", bool(inset)), load)
+
+
+def parse_box(text) -> tuple[float, float, float, float] | None:
+    """``"w,s,e,n"`` on the :data:`LABEL_CELL` grid, at most :data:`MAX_BOX_AREA`, else None
+    (untrusted input)."""
+    if not isinstance(text, str) or len(text) > 60:
+        return None
+    try:
+        w, s, e, n = (float(v) for v in text.split(","))
+    except ValueError:
+        return None
+    vals = (w, s, e, n)
+    if not all(math.isfinite(v) for v in vals):
+        return None
+    on_grid = all(abs(v / LABEL_CELL - round(v / LABEL_CELL)) < 1e-9 for v in vals)
+    if not (on_grid and -180 <= w < e <= 180 and -90 <= s < n <= 90):
+        return None
+    if (e - w) * (n - s) > MAX_BOX_AREA:
+        return None
+    return vals
+
+
+def commune_labels(q: Gateway, box: tuple[float, float, float, float], inset: bool) -> list[list]:
+    """Communes whose label point is in ``box`` (from :func:`parse_box`), the most populated
+    first, at most :data:`MAX_LABELS`: ``[name, lat, lng, population, code]``."""
+
+    def load():
+        if not q.has("label_point"):
+            return []
+        df = _label_points(q)
+        x, y = ("xi", "yi") if inset else ("x", "y")
+        w, s, e, n = box
+        sub = df[(df[x] >= w) & (df[x] < e) & (df[y] >= s) & (df[y] < n)].head(MAX_LABELS)
+        return [
+            [nm, float(la), float(lo), int(p), c]
+            for nm, la, lo, p, c in sub[["name", y, x, "population", "code"]].itertuples(
+                index=False
+            )
+        ]
+
+    return q.memo(("commune_labels", box, bool(inset)), load)

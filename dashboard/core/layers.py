@@ -41,6 +41,8 @@ LAYERS: dict[str, Layer] = {
         Layer("departement", "Départements", "departement", "code", "departement", None,
               "département"),
         Layer("region", "Régions", "region", "code", "region", None, "région"),
+        Layer("commune", "Communes", "commune", "code", "commune", None, "commune",
+              "Code commune"),
     )
 }  # fmt: skip
 DEFAULT_LAYER = "ti2023"
@@ -52,6 +54,7 @@ DEPARTEMENT_COLUMN = {
     "territory": "main_departement",
     "epci": "main_departement",
     "arrondissement": "departement",
+    "commune": "departement",
 }
 # the layer of each wave of Territoires d'industrie ("2023" -> "ti2023")
 WAVE_LAYER: dict[str, str] = {lay.wave: lay.id for lay in LAYERS.values() if lay.wave}
@@ -65,6 +68,7 @@ LAYER_SOURCES = {
     "arrondissement": ("cog:arrondissements", "cog:communes", "commune_geometry"),
     "departement": ("cog:departements", "cog:communes", "commune_geometry"),
     "region": ("cog:regions", "cog:communes", "commune_geometry"),
+    "commune": ("cog:communes", "commune_geometry"),
 }
 # SQL whose identifiers vary by layer, written out in full: nothing is ever formatted into SQL
 _ATTRIBUTES_SQL = {
@@ -73,6 +77,7 @@ _ATTRIBUTES_SQL = {
     "arrondissement": "SELECT * EXCLUDE (geom, chef_lieu_geom) FROM arrondissement",
     "departement": "SELECT * EXCLUDE (geom) FROM departement",
     "region": "SELECT * EXCLUDE (geom) FROM region",
+    "commune": "SELECT * EXCLUDE (geom) FROM commune",
 }
 
 
@@ -129,13 +134,11 @@ def mapped_keys(q: Gateway, layer_id: str) -> list[str]:
     layer = get_layer(layer_id)
 
     def load():
-        shaped = {
-            r[0]
-            for r in q.rows(
-                "SELECT key FROM shape WHERE layer = ? AND level = 'coarse' AND geom IS NOT NULL",
-                [layer.shape],
-            )
-        }
-        return [k for k in frame(q, layer_id).index if k in shaped]
+        shaped = q.df(
+            "SELECT key FROM shape WHERE layer = ? AND level = 'coarse' AND geom IS NOT NULL",
+            [layer.shape],
+        )["key"]
+        index = frame(q, layer_id).index
+        return index[index.isin(shaped)].tolist()
 
     return q.memo(("mapped", layer.id), load)

@@ -43,6 +43,24 @@ def outline_url(q: Gateway, layer_id: str, key: str, inset: bool) -> str:
     )
 
 
+def labels_urls(q: Gateway, inset: bool) -> dict[str, str]:
+    """URLs of the place names: ``chefs`` (préfectures and sous-préfectures, every one) and
+    ``communes`` (to which the browser adds ``&box=w,s,e,n`` on the grid of
+    :data:`dashboard.core.geometry.LABEL_CELL`)."""
+    return {
+        "chefs": _url("/_carte/labels", {"kind": "chefs", "inset": int(inset), "v": q.version}),
+        "communes": _url(
+            "/_carte/labels", {"kind": "communes", "inset": int(inset), "v": q.version}
+        ),
+    }
+
+
+def rows_url(q: Gateway, params: dict) -> str:
+    """URL of the table rows of a map view whose address keys are ``params`` (the view's
+    validated state written as an address, selection left out)."""
+    return _url("/_carte/rows", {**params, "v": q.version})
+
+
 def centres_url(q: Gateway, layer_id: str, ind: str, year, reg=None, dep=None, arr=None) -> str:
     """URL of the points where the proportional circles of an indicator are drawn (largest
     value first)."""

@@ -10,8 +10,6 @@ import pandas as pd
 
 from dashboard.core.admin import bounds
 from dashboard.core.gateway import Gateway
-from dashboard.core.layers import get_layer
-from dashboard.core.units import COMMUNE_COLUMN
 
 MAX_SEARCH_LEN = 80
 SEARCH_LIMIT = 15
@@ -126,12 +124,3 @@ def commune(q: Gateway, code) -> dict | None:
     rec["territories"] = dict(terr)
     rec["bounds"] = bounds(q, "commune", [code])
     return rec
-
-
-def container(layer_id: str, com: dict) -> str | None:
-    """The key of the unit of ``layer_id`` that holds a commune (from :func:`commune`)."""
-    layer = get_layer(layer_id)
-    if layer.table == "territory":
-        return com["territories"].get(layer.wave)
-    v = com.get(COMMUNE_COLUMN[layer.table])
-    return None if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)

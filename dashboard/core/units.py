@@ -21,6 +21,7 @@ COMMUNE_COLUMN = {
     "arrondissement": "arrondissement",
     "departement": "departement",
     "region": "region",
+    "commune": "code",
 }
 
 
@@ -45,13 +46,18 @@ def members(q: Gateway) -> pd.DataFrame:
     )
 
 
+def territory_communes(q: Gateway) -> pd.DataFrame:
+    """(wave, territory_id, commune_code) of both waves (cached)."""
+    return q.memo(
+        ("territory_commune",),
+        lambda: q.df("SELECT wave, territory_id, commune_code FROM territory_commune"),
+    )
+
+
 def commune_codes(q: Gateway, layer: Layer, key: str) -> list[str]:
     """Codes of the communes of one unit."""
     if layer.table == "territory":
-        tc = q.memo(
-            ("territory_commune",),
-            lambda: q.df("SELECT wave, territory_id, commune_code FROM territory_commune"),
-        )
+        tc = territory_communes(q)
         sel = (tc["wave"] == layer.wave) & (tc["territory_id"] == key)
         return tc.loc[sel, "commune_code"].tolist()
     com = communes(q)
@@ -118,5 +124,43 @@ def detail(q: Gateway, layer_id: str, key) -> dict | None:
     dep_region = frame(q, "departement")["region"]
     out["region"] = dep_region.get(out["main_departement"]) if out["main_departement"] else None
     out["indicators"] = values_of_unit(q, layer_id, key)
+    # a commune: the territory of each wave, EPCI ... that hold it (the panel links to them)
+    out["units"] = commune_units(q, key) if layer.table == "commune" else []
     out["bounds"] = bounds(q, layer.shape, [key])
+    return out
+
+
+# the units a commune's panel names, in order: (layer id, label)
+COMMUNE_UNITS = (
+    ("ti2023", "Territoire d'industrie 2023-2027"),
+    ("ti2018", "Territoire d'industrie 2018-2022"),
+    ("epci", "Intercommunalité (EPCI)"),
+    ("arrondissement", "Arrondissement"),
+    ("departement", "Département"),
+    ("region", "Région"),
+)
+
+
+def commune_units(q: Gateway, code: str) -> list[tuple[str, str, str | None, str | None]]:
+    """The units that hold a commune, as ``(layer id, label, key, name)`` in the order of
+    :data:`COMMUNE_UNITS`; key and name are None where it belongs to none (no territory of
+    a wave)."""
+    com = communes(q)
+    row = com[com["code"] == code]
+    if row.empty:
+        return []
+    row = row.iloc[0]
+    tc = territory_communes(q)
+    mine = tc[tc["commune_code"] == code]
+    out = []
+    for layer_id, label in COMMUNE_UNITS:
+        layer = get_layer(layer_id)
+        if layer.table == "territory":
+            keys = mine.loc[mine["wave"] == layer.wave, "territory_id"].tolist()
+            key = keys[0] if keys else None
+        else:
+            v = row[COMMUNE_COLUMN[layer.table]]
+            key = None if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+        name = names(q, layer_id).get(key) if key is not None else None
+        out.append((layer_id, label, key, None if name is None else str(name)))
     return out

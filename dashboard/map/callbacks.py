@@ -6,6 +6,8 @@ values; unknown ids and hostile strings give an empty or default state.
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 from dash import no_update
 
 from dashboard.core import components as C
@@ -24,15 +26,17 @@ from dashboard.core.mapview import (
     base_url,
     centres_url,
     frames_url,
+    labels_urls,
     layer_url,
     outline_url,
     points_url,
+    rows_url,
 )
-from dashboard.core.search import commune, container, search
+from dashboard.core.search import commune, search
 from dashboard.core.units import detail
 from dashboard.core.urlstate import format_view, history_entry
 from dashboard.map.panel import panel, panel_empty, with_profile_link
-from dashboard.map.state import REPRESENTATIONS, VIEW_KEYS, from_inputs, to_url, validate
+from dashboard.map.state import REPRESENTATIONS, VIEW_KEYS, MapState, from_inputs, to_url, validate
 from dashboard.map.view import grid_columns, parse_sort, sort_param, view_model
 
 NO_SINCE = ""  # the "no change map" choice of the "since" dropdown
@@ -120,27 +124,69 @@ def on_view(q: Gateway, *values):
     status = (
         f"{n} {'entité affichée' if n <= 1 else 'entités affichées'} — {get_layer(st.couche).label}"
     )
-    points = points_url(q, st.reg, st.dep, st.arr) if st.couche == "arrondissement" else EMPTY_URL
-    circles = (
-        centres_url(q, st.couche, st.ind, st.annee, st.reg, st.dep, st.arr)
-        if st.circles
-        else EMPTY_URL
-    )
+    urls = data_urls(q, st)
+    rows, rows_url = table_rows(q, st, v.table)
+    hideout = with_drawing(q, st, v.hideout, rows_url)
     return (
-        layer_url(q, st.couche, st.reg, st.dep, st.arr),
-        v.hideout,
+        urls["geo"],
+        hideout,
         legend,
-        v.table.to_dict("records"),
+        rows,
         grid_columns(v.table, v.measure.decimals),
         status,
-        points,
-        base_url(q, "departement", not st.filtered),
-        base_url(q, "region", not st.filtered),
-        EMPTY_URL if st.filtered else frames_url(q),
-        circles,
-        v.hideout,
+        urls["points"],
+        urls["base-dep"],
+        urls["base-reg"],
+        urls["frames"],
+        urls["circles"],
+        # without circles, their layer needs no style data (35,000 communes: 1.8 MB of layout)
+        hideout if st.circles else {"canvas": hideout["canvas"]},
         st.message or "",
     )
+
+
+def with_drawing(q: Gateway, st: MapState, hideout: dict, rows_url: str | None = None) -> dict:
+    """The style data of the map plus how to draw it (read by ``assets/carte.js``): ``canvas``
+    for the ~35,000 communes (one canvas, not 35,000 SVG paths), ``labels`` the URLs of the
+    place names of the view (overseas insets in the national view), ``rows`` the address of
+    the table's rows when the layout does not carry them (see :func:`table_rows`)."""
+    return {
+        **hideout,
+        "canvas": get_layer(st.couche).table == "commune",
+        "labels": labels_urls(q, not st.filtered),
+        "rows": rows_url,
+    }
+
+
+INLINE_ROWS = 5000  # above, the table's rows come after the map, from /_carte/rows
+
+
+def table_rows(q: Gateway, st: MapState, table) -> tuple[list[dict], str | None]:
+    """(rows for the grid, None), or for a table of more than :data:`INLINE_ROWS` rows (the
+    communes of France or of a large région), ([], the address of its rows): 4 MB in the
+    layout would delay the map; the browser fetches them once the map is drawn."""
+    if len(table) <= INLINE_ROWS:
+        return table.to_dict("records"), None
+    url = to_url(st.without_selection())
+    return [], rows_url(q, {f.name: getattr(url, f.name) for f in fields(url) if f.name != "extra"})
+
+
+def data_urls(q: Gateway, st: MapState) -> dict[str, str]:
+    """The URL each data layer of the map loads for a state (component name -> URL)."""
+    return {
+        "geo": layer_url(q, st.couche, st.reg, st.dep, st.arr),
+        "points": (
+            points_url(q, st.reg, st.dep, st.arr) if st.couche == "arrondissement" else EMPTY_URL
+        ),
+        "base-dep": base_url(q, "departement", not st.filtered),
+        "base-reg": base_url(q, "region", not st.filtered),
+        "frames": EMPTY_URL if st.filtered else frames_url(q),
+        "circles": (
+            centres_url(q, st.couche, st.ind, st.annee, st.reg, st.dep, st.arr)
+            if st.circles
+            else EMPTY_URL
+        ),
+    }
 
 
 def on_select(q: Gateway, selection, couche, reg, dep, arr):
@@ -148,12 +194,14 @@ def on_select(q: Gateway, selection, couche, reg, dep, arr):
     st = validate(q, couche, reg=reg, dep=dep, arr=arr)
     key = selection.get("key") if isinstance(selection, dict) else None
     sel_layer = selection.get("couche") if isinstance(selection, dict) else None
-    if sel_layer != st.couche or not has_key(q, st.couche, key):
+    # a commune found by the search is shown on any layer (its outline and a pin)
+    shown = sel_layer if sel_layer in (st.couche, PIN_LAYER) else None
+    if shown is None or not has_key(q, shown, key):
         return panel_empty(), EMPTY_URL
-    d = detail(q, st.couche, key)
-    comps = unit_comparison(q, st.couche, key)
-    content = with_profile_link(q, panel(d, comps, region_name(q, st.couche, key)), selection)
-    return content, outline_url(q, st.couche, key, not st.filtered)
+    d = detail(q, shown, key)
+    comps = unit_comparison(q, shown, key)
+    content = with_profile_link(q, panel(d, comps, region_name(q, shown, key)), selection)
+    return content, outline_url(q, shown, key, not st.filtered)
 
 
 def on_search(q: Gateway, typed):
@@ -174,16 +222,8 @@ def on_pick(q: Gateway, value, couche):
     if not isinstance(value, str) or ":" not in value or len(value) > 40:
         return no_update, no_update, no_update
     kind, _, key = value.partition(":")
-    if kind == "commune":
-        com = commune(q, key)
-        if com is None:
-            return no_update, no_update, no_update
-        layer = couche if isinstance(couche, str) and couche in LAYERS else DEFAULT_LAYER
-        target = container(layer, com)
-        viewport = (
-            {"bounds": com["bounds"], "transition": "flyToBounds"} if com["bounds"] else no_update
-        )
-        return layer, ({"couche": layer, "key": target} if target else None), viewport
+    if kind == PIN_LAYER:
+        return pick_commune(q, key, couche)
     if kind not in LAYERS or not has_key(q, kind, key):
         return no_update, no_update, no_update
     b = unit_bounds(q, get_layer(kind).shape, [key])
@@ -191,10 +231,28 @@ def on_pick(q: Gateway, value, couche):
     return kind, {"couche": kind, "key": key}, viewport
 
 
+PIN_LAYER = "commune"  # what the search pins on any layer
+PIN_KEY = "com"  # its code in the address, beside ``sel`` (the unit of the layer)
+# a commune is small: the view fits it with a margin, never closer than a town's context
+PIN_VIEW = {"transition": "flyToBounds", "options": {"padding": [60, 60], "maxZoom": 11}}
+
+
+def pick_commune(q: Gateway, code, couche):
+    """A commune chosen in the search: the layer stays, the commune is selected (its panel,
+    outline and pin on any layer), the view fits it with a margin."""
+    com = commune(q, code)
+    if com is None:
+        return no_update, no_update, no_update
+    layer = couche if isinstance(couche, str) and couche in LAYERS else DEFAULT_LAYER
+    viewport = {**PIN_VIEW, "bounds": com["bounds"]} if com["bounds"] else no_update
+    return layer, {"couche": PIN_LAYER, "key": com["code"]}, viewport
+
+
 def on_url(q: Gateway, *values):
     """The address of the current state (:func:`dashboard.core.urlstate.history_entry`): the
     view inputs (:data:`VIEW_KEYS`), then the selection, the map's centre and zoom, the table's
-    column state and the page's path. Nothing when another page is on screen."""
+    column state and the page's path. Nothing when another page is on screen. A commune pinned
+    by the search on another layer is kept as ``com=``."""
     n = len(VIEW_KEYS)
     view, rest = list(values[:n]), list(values[n:]) + [None] * 5
     selection, center, zoom, column_state, pathname = rest[:5]
@@ -202,11 +260,14 @@ def on_url(q: Gateway, *values):
         return no_update
     st = from_inputs(q, view)
     sel = selection.get("key") if isinstance(selection, dict) else None
-    if isinstance(selection, dict) and selection.get("couche") == st.couche:
+    sel_layer = selection.get("couche") if isinstance(selection, dict) else None
+    if sel_layer == st.couche:
         st = validate(q, *view, sel=sel)
     url = to_url(st)
     url.vue = format_view(center, zoom)
     url.tri = sort_param(column_state)
+    if sel_layer == PIN_LAYER and st.sel is None and has_key(q, PIN_LAYER, sel):
+        url.extra = {PIN_KEY: sel}
     return history_entry(url.to_search())
 
 

@@ -7,14 +7,23 @@ from dash import dcc, html
 
 from dashboard.core import classify as K
 from dashboard.core import components as C
+from dashboard.core import delivery
 from dashboard.core.admin import filter_options
 from dashboard.core.downloads import IMAGE, export_path
 from dashboard.core.gateway import Gateway
-from dashboard.core.layers import LAYERS, get_layer
-from dashboard.core.mapview import center_zoom
+from dashboard.core.layers import LAYERS, get_layer, has_key
+from dashboard.core.mapview import EMPTY_URL, center_zoom
 from dashboard.core.theme import SELECTED_COLOR
 from dashboard.core.urlstate import UrlState, parse_view
-from dashboard.map.callbacks import initial_sort, on_controls, on_select, on_view
+from dashboard.map.callbacks import (
+    PIN_KEY,
+    PIN_LAYER,
+    data_urls,
+    initial_sort,
+    on_controls,
+    on_select,
+    on_view,
+)
 from dashboard.map.report import report_link
 from dashboard.map.state import from_url
 from dashboard.map.view import grid_columns, initial_bounds, view_model
@@ -34,6 +43,20 @@ def ns(name: str) -> dict:
 def cid(name: str) -> str:
     """The id of a component of the map page."""
     return f"{PREFIX}-{name}"
+
+
+def preload(q: Gateway, state: UrlState) -> list[tuple[str, str]]:
+    """What the map draws first, for the index page's preload hints: the layer and its outlines
+    (the same URLs as the layout's), then dash-leaflet's GeoJSON and Geobuf chunks."""
+    urls = data_urls(q, from_url(q, state))
+    data = [(u, "fetch") for u in urls.values() if u != EMPTY_URL]
+    return data + delivery.map_chunk_hints()
+
+
+def pinned(q: Gateway, state: UrlState) -> dict | None:
+    """The commune the address pins (``com=``, set by the search), when it is one."""
+    code = state.extra.get(PIN_KEY)
+    return {"couche": PIN_LAYER, "key": code} if has_key(q, PIN_LAYER, code) else None
 
 
 def field(label: str, control, name: str, hidden: bool = False, wrap_id: str | None = None):
@@ -65,7 +88,7 @@ def layout(q: Gateway, state: UrlState):
     (ind_opts, _, years, year, no_years, since, since_v, pal_opts, pal, reps, rep, rates, fond,
      no_fond, no_classes) = on_controls(q, st.couche, st.ind, st.annee, st.depuis, st.rep, st.fond,
                             st.palette)  # fmt: skip
-    selection = {"couche": st.couche, "key": st.sel} if st.sel else None
+    selection = {"couche": st.couche, "key": st.sel} if st.sel else pinned(q, state)
     # every output starts filled in, so no callback runs on load (the map is drawn sooner)
     (geo_url, hideout, legend, rows, _cols, status, points_url, base_dep, base_reg, frames,
      circles_url, _h, message) = on_view(
@@ -177,7 +200,9 @@ def layout(q: Gateway, state: UrlState):
     return html.Div(
         className="ti-carte",
         children=[
-            dcc.Store(id=cid("selection"), data=selection),
+            # never None: a Store whose data is None sets it again on mount, which would fire
+            # the selection callback on every load for nothing
+            dcc.Store(id=cid("selection"), data=selection or {}),
             html.H1("Carte des Territoires d'industrie", className="ti-h1 ti-carte-h1"),
             html.Aside(
                 className="ti-controls",
@@ -239,6 +264,7 @@ def layout(q: Gateway, state: UrlState):
                             dl.GeoJSON(
                                 id=cid("sel-geo"),
                                 url=sel_url,
+                                pointToLayer=ns("pin"),  # a searched commune's pin
                                 interactive=False,
                                 style={"color": SELECTED_COLOR, "weight": 3, "fill": False},
                             ),

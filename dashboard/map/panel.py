@@ -38,6 +38,33 @@ def filter_link(d: dict) -> tuple[str, str] | None:
     return None
 
 
+def unit_href(layer_id: str, key: str, departement: str | None) -> str:
+    """The map on a layer with one unit selected, filtered on a département (the commune's)."""
+    return "/?" + urlencode(
+        {k: v for k, v in (("couche", layer_id), ("dep", departement), ("sel", key)) if v}
+    )
+
+
+def commune_units_block(d: dict) -> list:
+    """ "Appartenance" of a commune: its territory of each wave, EPCI, arrondissement,
+    département and région, each a link that shows it selected on its layer."""
+    dep = d.get("main_departement")
+    items = []
+    for layer_id, label, key, name in d["units"]:
+        if key is None:
+            value = "aucun" if layer_id.startswith("ti") else "—"
+        else:
+            filt = None if layer_id in ("departement", "region") else dep
+            value = html.A(
+                f"{name or key} ({key})",
+                href=unit_href(layer_id, key, filt),
+                className="ti-unit-link",
+                id=f"carte-unit-{layer_id}",
+            )
+        items += [html.Dt(label), html.Dd(value)]
+    return [html.H3("Appartenance"), html.Dl(items, className="ti-dl ti-units")]
+
+
 def panel(d: dict | None, comparisons: list | None = None, region: str | None = None):
     """The side panel of one unit (from :func:`dashboard.core.units.detail`), each indicator
     beside the medians of the units of its région and of France
@@ -50,6 +77,9 @@ def panel(d: dict | None, comparisons: list | None = None, region: str | None = 
         ("Communes", fmt_number(d["n_communes"])),
         ("EPCI", fmt_number(d["n_epci"])),
     ]
+    commune = bool(d.get("units"))
+    if commune:  # one commune, in one EPCI: its units are listed under "Appartenance"
+        facts = facts[:2]
     children = [
         html.Div(d["kind"], className="ti-panel-kind"),
         html.H2(d["name"], className="ti-panel-title", id="carte-panel-title"),
@@ -65,16 +95,18 @@ def panel(d: dict | None, comparisons: list | None = None, region: str | None = 
                 [html.Li(f"{n} ({k}, {s})") for s, k, n in d["members"]], className="ti-members"
             ),
         ]
-    if d["chef_lieux"]:
+    if d["chef_lieux"] and not commune:
         children += [
             html.H3("Préfectures et sous-préfectures des arrondissements touchés"),
             html.Ul([html.Li(f"{n} ({k})") for n, k in d["chef_lieux"]]),
         ]
-    if d["departements"]:
+    if d["departements"] and not commune:
         children += [
             html.H3("Départements touchés"),
             html.Ul([html.Li(f"{c} — {n}") for c, n in d["departements"]]),
         ]
+    if d.get("units"):
+        children += commune_units_block(d)
     if comparisons is None:
         inds = [
             (

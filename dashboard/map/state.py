@@ -70,12 +70,21 @@ def _replace(st: MapState, **changes) -> MapState:
     return replace(st, **changes)
 
 
+# the indicator a layer opens on: population (proportional circles), but density (colours) for
+# the ~35,000 communes, whose 35,000 circles would hide one another at the national zoom and
+# double what the page draws first (population stays one click away, drawn on the same canvas)
+DEFAULT_INDICATOR = {"commune": "density"}
+
+
 def _family(q: Gateway, couche: str, ind) -> Family:
     fams = families(q, couche)
     fam = family_of(q, couche, ind)
     if fam is not None:
         return fam
-    return next((f for f in fams if f.id == "population"), fams[0])
+    default = DEFAULT_INDICATOR.get(couche, "population")
+    return next((f for f in fams if f.id == default), None) or next(
+        (f for f in fams if f.id == "population"), fams[0]
+    )
 
 
 def _year(v) -> int | None:

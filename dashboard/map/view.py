@@ -304,15 +304,17 @@ def provenance(q: Gateway, st: MapState, m: Measure) -> str:
 
 
 def _rounded(vals: pd.Series, decimals: int) -> list:
-    return [None if pd.isna(v) else round(float(v), max(decimals, 0) + 2) for v in vals]
+    # plain floats, not a Series walk: 35,000 communes in milliseconds
+    d = max(decimals, 0) + 2
+    return [None if v != v else round(v, d) for v in vals.to_numpy(dtype=float).tolist()]
 
 
 def ranks(whole: pd.Series | None, keys: list[str]) -> list:
     """National rank of each key (1 = highest value of the layer; none without a value)."""
     if whole is None or not keys:
         return [None] * len(keys)
-    r = whole.astype(float).rank(ascending=False, method="min")
-    return [None if pd.isna(r.get(k)) else int(r.get(k)) for k in keys]
+    r = whole.astype(float).rank(ascending=False, method="min").reindex(keys)
+    return [None if v != v else int(v) for v in r.to_numpy(dtype=float).tolist()]
 
 
 def departements(q: Gateway, layer_id: str, keys: list[str]) -> list[str] | None:
@@ -322,12 +324,11 @@ def departements(q: Gateway, layer_id: str, keys: list[str]) -> list[str] | None
     if col is None:
         return None
     f = frame(q, layer_id)
-    dep_names = names(q, "departement")
-    out = []
-    for k in keys:
-        c = f.at[k, col] if col in f.columns else None
-        out.append(f"{c} — {dep_names.get(c, '')}".rstrip(" —") if isinstance(c, str) else "")
-    return out
+    dep_names = names(q, "departement").to_dict()
+    codes = f[col].reindex(keys).tolist() if col in f.columns else [None] * len(keys)
+    return [
+        f"{c} — {dep_names.get(c, '')}".rstrip(" —") if isinstance(c, str) else "" for c in codes
+    ]
 
 
 def table_frame(
@@ -346,7 +347,7 @@ def table_frame(
     data = {
         "Rang national": ranks(whole, keys),
         layer.key_label: list(keys),
-        "Nom": [str(n).strip() for n in attrs.loc[keys, "name"]] if keys else [],
+        "Nom": attrs.loc[keys, "name"].astype(str).str.strip().tolist() if keys else [],
     }
     deps = departements(q, st.couche, keys)
     if deps is not None:

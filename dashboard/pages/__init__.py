@@ -32,6 +32,9 @@ class Page:
     # a prefix page serves every path under ``path + "/"`` and gets ``layout(q, state, pathname)``
     prefix: bool = False
     nav: bool = True  # listed in the navigation
+    # ``preload(q, state)``: (href, as) of what the page draws first, hinted in the index page
+    # so that the browser fetches it while the scripts load (see dashboard.core.delivery)
+    preload: Callable[[Any, Any], list[tuple[str, str]]] | None = None
 
 
 def load_pages() -> list[Page]:

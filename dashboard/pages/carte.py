@@ -6,8 +6,9 @@ from dashboard.core import downloads
 from dashboard.core.links import MAP_PATH
 from dashboard.core.wiring import ClientWire, Wire, connect
 from dashboard.map import callbacks as cb
+from dashboard.map import routes
 from dashboard.map.export import EXPORTS
-from dashboard.map.layout import PREFIX, layout
+from dashboard.map.layout import PREFIX, layout, preload
 from dashboard.map.report import on_report_link
 from dashboard.map.state import VIEW_KEYS
 from dashboard.pages import Page
@@ -50,10 +51,13 @@ WIRES = [
 
 
 def register(app, q) -> None:
-    """The callbacks of the map page and its exports (its layer routes are shared:
-    :mod:`dashboard.core.routes`)."""
+    """The callbacks of the map page, its exports and the route of its large tables (its layer
+    routes are shared: :mod:`dashboard.core.routes`)."""
     connect(app, q, PREFIX, WIRES)
     downloads.register(app.server, q, PREFIX, EXPORTS)
+    routes.register(app.server, q)  # the table rows of the large layers
 
 
-PAGE = Page(path=MAP_PATH, title="Carte", order=0, layout=layout, register=register)
+PAGE = Page(
+    path=MAP_PATH, title="Carte", order=0, layout=layout, register=register, preload=preload
+)

@@ -17,4 +17,4 @@ def register(server, q: Gateway) -> None:
     @server.route("/_redecoupage/communes")
     def redecoupage_communes():
         p = place(q, text(request.args.get("reg")), text(request.args.get("dep")))
-        return compressed_response(*RQ.commune_layer(q, p), "application/json")
+        return compressed_response(*RQ.commune_layer(q, p), "application/json", q.version)

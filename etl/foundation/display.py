@@ -11,7 +11,7 @@ import pandas as pd
 import shapely
 
 from etl.context import BuildContext
-from geo.insets import departement_extents, with_insets
+from geo.insets import INSET_BY_DEP, departement_extents, with_insets
 from geo.simplify import COMMUNE_LEVELS, LEVELS, geojson_bytes, round_coordinates, simplify_layer
 
 
@@ -58,7 +58,11 @@ def _shapes(
     for lvl in levels:
         simp = simplify_layer(gdf, lvl)
         inset = with_insets(gpd.GeoDataFrame(geometry=simp, crs=gdf.crs), deps, extents)
-        inset = round_coordinates(inset.to_numpy(), lvl.grid, keep_valid=lvl.keep_valid)
+        inset = inset.to_numpy().copy()
+        # only the rows moved into an inset leave the grid: the others are already on it
+        # (rounding them again would give the same coordinates)
+        moved = deps.isin(list(INSET_BY_DEP)).to_numpy()  # positional, as with_insets
+        inset[moved] = round_coordinates(inset[moved], lvl.grid, keep_valid=lvl.keep_valid)
         ctx.check(
             "display_size",
             f"{layer}/{lvl.name}",

@@ -33,7 +33,7 @@ def test_rouen_finds_the_commune_and_its_territory(rq):
     res = search(rq, "rouen")
     assert res[0]["label"] == "Rouen — Commune (76)"
     assert ("ti2023", "ti-2802") in {(r["kind"], r["key"]) for r in res}
-    assert M.on_pick(rq, "commune:76540", "ti2023")[1] == {"couche": "ti2023", "key": "ti-2802"}
+    assert M.on_pick(rq, "commune:76540", "ti2023")[1] == {"couche": "commune", "key": "76540"}
 
 
 def test_seine_maritime_filter(rq):

@@ -35,6 +35,7 @@ def test_rows_of_the_table(db):
         ("base_departement", "medium", False, "geobuf", 1),
         ("base_region", "coarse", True, "geobuf", 1),
         ("base_region", "medium", False, "geobuf", 1),
+        ("commune", "coarse", True, "geobuf", 9),
         ("departement", "coarse", True, "geobuf", 1),
         ("epci", "coarse", True, "geobuf", 2),
         ("redraw_commune", "coarse", True, "geojson", 9),
@@ -111,5 +112,5 @@ def test_validation_report_names_each_layer(db):
     sizes = dict(
         db.rows("SELECT subject, value FROM validation WHERE \"check\" = 'display_layer_bytes'")
     )
-    assert len(sizes) == 11 and all(v > 0 for v in sizes.values())
+    assert len(sizes) == 12 and all(v > 0 for v in sizes.values())
     assert set(sizes) >= {"epci/coarse/inset", "base_region/medium", "redraw_commune/coarse/inset"}

@@ -222,12 +222,13 @@ def test_panel_sets_each_figure_beside_the_medians_of_its_region_and_france(q, p
     assert row[1:5] == ["141\u202f000 hab.", "1 / 2", "75\u202f500 hab.", "75\u202f500 hab."]
 
 
-def test_search_then_pick_a_commune_selects_its_territory(q):
+def test_search_then_pick_a_commune_pins_the_commune(q):
     opts = M.on_search(q, "Darnetal")
     assert opts[0]["value"] == "commune:76002" and "Darnetal" in opts[0]["search"]
     layer, sel, viewport = M.on_pick(q, "commune:76002", "ti2023")
-    assert layer == "ti2023" and sel == {"couche": "ti2023", "key": "ti-2801"}
-    assert viewport["bounds"][0][0] > 49
+    # the layer stays; the commune itself is selected (panel, outline and pin on any layer)
+    assert layer == "ti2023" and sel == {"couche": "commune", "key": "76002"}
+    assert viewport["bounds"][0][0] > 49 and viewport["options"]["maxZoom"] == 11
     assert M.on_pick(q, "epci:200000002", "ti2023")[:2] == (
         "epci",
         {"couche": "epci", "key": "200000002"},

@@ -51,8 +51,9 @@ def test_search_rouen_finds_rouen_and_its_territory(page, ui):
     assert any(lab.startswith("Rouen — Commune") for lab in labels)
     assert any("Axe Seine — Territoire d'industrie 2023" in lab for lab in labels)
     ui.pick(page, "carte-search", "rouen", "Rouen — Commune")
-    page.locator("#carte-panel-title", has_text="Axe Seine").wait_for()
-    page.wait_for_function("location.search.includes('sel=ti-2802')")
+    page.locator("#carte-panel-title", has_text="Rouen").wait_for()
+    assert "Axe Seine" in page.inner_text("#carte-unit-ti2023")  # its territory, a link
+    page.wait_for_function("location.search.includes('com=76540')")
 
 
 def test_filter_departement_then_reload_the_copied_url(page, ui):
@@ -136,6 +137,8 @@ def test_hostile_name_is_shown_as_text(browser, mini_db):
         assert title.inner_text() == "<img src=x onerror=alert(1)>"
         assert pg.locator("#carte-panel img, .ag-root img").count() == 0
         pg.locator("path.ti-feature").first.wait_for(state="attached")
+        # the map now draws before the table: wait for the table's cell too
+        pg.get_by_text("<img src=x onerror=alert(1)>", exact=True).nth(1).wait_for()
         assert (
             pg.get_by_text("<img src=x onerror=alert(1)>", exact=True).count() >= 2
         )  # panel + table

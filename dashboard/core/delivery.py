@@ -1,0 +1,98 @@
+"""How the page shell reaches the browser quickly: preload hints and static bundles gzipped once.
+
+A cold load of a map page is a chain: the scripts, then ``/_dash-layout``, then React mounts the
+map, then the map's component chunk is fetched, then the layer, then the Geobuf decoder chunk.
+The index page breaks the chain with ``<link rel="preload">`` hints, so that the layout, the
+layers and the two chunks download while the scripts are still being parsed; the fetches of
+dash-renderer and dash-leaflet then find them in the browser's memory cache. A hint must match
+the later request exactly (same URL, ``as``, and ``crossorigin`` for a ``fetch()``), or the
+browser downloads twice: :func:`hint_tags` writes them the way those libraries request them.
+
+flask-compress gzips every answer again on each request (about 50 ms for ag-grid's 1.3 MB
+bundle); :class:`StaticGzipCache` keeps the gzip of the static bundles, whose URLs name their
+content (Dash's fingerprints, ``?m=`` of the assets, the version of a component package).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+
+# dash-leaflet loads its GeoJSON component and then, once a Geobuf layer has arrived, its
+# decoder as webpack chunks (``async-*.js``, loaded with a plain <script>: no crossorigin)
+LEAFLET_CHUNKS = ("dash_leaflet/async-GeoJSON.js", "dash_leaflet/async-geobuf.js")
+# what dash-renderer fetches before it renders anything (``fetch`` with same-origin credentials)
+RENDERER_FETCHES = ("_dash-layout", "_dash-dependencies")
+STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
+# Dash loads @babel/polyfill (99 kB, ~20 % of the main thread's work before the map on this
+# machine) for old browsers; modern ones only lack the regeneratorRuntime that dash-renderer
+# and dcc call, vendored in assets/vendor/regenerator-runtime.js (MIT)
+_POLYFILL = re.compile(r'<script src="[^"]*/polyfill@[^"]*"></script>\s*')
+
+
+def hint_tags(hints: list[tuple[str, str]]) -> str:
+    """``<link rel="preload">`` tags for ``(href, as)`` pairs (``as`` is ``fetch`` or ``script``).
+
+    ``fetch`` hints carry ``crossorigin="anonymous"``: a ``fetch()`` is a CORS request with
+    same-origin credentials, which only such a hint matches.
+    """
+    out = []
+    for href, kind in hints:
+        if kind not in ("fetch", "script"):
+            raise ValueError(f"preload 'as' must be 'fetch' or 'script', got {kind!r}")
+        cors = ' crossorigin="anonymous"' if kind == "fetch" else ""
+        out.append(f'<link rel="preload" href="{html.escape(href)}" as="{kind}"{cors}>')
+    return "\n".join(out)
+
+
+def without_polyfill(scripts: str) -> str:
+    """The index page's script tags without @babel/polyfill (see :data:`_POLYFILL`)."""
+    return _POLYFILL.sub("", scripts)
+
+
+def shell_hints(prefix: str = "/") -> list[tuple[str, str]]:
+    """The layout and callback graph every page needs first."""
+    return [(prefix + path, "fetch") for path in RENDERER_FETCHES]
+
+
+def map_chunk_hints(prefix: str = "/") -> list[tuple[str, str]]:
+    """dash-leaflet's GeoJSON component and Geobuf decoder (for pages that draw a map)."""
+    return [(f"{prefix}_dash-component-suites/{c}", "script") for c in LEAFLET_CHUNKS]
+
+
+class StaticGzipCache:
+    """The compressed bodies of static bundles, kept for the life of the process.
+
+    flask-compress's cache interface (``get``/``set``); keys of anything but a static bundle
+    (see :func:`static_key`) are neither read nor kept, so pages, layouts and callback answers
+    are always compressed afresh. Bounded: static files are a fixed, small set.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._data: dict[str, bytes] = {}
+
+    def get(self, key: str) -> bytes | None:
+        return None if key.endswith(";") else self._data.get(key)
+
+    def set(self, key: str, value: bytes) -> None:
+        if not key.endswith(";"):
+            with self._lock:
+                self._data[key] = value
+
+
+def static_key(request) -> str:
+    """The cache key of a static bundle (its full URL, which names its content), else ''."""
+    if request.method == "GET" and request.path.startswith(STATIC_PREFIXES):
+        return request.full_path
+    return ""
+
+
+def compress_settings() -> dict:
+    """Flask settings of flask-compress: gzip (as Dash sets it), static bundles cached."""
+    return {
+        "COMPRESS_ALGORITHM": ["gzip"],
+        "COMPRESS_CACHE_BACKEND": StaticGzipCache,
+        "COMPRESS_CACHE_KEY": static_key,
+    }

@@ -1,0 +1,137 @@
+"""How the map reaches the browser: preload hints, cache headers, layers read at start, static
+bundles gzipped once."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from dashboard.app import create_app
+from dashboard.core import delivery, geometry
+from dashboard.core.gateway import Gateway
+from dashboard.map.callbacks import on_view
+
+
+@pytest.fixture(scope="module")
+def app(mini_db):
+    return create_app(mini_db)
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return app.server.test_client()
+
+
+def _hints(html: str) -> list[tuple[str, str, str | None]]:
+    out = []
+    for tag in re.findall(r"<link rel=\"preload\"[^>]*>", html):
+        href = unescape(re.search(r'href="([^"]*)"', tag).group(1))
+        kind = re.search(r'as="([^"]*)"', tag).group(1)
+        cors = re.search(r'crossorigin="([^"]*)"', tag)
+        out.append((href, kind, cors.group(1) if cors else None))
+    return out
+
+
+def test_index_hints_exactly_the_urls_the_map_then_loads(client, q):
+    hints = _hints(client.get("/?couche=epci&dep=28").get_data(as_text=True))
+    geo, *_rest = on_view(q, "epci", None, None, None, "28", None)
+    assert (geo, "fetch", "anonymous") in hints
+    assert ("/_dash-layout", "fetch", "anonymous") in hints
+    assert ("/_dash-dependencies", "fetch", "anonymous") in hints
+    assert ("/_dash-component-suites/dash_leaflet/async-geobuf.js", "script", None) in hints
+    # the filtered view has no inset frames: no hint for an empty layer
+    assert not any("/_carte/empty" in h for h, _, _ in hints)
+
+
+def test_index_hints_follow_the_address_and_survive_hostile_ones(client, q):
+    national = [h for h, _, _ in _hints(client.get("/").get_data(as_text=True))]
+    assert f"/_carte/geo?couche=ti2023&v={q.version}" in national
+    assert f"/_carte/frames?v={q.version}" in national
+    r = client.get("/?couche=<script>&dep=' OR 1=1&ind=" + "x" * 3000)
+    assert r.status_code == 200 and "<script>&" not in r.get_data(as_text=True)
+    other = [h for h, _, _ in _hints(client.get("/sources").get_data(as_text=True))]
+    assert other == ["/_dash-layout", "/_dash-dependencies"]  # no map on that page
+
+
+def test_layer_answers_are_immutable_only_for_the_current_version(client, q):
+    cur = client.get(f"/_carte/geo?couche=ti2023&v={q.version}")
+    assert cur.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    for url in ("/_carte/geo?couche=ti2023", "/_carte/geo?couche=ti2023&v=0ld"):
+        assert client.get(url).headers["Cache-Control"] == "public, max-age=300"
+    frames = client.get(f"/_carte/frames?v={q.version}")
+    assert "immutable" in frames.headers["Cache-Control"]
+
+
+def test_stored_layers_are_read_at_start(mini_db):
+    g = Gateway(mini_db)
+    try:
+        n = g.scalar("SELECT count(*) FROM display_layer")
+        assert geometry.warm(g) == n > 0
+        assert ("stored_layer", "epci", "coarse", True) in g._cache
+    finally:
+        g.close()
+
+
+def test_static_bundles_are_gzipped_once_and_pages_every_time(client):
+    url = "/_dash-component-suites/dash_leaflet/async-geobuf.js"
+    a = client.get(url, headers={"Accept-Encoding": "gzip"})
+    b = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert a.headers["Content-Encoding"] == "gzip" and a.data == b.data
+    import dash_leaflet
+
+    raw = (Path(dash_leaflet.__file__).parent / "async-geobuf.js").read_bytes()
+    assert gzip.decompress(b.data) == raw
+    cache = delivery.StaticGzipCache()
+    cache.set("gzip;/assets/carte.js?m=1", b"z")
+    cache.set("gzip;", b"never kept")
+    assert cache.get("gzip;/assets/carte.js?m=1") == b"z" and cache.get("gzip;") is None
+
+    class Req:
+        method, path, full_path = "POST", "/_dash-update-component", "/_dash-update-component?"
+
+    assert delivery.static_key(Req) == ""
+    Req.method, Req.path, Req.full_path = "GET", "/assets/x.js", "/assets/x.js?m=2"
+    assert delivery.static_key(Req) == "/assets/x.js?m=2"
+
+
+def test_hint_tags_escape_and_refuse_unknown_kinds():
+    tag = delivery.hint_tags([('/x?a=1&b="2"', "fetch")])
+    assert tag == (
+        '<link rel="preload" href="/x?a=1&amp;b=&quot;2&quot;" as="fetch" crossorigin="anonymous">'
+    )
+    with pytest.raises(ValueError, match="'fetch' or 'script'"):
+        delivery.hint_tags([("/x", "style")])
+
+
+def test_no_selection_is_an_empty_store_not_none(client):
+    body = json.loads(client.get("/_dash-layout", headers={"Referer": "http://localhost/"}).data)
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == "carte-selection":
+                found.append(node["props"]["data"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(body)
+    assert found == [{}]
+
+
+def test_index_drops_the_polyfill_for_the_runtime_dash_needs(client):
+    html = client.get("/").get_data(as_text=True)
+    scripts = re.findall(r'<script src="([^"]*)"', html)
+    assert not any("polyfill@" in s for s in scripts)
+    runtime = [s for s in scripts if s.startswith("/assets/vendor/regenerator-runtime.js")]
+    renderer = [s for s in scripts if "dash_renderer" in s]
+    assert runtime and scripts.index(runtime[0]) < scripts.index(renderer[0])
+    body = client.get(runtime[0]).get_data(as_text=True)
+    assert "regeneratorRuntime = runtime" in body and "MIT" in body
