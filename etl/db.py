@@ -17,12 +17,21 @@ import shapely
 
 _IDENT_OK = set("abcdefghijklmnopqrstuvwxyz0123456789_")
 
+# every error DuckDB raises (I/O, a damaged file, a catalog or conversion error): callers outside
+# this module catch it without importing duckdb
+DatabaseError = duckdb.Error
+
 
 def _ident(name: str) -> str:
     """Quote an identifier from the code's own whitelist (never from user input)."""
     if not name or set(name) - _IDENT_OK:
         raise ValueError(f"invalid SQL identifier {name!r}: expected [a-z0-9_]+")
     return f'"{name}"'
+
+
+def quote_ident(name: str) -> str:
+    """Quote a name read from the database's own catalog (any text, quotes doubled)."""
+    return '"' + str(name).replace('"', '""') + '"'
 
 
 def connect(
