@@ -15,6 +15,7 @@ import dash
 from dash import Input, Output, State, dcc, html, no_update
 from flask import has_request_context, request
 
+from dashboard import http_policy
 from dashboard.core import components as C
 from dashboard.core import routes
 from dashboard.core.gateway import Gateway, QueryError
@@ -32,14 +33,28 @@ def debug_requested() -> bool:
     return os.environ.get("TI_DEBUG", "").strip() == "1"
 
 
+class _Dash(dash.Dash):
+    """Dash without the server's Python version in the page's configuration."""
+
+    def _config(self):
+        config = super()._config()
+        config.pop("python_version", None)
+        return config
+
+
 def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
-    """A new dashboard app over the database at ``db_path`` (default: ``TI_DB`` or the build's)."""
+    """A new dashboard app over the database at ``db_path`` (default: ``TI_DB`` or the build's).
+
+    The database is checked at once (``Gateway.available``): a damaged file is logged and the
+    app serves its maintenance page until the file is repaired; a missing file is an error.
+    """
     path = Path(db_path) if db_path is not None else get_paths().database
     if not path.is_file():
         raise FileNotFoundError(f"{path}: database not found; build it with `python -m etl build`")
     q = Gateway(path)
+    q.available()  # checks the file now (logged when damaged), not at the first visit
     pages = load_pages()
-    app = dash.Dash(
+    app = _Dash(
         __name__,
         title=TITLE,
         compress=True,
@@ -101,15 +116,23 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
     for p in pages:
         if p.register is not None:
             p.register(app, q)
+    http_policy.install(app, q, lambda path: is_page(pages, path))
+    app.gateway = q  # the server warms its cache and closes its file before forking
     return app
+
+
+def is_page(pages: list[Page], pathname) -> bool:
+    """True when ``pathname`` is the address of a page (or under a prefix page)."""
+    return isinstance(pathname, str) and any(
+        pathname == p.path or (p.prefix and pathname.startswith(p.path + "/")) for p in pages
+    )
 
 
 def render_page(pages: list[Page], q: Gateway, pathname, search):
     """The layout of the page at ``pathname`` (a 'page not found' block for anything else)."""
     state = UrlState.parse(search)
     for p in pages:
-        under = p.prefix and isinstance(pathname, str) and pathname.startswith(p.path + "/")
-        if pathname == p.path or under:
+        if is_page([p], pathname):
             try:
                 return p.layout(q, state, pathname) if p.prefix else p.layout(q, state)
             except QueryError as e:

@@ -9,7 +9,7 @@ Every writer of the database goes through this module:
 In both, the temporary file sits next to the target (same file system, so ``os.replace`` is
 atomic), is swapped in only when the block ends normally, and is deleted, with its DuckDB
 write-ahead log, when the block raises (including ``KeyboardInterrupt``). The checksum file
-``<db>.sha256`` (:mod:`etl.integrity`) is written with every swap.
+``<db>.sha256`` (:func:`etl.db.verify`) is written with every swap.
 
 Only one writer at a time: :func:`writer_lock` holds ``<db>.lock`` (an advisory ``flock``, let go
 by the system when the process dies, even by ``kill -9``). Under it, :func:`remove_stale` deletes
@@ -27,9 +27,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from etl.db import Database
+from etl.db import Database, checksum_path, write_checksum
 from etl.errors import EtlError
-from etl.integrity import checksum_path, write_checksum
 
 BUILDING = ".building"
 IMPORTING = ".importing"

@@ -4,7 +4,7 @@
 the last build (same :func:`fingerprint`), it does nothing; otherwise it runs the steps into
 ``<db>.building`` and only a complete, checked build replaces the database (``etl.atomic``); a
 failure leaves the last good database as it was. Before it says "up to date" it verifies the
-file (``etl.integrity.verify``: checksum and a read of every table) and rebuilds a damaged one;
+file (``etl.db.verify``: checksum and a read of every table) and rebuilds a damaged one;
 every run first deletes what a killed build or import left behind. The steps themselves, in
 order, are ``etl.pipeline.STEPS``; callers use ``etl.pipeline.build``.
 """
@@ -25,8 +25,7 @@ import pandas as pd
 from etl.atomic import new_database, remove_stale, writer_lock
 from etl.config import PROJECT_ROOT, Paths
 from etl.context import BuildContext, BuildStep
-from etl.db import Database
-from etl.integrity import DatabaseDamaged, verify
+from etl.db import Database, DatabaseDamaged, verify
 from etl.readers import sha256
 from etl.registry.store import kept_files, remove_staged
 

@@ -13,7 +13,7 @@ from rich.console import Console
 
 from etl import demo as demo_mod
 from etl.config import get_paths
-from etl.db import Database, DatabaseError
+from etl.db import Database, DatabaseDamaged, DatabaseError
 from etl.errors import EtlError
 from etl.pipeline import build as run_build
 from etl.registry.schema import RegistryError
@@ -46,7 +46,7 @@ def _step(label: str):
 
 # what a writer can meet besides bad input: a full disk, a permission, a DuckDB error; each gets
 # the same message as bad input (the atomic swap kept the last good database), not a traceback
-FAILURES = (EtlError, OSError, DatabaseError)
+FAILURES = (EtlError, OSError, DatabaseError, DatabaseDamaged)
 
 
 def fail(e: Exception) -> None:

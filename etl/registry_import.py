@@ -25,8 +25,8 @@ from pathlib import Path
 
 from etl.atomic import editing, remove_stale, writer_lock
 from etl.config import Paths
+from etl.db import verify
 from etl.errors import EtlError, SourceError
-from etl.integrity import verify
 from etl.pipeline import fingerprint
 from etl.readers import sha256
 from etl.registry.schema import (
@@ -83,7 +83,7 @@ def import_projects(
     Raises :class:`RegistryError` (every bad row) when the file has bad rows and
     ``skip_bad_rows`` is false; nothing is changed then. The file is read within the limits of
     ``etl.registry.schema`` before anything else; a damaged database is not edited
-    (``etl.integrity.DatabaseDamaged``: rebuild it with ``make etl``).
+    (``etl.db.DatabaseDamaged``: rebuild it with ``make etl``).
     """
     path = Path(path)
     database = paths.database

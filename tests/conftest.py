@@ -34,7 +34,7 @@ def mini_db(tmp_path_factory) -> Path:
 def processed(mini_db, mini_mirror, tmp_path) -> Paths:
     """A writable copy of the miniature database (with its checksum file) in
     ``<tmp>/processed/ti.duckdb``, over the miniature mirror: what an import or a build edits."""
-    from etl.integrity import checksum_path
+    from etl.db import checksum_path
 
     db = tmp_path / "processed" / "ti.duckdb"
     db.parent.mkdir()

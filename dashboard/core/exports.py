@@ -19,13 +19,32 @@ MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 DEMO_NOTE = "DONNÉES FICTIVES — registre de démonstration, rien de réel"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A text cell a spreadsheet will show as text, never run as a formula (``=HYPERLINK(...)``,
+    ``+cmd``, ``@SUM``): a leading apostrophe, as OWASP advises for CSV injection. Other values
+    (numbers, dates, None) are returned as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _neutralised(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            out[c] = out[c].map(neutralise)
+    return out
 
 
 def csv_bytes(df: pd.DataFrame, note: str = "", *, demo: bool = False) -> bytes:
     """The rows as CSV; ``note`` (source, vintage) goes into a last column ``Source``."""
-    out = df.copy()
+    out = _neutralised(df)
     if note:
-        out["Source"] = note
+        out["Source"] = neutralise(note)
     body = out.to_csv(index=False, sep=";", decimal=",")
     if demo:
         body = "# " + DEMO_NOTE + "\n" + body
@@ -39,10 +58,11 @@ def xlsx_bytes(
     buf = io.BytesIO()
     sheet = "Données fictives" if demo else sheet[:31]
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        df.to_excel(xw, index=False, sheet_name=sheet, startrow=1 if demo else 0)
+        _neutralised(df).to_excel(xw, index=False, sheet_name=sheet, startrow=1 if demo else 0)
         if demo:
             xw.sheets[sheet].cell(row=1, column=1, value=DEMO_NOTE)
-        pd.DataFrame({"Source": [note or ""]}).to_excel(xw, index=False, sheet_name="Source")
+        source = pd.DataFrame({"Source": [neutralise(note or "")]})
+        source.to_excel(xw, index=False, sheet_name="Source")
     return buf.getvalue()
 
 

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from etl.integrity import verify
+from etl.db import verify
 from etl.pipeline import build
 from etl.registry.store import kept_files
 

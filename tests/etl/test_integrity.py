@@ -14,8 +14,7 @@ from typer.testing import CliRunner
 from etl.atomic import WriterBusy, writer_lock
 from etl.cli import app
 from etl.config import Paths
-from etl.db import Database
-from etl.integrity import DatabaseDamaged, checksum_path, stored_checksum, verify
+from etl.db import Database, DatabaseDamaged, checksum_path, stored_checksum, verify
 from etl.pipeline import build
 from etl.registry_import import import_projects
 
