@@ -3,7 +3,7 @@
 One :class:`Gateway` per process and database file. It opens the file read-only through
 :class:`etl.db.Database`, reopens it when a rebuild swaps in a new file (``os.replace``: a new
 inode), and keeps the results that do not depend on user input in a per-process cache dropped
-when the file changes. Each time it opens a file it checks it first (``etl.integrity.verify``:
+when the file changes. Each time it opens a file it checks it first (``etl.db.verify``:
 its checksum file and every table); a file that fails is not served: every read raises
 :class:`Unavailable` (the app shows its maintenance page and ``/healthz`` answers 503) until the
 file or its checksum changes, or :data:`RECHECK_SECONDS` have passed. Every SQL of the dashboard runs through :meth:`Gateway.df`, :meth:`Gateway.rows`,
@@ -25,8 +25,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from etl.db import Database, DatabaseError
-from etl.integrity import DatabaseDamaged, checksum_path, verify
+from etl.db import Database, DatabaseDamaged, DatabaseError, checksum_path, verify
 
 T = TypeVar("T")
 MEMO_LIMIT = 2000  # entries per family of cached answers (hostile inputs cannot grow it further)

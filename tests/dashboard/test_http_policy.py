@@ -14,7 +14,7 @@ import pytest
 
 from dashboard.app import create_app
 from dashboard.http_policy import MAX_REQUEST_BYTES, callback_body, make_body
-from etl.integrity import checksum_path
+from etl.db import checksum_path
 
 
 @pytest.fixture(scope="module")
