@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import dash
-from dash import Input, Output, State, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
 from flask import has_request_context, request
 
 from dashboard import http_policy
@@ -26,6 +26,25 @@ from etl.config import get_paths
 
 TITLE = "Territoires d'industrie — tableau de bord"
 ASSETS = Path(__file__).parent / "assets"
+# Dash's page, in French (``lang``), without its ``<footer>`` around the scripts (the page has one
+# footer landmark: the app's own)
+INDEX = """<!DOCTYPE html>
+<html lang="fr">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <div class="ti-scripts">
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </div>
+    </body>
+</html>"""
 
 
 def debug_requested() -> bool:
@@ -61,6 +80,7 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
         assets_folder=str(ASSETS),
         suppress_callback_exceptions=True,
         update_title=None,
+        index_string=INDEX,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     routes.register(app.server, q)  # the map layers every page draws
@@ -85,14 +105,22 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
             children=[
                 dcc.Location(id="url", refresh=False),
                 dcc.Store(id="page-path", data=path),  # the path whose page is on screen
+                # what a page writes into the address, and Back/Forward (assets/nav.js)
+                dcc.Store(id="ti-address", data=None),
+                dcc.Store(id="ti-popstate", data=None),
+                C.skip_links([("#page", "Aller au contenu"), ("#ti-menu", "Aller au menu")]),
                 C.header(TITLE, vintages, built, nav),
-                html.Main(id="page", className="ti-page", children=first),
+                C.print_header(TITLE),
+                html.Main(id="page", className="ti-page", tabIndex="-1", children=first),
                 html.Footer(
                     className="ti-footer",
                     children=[
-                        "Sources : INSEE (code officiel géographique), ANCT (périmètres Territoires "
-                        "d'industrie, contours administratifs). Licence Ouverte. ",
-                        dcc.Link("Détail des sources", href="/sources"),
+                        "Données : INSEE (code officiel géographique), ANCT (périmètres des "
+                        "Territoires d'industrie, contours), Urssaf, Etalab, DITP et chiffres "
+                        "publiés cités ligne à ligne. Licence, millésime et fichier de chaque "
+                        "source : ",
+                        dcc.Link("détail des sources", href="/sources"),
+                        ".",
                     ],
                 ),
             ],
@@ -104,14 +132,20 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
         Output("page", "children"),
         Output("page-path", "data"),
         Input("url", "pathname"),
+        Input("ti-popstate", "data"),
         State("url", "search"),
         State("page-path", "data"),
     )
-    def route(pathname, search, shown):
-        # the layout already holds the first page: Location reporting its path changes nothing
-        if pathname == shown:
-            return no_update, no_update
-        return render_page(pages, q, pathname, search), pathname
+    def route(pathname, popped, search, shown):
+        return on_route(pages, q, ctx.triggered_id, pathname, popped, search, shown)
+
+    # a page's state written into the address: one history entry per change (assets/nav.js)
+    app.clientside_callback(
+        ClientsideFunction(namespace="tiNav", function_name="write"),
+        Output("ti-address", "data", allow_duplicate=True),
+        Input("ti-address", "data"),
+        prevent_initial_call=True,
+    )
 
     for p in pages:
         if p.register is not None:
@@ -126,6 +160,20 @@ def is_page(pages: list[Page], pathname) -> bool:
     return isinstance(pathname, str) and any(
         pathname == p.path or (p.prefix and pathname.startswith(p.path + "/")) for p in pages
     )
+
+
+def on_route(pages: list[Page], q: Gateway, fired, pathname, popped, search, shown):
+    """The page to show: after Back or Forward within a page (``ti-popstate``: the address the
+    browser went back to), the page rebuilt from that address; after a link to another page,
+    that page. Reporting the path already on screen changes nothing."""
+    if fired == "ti-popstate":
+        if not isinstance(popped, dict) or not isinstance(popped.get("path"), str):
+            return no_update, no_update
+        path, query = popped["path"][:200], popped.get("search")
+        return render_page(pages, q, path, query if isinstance(query, str) else ""), path
+    if pathname == shown:
+        return no_update, no_update
+    return render_page(pages, q, pathname, search), pathname
 
 
 def render_page(pages: list[Page], q: Gateway, pathname, search):

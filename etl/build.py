@@ -67,8 +67,8 @@ def _cached_sha256(p: Path, cache: dict) -> str:
 def fingerprint(
     paths: Paths, steps: Sequence[BuildStep], kept: Mapping[str, Path] | None = None
 ) -> str:
-    """Hash of the ETL code and of every input file of ``steps`` (and of the registries kept
-    under ``<processed>/inputs``): equal hashes mean nothing to do.
+    """Hash of the ETL code, of the names of ``steps`` and of every input file they read (and of
+    the registries kept under ``<processed>/inputs``): equal hashes mean nothing to do.
 
     File hashes are cached in ``<processed>/.hash-cache.json`` by size and modification time,
     so a no-change rebuild does not read the inputs again. ``kept`` (file name -> file to hash)
@@ -88,12 +88,14 @@ def _fingerprint(
     except (OSError, ValueError):
         cache = {}
     h = hashlib.sha256(_code_hash().encode())
-    for rel in (r for s in steps for r in s.input_files()):
-        p = paths.mirror / rel
-        h.update(rel.encode())
-        if p.is_file():
-            h.update(f"{p.stat().st_size}".encode())
-            h.update(_cached_sha256(p, cache).encode())
+    for step in steps:  # the steps themselves: a build with other steps is another build
+        h.update(step.name.encode())
+        for rel in step.input_files():
+            p = paths.mirror / rel
+            h.update(rel.encode())
+            if p.is_file():
+                h.update(f"{p.stat().st_size}".encode())
+                h.update(_cached_sha256(p, cache).encode())
     if kept is None:
         kept = {p.name: p for p in kept_files(paths.processed)}
     for name in sorted(kept):
@@ -131,10 +133,22 @@ def _write_meta(ctx: BuildContext, fp: str, digests: dict[str, str]) -> None:
                 "vintage": f.vintage,
                 "rows": f.rows,
                 "loaded_at": now,
+                "label": f.label or None,
+                "note": f.note or None,
             }
             for f in ctx.files
         ],
-        columns=["name", "path", "sha256", "licence", "vintage", "rows", "loaded_at"],
+        columns=[
+            "name",
+            "path",
+            "sha256",
+            "licence",
+            "vintage",
+            "rows",
+            "loaded_at",
+            "label",
+            "note",
+        ],
     ).astype({"rows": "int64"})
     ctx.db.write_table("source", src)
     ctx.db.write_table(

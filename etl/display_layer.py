@@ -18,6 +18,7 @@ The coordinates are already on the grid of their level (``geo.simplify.LEVELS``)
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from etl.config import WAVES
@@ -64,10 +65,7 @@ class Layer:
     format: str
     n_features: int
     body: bytes
-
-    @property
-    def body_gzip(self) -> bytes:
-        return gzipped(self.body)
+    body_gzip: bytes
 
 
 def _names(db: Database, layer: str) -> dict[str, str]:
@@ -87,7 +85,7 @@ def _encode(
     n = sum(1 for _, g in props_geoms if g)
     if fmt == "geobuf":
         body = to_geobuf(body, PRECISION[level])
-    return Layer(layer, level, inset, fmt, n, body)
+    return Layer(layer, level, inset, fmt, n, body, gzipped(body))
 
 
 def shape_layer(db: Database, layer: str, level: str, inset: bool, names: bool) -> Layer:
@@ -107,11 +105,15 @@ def redraw_communes(db: Database) -> Layer:
 
 def layers(db: Database) -> list[Layer]:
     """Every row of ``display_layer``, in the order of the module docstring."""
-    out = [shape_layer(db, layer, "coarse", True, names=True) for layer in MAP_LAYERS]
-    for layer in BASE_LAYERS:
-        out.append(shape_layer(db, layer, "coarse", True, names=False))
-        out.append(shape_layer(db, layer, "medium", False, names=False))
-    out.append(redraw_communes(db))
+    # the change map's query and its gzip (10 MB) release the GIL: they run in a second thread
+    # while the Geobuf layers are encoded (pure Python) in this one
+    with ThreadPoolExecutor(1) as pool:
+        communes = pool.submit(redraw_communes, db)
+        out = [shape_layer(db, layer, "coarse", True, names=True) for layer in MAP_LAYERS]
+        for layer in BASE_LAYERS:
+            out.append(shape_layer(db, layer, "coarse", True, names=False))
+            out.append(shape_layer(db, layer, "medium", False, names=False))
+        out.append(communes.result())
     return out
 
 
@@ -119,14 +121,13 @@ def write(ctx: BuildContext) -> None:
     """Build step: the table ``display_layer``."""
     ctx.db.execute(_DDL)
     for lay in layers(ctx.db):
-        gz = lay.body_gzip
         ctx.db.execute(
             "INSERT INTO display_layer VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [lay.layer, lay.level, lay.inset, lay.format, lay.n_features, lay.body, gz],
+            [lay.layer, lay.level, lay.inset, lay.format, lay.n_features, lay.body, lay.body_gzip],
         )
         ctx.check(
             "display_layer_bytes",
             f"{lay.layer}/{lay.level}" + ("/inset" if lay.inset else ""),
-            len(gz),
+            len(lay.body_gzip),
             f"{lay.n_features} features, {lay.format}, {len(lay.body)} bytes before gzip",
         )

@@ -19,13 +19,24 @@ from etl.errors import SourceError
 
 @dataclass(frozen=True)
 class SourceFile:
-    """Provenance of one loaded file, written to the ``source`` table."""
+    """Provenance of one loaded file, written to the ``source`` table.
+
+    ``name`` is the database's key; ``label`` names the file as a reader knows it (in French:
+    "ANCT, périmètres des Territoires d'industrie 2023-2027"); ``note`` says, in French, what was
+    kept or left out (rows without geometry, empty rows ...)."""
 
     name: str
     path: Path
     licence: str
     vintage: str
     rows: int
+    label: str = ""
+    note: str = ""
+
+
+def fr_int(n: int) -> str:
+    """A whole number written the French way (narrow no-break space between thousands)."""
+    return f"{int(n):_}".replace("_", "\u202f")
 
 
 def require_file(path: Path) -> Path:

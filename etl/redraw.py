@@ -55,10 +55,32 @@ from etl.context import BuildContext
 from etl.db import Database
 
 # --- thresholds of the transition classes (shares of the 2018 territory's population) -------
-DROPPED_BELOW = 0.5  # less than this share in any 2023 territory: dropped
+DROPPED_BELOW = 0.1  # less than this share in any 2023 territory: out of the programme
+REDUCED_BELOW = 0.5  # less than this share (but at least DROPPED_BELOW): reduced by over half
 SPLIT_SECOND = 0.2  # a second 2023 territory takes at least this share: split
 MAIN_SHARE = 0.5  # the counterpart must take at least this share to be kept or merged
 KEPT_SOURCE = 0.5  # kept when the 2018 territory makes at least this share of its counterpart
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.0f} %"
+
+
+# the definition of each transition class, in French, from the thresholds above (the page
+# shows them beside the table: redraw_label.definition)
+TRANSITION_DEFINITIONS = {
+    "kept": f"au moins {_pct(MAIN_SHARE)} de sa population dans un même territoire 2023, aucun "
+    f"autre n'en prenant {_pct(SPLIT_SECOND)}, et ce territoire 2023 tient au moins "
+    f"{_pct(KEPT_SOURCE)} de sa population de lui",
+    "split": f"un deuxième territoire 2023 prend au moins {_pct(SPLIT_SECOND)} de sa population, "
+    f"ou aucun n'en prend {_pct(MAIN_SHARE)}",
+    "merged": f"au moins {_pct(MAIN_SHARE)} de sa population dans un même territoire 2023 "
+    f"(aucun autre n'en prenant {_pct(SPLIT_SECOND)}), mais ce territoire tient moins de "
+    f"{_pct(KEPT_SOURCE)} de sa population de lui : absorbé dans un ensemble plus grand",
+    "reduced": f"de {_pct(DROPPED_BELOW)} à moins de {_pct(REDUCED_BELOW)} de sa population "
+    "reste dans un territoire 2023",
+    "dropped": f"moins de {_pct(DROPPED_BELOW)} de sa population reste dans un territoire 2023",
+}
 
 CHANGE_LABELS = (
     ("change", "same", "Dans le même territoire (2018 et 2023)", 1),
@@ -69,12 +91,22 @@ CHANGE_LABELS = (
     ("transition", "kept", "Maintenu", 1),
     ("transition", "split", "Scindé", 2),
     ("transition", "merged", "Fusionné", 3),
-    ("transition", "dropped", "Sorti du programme", 4),
+    ("transition", "reduced", "Réduit de plus de moitié", 4),
+    ("transition", "dropped", "Sorti du programme", 5),
     ("scope", "single_arrondissement", "Dans un seul arrondissement", 1),
     ("scope", "single_departement", "Dans un seul département (plusieurs arrondissements)", 2),
-    ("scope", "multi_departement", "À cheval sur plusieurs départements", 3),
-    ("scope", "multi_region", "À cheval sur plusieurs régions", 4),
+    ("scope", "no_arrondissement", "Dans un département sans arrondissement (Mayotte)", 3),
+    ("scope", "multi_departement", "À cheval sur plusieurs départements", 4),
+    ("scope", "multi_region", "À cheval sur plusieurs régions", 5),
 )
+SCOPE_DEFINITIONS = {
+    "single_arrondissement": "toutes ses communes dans un même arrondissement",
+    "single_departement": "un seul département, plusieurs arrondissements",
+    "no_arrondissement": "un seul département, dont les communes n'ont pas d'arrondissement "
+    "(Mayotte n'en a pas)",
+    "multi_departement": "plusieurs départements d'une même région",
+    "multi_region": "plusieurs régions",
+}
 
 
 @dataclass
@@ -248,7 +280,10 @@ def classify_transitions(fl: pd.DataFrame, territories: pd.DataFrame) -> pd.Data
     ``source_share`` the share of U's population that comes from T, the classes are tested
     in this order:
 
-    - ``dropped``: ``covered < 0.5``: most of T's population is in no 2023 territory;
+    - ``dropped``: ``covered < 0.1``: T left the programme (less than a tenth of its
+      population is in a 2023 territory);
+    - ``reduced``: ``covered < 0.5``: most of T's population is in no 2023 territory, but
+      a part of it (up to a half) still is;
     - ``split``: ``second_share >= 0.2`` or ``main_share < 0.5``: T's population went in
       substantial parts to two or more 2023 territories;
     - ``kept``: ``source_share >= 0.5``: at least half of T's population went to U, no other
@@ -291,10 +326,11 @@ def classify_transitions(fl: pd.DataFrame, territories: pd.DataFrame) -> pd.Data
     cls = np.select(
         [
             out["covered_share"] < DROPPED_BELOW,
+            out["covered_share"] < REDUCED_BELOW,
             (out["second_share"] >= SPLIT_SECOND) | (out["main_share"] < MAIN_SHARE),
             out["source_share"] >= KEPT_SOURCE,
         ],
-        ["dropped", "split", "kept"],
+        ["dropped", "reduced", "split", "kept"],
         "merged",
     )
     out["transition"] = cls
@@ -401,7 +437,8 @@ def sous_prefecture(
     numbers of arrondissements, départements and régions and ``scope``, exclusive:
     ``single_arrondissement`` (all its communes in one arrondissement), ``single_departement``
     (one département, several arrondissements or none), ``multi_departement`` (several
-    départements of one région), ``multi_region``.
+    départements of one région), ``multi_region``, and ``no_arrondissement`` for a territory
+    of one département whose communes have no arrondissement (Mayotte).
     """
     arr = arrondissements.set_index("code")
     arr_tot = c.groupby("arrondissement").agg(
@@ -462,8 +499,13 @@ def sous_prefecture(
         s["main_arrondissement_share"] = main["share_of_territory"]
         one_arr = (s["n_arrondissements"] == 1) & (s["without_arrondissement"] == 0)
         s["scope"] = np.select(
-            [s["n_regions"] > 1, s["n_departements"] > 1, one_arr],
-            ["multi_region", "multi_departement", "single_arrondissement"],
+            [
+                s["n_regions"] > 1,
+                s["n_departements"] > 1,
+                one_arr,
+                s["n_arrondissements"] == 0,  # Mayotte: no arrondissement at all
+            ],
+            ["multi_region", "multi_departement", "single_arrondissement", "no_arrondissement"],
             "single_departement",
         )
         t = territories[territories["wave"] == w].set_index("id")
@@ -552,6 +594,18 @@ def territory_departements(c: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 
 
+def labels() -> pd.DataFrame:
+    """``redraw_label``: kind, code, French label, display rank and, for the transition and
+    scope classes, their definition in French (with the thresholds)."""
+    df = pd.DataFrame(CHANGE_LABELS, columns=["kind", "code", "label", "rank"])
+    defs = {**TRANSITION_DEFINITIONS, **SCOPE_DEFINITIONS}
+    df["definition"] = [
+        defs.get(c) if k in ("transition", "scope") else None
+        for k, c in zip(df["kind"], df["code"], strict=True)
+    ]
+    return df
+
+
 def compute(inp: RedrawInputs) -> dict[str, pd.DataFrame]:
     """Every redraw table, by name (pure: no database access)."""
     c = _commune_waves(inp)
@@ -568,7 +622,7 @@ def compute(inp: RedrawInputs) -> dict[str, pd.DataFrame]:
         "redraw_arrondissement": sp.arrondissement,
         "redraw_territory_scope": sp.territory_scope,
         "redraw_territory_departement": territory_departements(c),
-        "redraw_label": pd.DataFrame(CHANGE_LABELS, columns=["kind", "code", "label", "rank"]),
+        "redraw_label": labels(),
     }
 
 
@@ -643,7 +697,9 @@ def run(ctx: BuildContext) -> None:
         "redraw_transitions",
         "territories 2018",
         int(tr.sum()),
-        ", ".join(f"{k}: {tr.get(k, 0)}" for k in ("kept", "split", "merged", "dropped")),
+        ", ".join(
+            f"{k}: {tr.get(k, 0)}" for k in ("kept", "split", "merged", "reduced", "dropped")
+        ),
     )
     # every commune of a territory must be in the scope of redraw_commune
     tc = ctx.db.scalar("SELECT count(*) FROM territory_commune WHERE wave = '2023'")

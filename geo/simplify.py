@@ -11,11 +11,17 @@ import shapely
 
 @dataclass(frozen=True)
 class Level:
-    """A display level: simplification tolerance and coordinate grid, both in degrees."""
+    """A display level: simplification tolerance and coordinate grid, both in degrees.
+
+    ``keep_valid``: the grid is coarse enough (about 100 m) for rounding to collapse slivers, so
+    a polygon that rounding would make invalid is snapped to the grid topology-safely instead
+    (see :func:`round_coordinates`).
+    """
 
     name: str
     tolerance: float
     grid: float
+    keep_valid: bool = False
 
 
 # The source polygons are already generalised (~31 points a commune): "fine" keeps them and
@@ -25,7 +31,7 @@ class Level:
 LEVELS = (
     Level("fine", 0.0, 0.00001),
     Level("medium", 0.002, 0.0001),
-    Level("coarse", 0.008, 0.001),
+    Level("coarse", 0.008, 0.001, keep_valid=True),
 )
 
 # Communes: the source is already generalised to about the "medium" detail, so that level only
@@ -33,19 +39,24 @@ LEVELS = (
 COMMUNE_LEVELS = (Level("medium", 0.0, 0.0001), LEVELS[2])
 
 
-def round_coordinates(geoms: np.ndarray, grid: float) -> np.ndarray:
+def round_coordinates(geoms: np.ndarray, grid: float, *, keep_valid: bool = False) -> np.ndarray:
     """Coordinates rounded to ``grid`` (display only: cheaper than a topology-safe snap).
 
-    A polygon that rounding makes invalid (a sliver narrower than the grid collapsing onto
-    itself) is snapped to the grid topology-safely instead (GEOS ``set_precision``): its
-    coordinates are on the grid all the same, and every stored display geometry that was valid
-    stays valid for the spatial functions that read it.
+    With ``keep_valid``, a polygon that rounding makes invalid (a sliver narrower than the grid
+    collapsing onto itself) is snapped to the grid topology-safely instead (GEOS
+    ``set_precision``): its coordinates are on the grid all the same, and a display geometry
+    that was valid stays valid for the spatial functions that read it. (The check costs about
+    10 µs a polygon: the levels whose grid is fine enough skip it.)
     """
     decimals = max(0, int(round(-np.log10(grid))))
+    geoms = np.asarray(geoms)
     out = shapely.transform(geoms, lambda c: np.round(c, decimals))
-    broken = ~shapely.is_valid(out) & shapely.is_valid(geoms)
-    if broken.any():
-        out[broken] = shapely.set_precision(np.asarray(geoms)[broken], grid)
+    if not keep_valid:
+        return out
+    broken = np.flatnonzero(~shapely.is_valid(out) & ~shapely.is_missing(out))
+    broken = broken[shapely.is_valid(geoms[broken])]  # only what rounding broke
+    if len(broken):
+        out[broken] = shapely.set_precision(geoms[broken], grid)
     return out
 
 
@@ -68,10 +79,10 @@ def simplify_layer(gdf: gpd.GeoDataFrame, level: Level) -> gpd.GeoSeries:
                 simp = shapely.coverage_simplify(simp, level.tolerance)
             except shapely.errors.GEOSException:
                 simp = shapely.simplify(simp, level.tolerance, preserve_topology=True)
-        simp = round_coordinates(simp, level.grid)
+        simp = round_coordinates(simp, level.grid, keep_valid=level.keep_valid)
         bad = shapely.is_empty(simp)
         if bad.any():
-            simp[bad] = round_coordinates(geoms[has][bad], level.grid)
+            simp[bad] = round_coordinates(geoms[has][bad], level.grid, keep_valid=level.keep_valid)
         out[has] = simp
     return gpd.GeoSeries(out, index=gdf.index, crs=gdf.crs)
 

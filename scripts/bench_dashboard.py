@@ -8,7 +8,8 @@ Run on its own (``python scripts/bench_dashboard.py [--runs N] [--calls N]``) or
 - time to map drawn in headless chromium (navigation start -> every feature drawn), median of
   ``--runs`` cold loads (new browser context each time) after one warm-up load;
 - server time of the filter and selection callbacks (a POST to ``/_dash-update-component``
-  through the Flask test client, JSON included), median and p95 over ``--calls`` calls.
+  through the Flask test client, JSON included), median and p95 over ``--calls`` calls;
+- CPU time of the same callbacks called as plain functions (less sensitive to a busy machine).
 
 The naive way is what a user would write first: a Dash page with a ``dcc.Graph`` holding
 ``plotly.express.choropleth_map`` over the unsimplified GeoJSON of the same layer
@@ -187,17 +188,25 @@ def bench_pages(db: Path, runs: int) -> dict:
 
 
 def _post(
-    client, outputs: list[tuple[str, str]], inputs: list[tuple[str, str, object]], changed: str
+    client,
+    outputs: list[tuple[str, str]],
+    inputs: list[tuple[str, str, object]],
+    changed: str,
+    state: list[tuple[str, str, object]] = (),
+    output: str | None = None,
 ) -> float:
     payload = {
-        "output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + ".."
-        if len(outputs) > 1
-        else f"{outputs[0][0]}.{outputs[0][1]}",
+        "output": output
+        or (
+            ".." + "...".join(f"{i}.{p}" for i, p in outputs) + ".."
+            if len(outputs) > 1
+            else f"{outputs[0][0]}.{outputs[0][1]}"
+        ),
         "outputs": [{"id": i, "property": p} for i, p in outputs]
         if len(outputs) > 1
         else {"id": outputs[0][0], "property": outputs[0][1]},
         "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
-        "state": [],
+        "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
         "changedPropIds": [changed],
     }
     t = time.perf_counter()
@@ -227,6 +236,9 @@ def bench_callbacks(db: Path, calls: int) -> dict:
         ("carte-base-dep", "url"),
         ("carte-base-reg", "url"),
         ("carte-frames", "url"),
+        ("carte-circles", "url"),
+        ("carte-circles", "hideout"),
+        ("carte-breaks-msg", "children"),
     ]
     filt_outputs = [
         ("carte-dep", "options"),
@@ -235,13 +247,27 @@ def bench_callbacks(db: Path, calls: int) -> dict:
         ("carte-arr", "value"),
         ("carte-map", "viewport"),
     ]
-    sel_outputs = [("carte-panel", "children"), ("carte-sel-geo", "url")]
+    sel_outputs = [("carte-panel-body", "children"), ("carte-sel-geo", "url")]
     res: dict[str, list[float]] = {
         "filter": [],
         "filter_first": [],
         "selection": [],
         "selection_first": [],
+        "address": [],
     }
+
+    # the map page's address wire writes ti-address.data (allow_duplicate: a suffixed key)
+    address_key = next(
+        k for k, v in app.callback_map.items()
+        if k.startswith("ti-address.data@") and any(i["id"] == "carte-map" for i in v["inputs"])
+    )  # fmt: skip
+
+    def view_inputs(layer, dep, scope="vue"):
+        values = {"layer": layer, "ind": "population", "year": None, "since": "",
+                  "method": "jenks", "nb": 5, "scope": scope, "palette": "bleus", "breaks": "",
+                  "rep": "aplats", "fond": "", "reg": None, "dep": dep, "arr": None}  # fmt: skip
+        return [(f"carte-{k}", "value", v) for k, v in values.items()]
+
     layers = ["ti2023", "epci"]
     seen_f: set = set()
     seen_s: set = set()
@@ -259,19 +285,9 @@ def bench_callbacks(db: Path, calls: int) -> dict:
             ],
             "carte-dep.value",
         )
-        t += _post(
-            client,
-            view_outputs,
-            [
-                ("carte-layer", "value", layer),
-                ("carte-ind", "value", "population"),
-                ("carte-method", "value", "jenks"),
-                ("carte-reg", "value", None),
-                ("carte-dep", "value", dep),
-                ("carte-arr", "value", None),
-            ],
-            "carte-dep.value",
-        )
+        # classes of France on every other call (the breaks over the whole layer)
+        view = view_inputs(layer, dep, "france" if i % 2 else "vue")
+        t += _post(client, view_outputs, view, "carte-dep.value")
         res["filter"].append(t)
         if (layer, dep) not in seen_f:
             res["filter_first"].append(t)
@@ -295,6 +311,20 @@ def bench_callbacks(db: Path, calls: int) -> dict:
         if (lay, key) not in seen_s:
             res["selection_first"].append(t)
             seen_s.add((lay, key))
+        # the address of the new state (one history entry)
+        sel = [("carte-selection", "data", {"couche": lay, "key": key}),
+               ("carte-map", "center", {"lat": 47.0, "lng": 2.0}), ("carte-map", "zoom", 6),
+               ("carte-grid", "columnState", None)]  # fmt: skip
+        res["address"].append(
+            _post(
+                client,
+                [("ti-address", "data")],
+                view + sel,
+                "carte-map.center",
+                [("url", "pathname", "/")],
+                address_key,
+            )  # fmt: skip
+        )
     q.close()
     out = {}
     for name, xs in res.items():
@@ -309,6 +339,51 @@ def bench_callbacks(db: Path, calls: int) -> dict:
             f"over {len(xs_ms)} calls",
             flush=True,
         )
+    return out
+
+
+def bench_cpu(db: Path, calls: int) -> dict:
+    """CPU time (``time.process_time``) of the map callbacks as plain functions: what this code
+    costs, less sensitive than wall-clock time to a machine shared with other processes."""
+    from dashboard.map import callbacks as M
+    from dashboard.map.state import VIEW_KEYS
+
+    q = Gateway(db)
+    deps = [o["value"] for o in filter_options(q, "departement")]
+    terr, epci = mapped_keys(q, "ti2023"), mapped_keys(q, "epci")
+
+    def select(i):
+        lay, keys = ("ti2023", terr) if i % 2 == 0 else ("epci", epci)
+        key = keys[(i * 7) % len(keys)]
+        M.on_select(q, {"couche": lay, "key": key}, lay, None, None, None)
+
+    def view(scope):
+        def run(i):
+            state = {"couche": ("ti2023", "epci")[(i // len(deps)) % 2], "ind": "population",
+                     "classes": "jenks", "portee": scope, "rep": "aplats",
+                     "dep": deps[i % len(deps)]}  # fmt: skip
+            M.on_filter(q, None, state["dep"], None)
+            M.on_view(q, *[state.get(k) for k in VIEW_KEYS])
+
+        return run
+
+    out = {}
+    for name, fn in (("selection", select), ("filter_view", view("vue")),
+                     ("filter_view_france", view("france"))):  # fmt: skip
+        fn(0)
+        xs = []
+        for i in range(calls):
+            t = time.process_time()
+            fn(i)
+            xs.append((time.process_time() - t) * 1000)
+        xs.sort()
+        out[name] = {"median_ms": statistics.median(xs), "p95_ms": xs[int(0.95 * len(xs)) - 1]}
+        print(
+            f"  {name:18s}: CPU median {out[name]['median_ms']:.1f} ms, "
+            f"p95 {out[name]['p95_ms']:.1f} ms over {calls} calls",
+            flush=True,
+        )
+    q.close()
     return out
 
 
@@ -333,6 +408,8 @@ def main(argv: list[str] | None = None) -> int:
         results["pages"] = bench_pages(db, args.runs)
     print("callbacks (server time through the Flask test client):", flush=True)
     results["callbacks"] = bench_callbacks(db, args.calls)
+    print("callbacks as plain functions (CPU time of this process):", flush=True)
+    results["cpu"] = bench_cpu(db, args.calls)
     print("targets:", flush=True)
     if "pages" in results:
         pg = results["pages"]

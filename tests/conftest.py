@@ -1,18 +1,36 @@
 """Shared fixtures: the miniature mirror (hand-written), databases built from it and from the
-real mirror (integration tests, skipped when the mirror is absent)."""
+real mirror (integration tests, skipped when the mirror is absent), and the toy country of the
+redraw and scenario tests (tests/data/toy_country.py)."""
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from etl import redraw
 from etl.config import Paths, get_paths
+from etl.context import BuildContext
+from etl.db import Database
 from etl.pipeline import build
 
 DATA = Path(__file__).parent / "data"
 MINI_MIRROR = DATA / "mirror"
+
+
+def _data_module(name: str):
+    """A module of tests/data (fixtures written by hand), loaded from its file: tests/ is not a
+    package."""
+    spec = importlib.util.spec_from_file_location(f"tests_data_{name}", DATA / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+toy_country = _data_module("toy_country")
 
 
 @pytest.fixture(scope="session")
@@ -64,3 +82,25 @@ def real_db(real_paths) -> Path:
     """The project's database built from the real mirror (a no-op when already up to date)."""
     build(real_paths)
     return real_paths.database
+
+
+@pytest.fixture(scope="module")
+def toy_db(tmp_path_factory):
+    """The toy country in an in-memory database, with the redraw step run on it."""
+    db = Database(None, read_only=False)
+    toy_country.write_toy(db)
+    tmp = tmp_path_factory.mktemp("toy")
+    ctx = BuildContext(paths=Paths(mirror=tmp, database=tmp / "toy.duckdb"), db=db)
+    redraw.run(ctx)
+    db.checks = ctx.checks  # kept for the tests of the validation report
+    yield db
+    db.close()
+
+
+@pytest.fixture(scope="session")
+def toy():
+    """The toy country's constants and shape helpers, for the tests' expected values."""
+    t = toy_country
+    return SimpleNamespace(
+        EPCI_SIREN=t.EPCI_SIREN, POP=t.POP, square=t.square, squares=t.squares, code=t.code
+    )

@@ -48,3 +48,13 @@ def test_make_help_lists_targets():
         ["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     assert "make run" in out and "make test" in out and "make bench" in out
+
+
+def test_every_address_key_documented():
+    from dataclasses import fields
+
+    from dashboard.core.urlstate import UrlState
+
+    for f in fields(UrlState):
+        if f.name != "extra":
+            assert f"`{f.name}`" in README, f"address key {f.name} is not in README.md"

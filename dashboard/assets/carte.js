@@ -23,6 +23,11 @@
       line.textContent = (h.label || "") + " : " + (h.values[key] || "pas de données");
       box.appendChild(line);
     }
+    if (h.fondLabel && h.fond) {
+      var second = document.createElement("div");
+      second.textContent = h.fondLabel + " : " + (h.fond[key] || "pas de données");
+      box.appendChild(second);
+    }
     return box;
   }
 
@@ -45,6 +50,20 @@
     tooltip: function (feature, layer, context) {
       if (context && context.hideout) { state.hideout = context.hideout; }
       layer.bindTooltip(function () { return tooltipNode(feature); }, { sticky: true, className: "ti-tooltip" });
+    },
+    // proportional circles: the radius (px) of each key comes with the hideout, so that a
+    // change of scale restyles the circles without reloading them
+    circle: function (feature, latlng) {
+      return L.circleMarker(latlng, { radius: 0, className: "ti-circle-mark" });
+    },
+    circleStyle: function (feature, context) {
+      var h = (context && context.hideout) || {};
+      var r = (h.radius || {})[feature.properties.key] || 0;
+      var colored = h.fondLabel ? true : false;
+      return {
+        radius: r, weight: r ? 1 : 0, color: "#ffffff", opacity: 1,
+        fillColor: colored ? "#b34000" : "#000091", fillOpacity: r ? 0.6 : 0
+      };
     },
     point: function (feature, latlng) {
       var pref = feature.properties.kind === "préfecture";
@@ -72,6 +91,23 @@
         return window.dash_clientside.no_update;
       }
       return { couche: layer, key: String(clickData.properties.key) };
+    },
+    // the table and the map select the same unit: a row selected (click, or Space on a row)
+    // selects the unit; a unit selected on the map (or by the search) selects and shows its row
+    syncSelection: function (selection, rows, layer, getRowId) {
+      var nu = window.dash_clientside.no_update;
+      var ctx = window.dash_clientside.callback_context;
+      var fired = (ctx && ctx.triggered && ctx.triggered.length) ? ctx.triggered[0].prop_id : "";
+      var current = selection && selection.couche === layer ? String(selection.key) : null;
+      if (fired.indexOf("selectedRows") >= 0) {
+        var row = Array.isArray(rows) && rows.length ? rows[0] : null;
+        var m = /params\.data\[['"](.+)['"]\]/.exec(getRowId || "");
+        var key = row && m ? row[m[1]] : null;
+        if (key === null || key === undefined || String(key) === current) { return [nu, nu, nu]; }
+        return [{ couche: layer, key: String(key) }, nu, nu];
+      }
+      if (!current) { return [nu, { ids: [] }, nu]; }
+      return [nu, { ids: [current] }, { rowId: current, rowPosition: "middle" }];
     }
   };
 })();

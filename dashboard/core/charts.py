@@ -1,4 +1,9 @@
-"""Chart pieces shared by the pages: one look for every plotly figure, a time series, an empty chart.
+"""Chart pieces shared by the pages: one look and one toolbar for every plotly figure, a time
+series, an empty chart.
+
+Every graph of the dashboard is a :func:`graph`, whose toolbar is :data:`GRAPH_CONFIG`: French
+(``locale: "fr"``, registered by ``assets/plotly-locale-fr.js`` and ``assets/locale-fr.js``),
+without the buttons that send a figure to a third-party cloud or advertise plotly.
 
 Text from the data goes into figures escaped with :func:`esc` (plotly renders a few HTML tags
 in labels and hover text): it is shown as text, never as markup.
@@ -10,10 +15,29 @@ import html
 
 import pandas as pd
 import plotly.graph_objects as go
+from dash import dcc
 
 from dashboard.core.theme import FONT, SERIES_COLORS
 
 COLORS = SERIES_COLORS
+
+# the toolbar of every graph (one constant: exports will add their buttons here)
+GRAPH_CONFIG = {
+    "locale": "fr",
+    "displaylogo": False,  # no plotly logo
+    "showSendToCloud": False,  # "Share chart": would upload the figure to a third-party cloud
+    "showEditInChartStudio": False,
+    "showLink": False,
+    "modeBarButtonsToRemove": ["sendChartToCloud", "editInChartStudio", "lasso2d", "select2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+def graph(id: str, figure: go.Figure, *, toolbar: bool = True, **kwargs) -> dcc.Graph:
+    """A ``dcc.Graph`` with the dashboard's toolbar (:data:`GRAPH_CONFIG`); ``toolbar=False``
+    hides it (a gauge has nothing to zoom)."""
+    config = GRAPH_CONFIG if toolbar else {**GRAPH_CONFIG, "displayModeBar": False}
+    return dcc.Graph(id=id, figure=figure, config=config, **kwargs)
 
 
 def esc(text) -> str:

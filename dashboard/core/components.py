@@ -8,6 +8,7 @@ from __future__ import annotations
 import dash_ag_grid as dag
 from dash import dcc, html
 
+from dashboard.core.formats import fmt_value
 from dashboard.core.urlstate import UrlState
 
 # -- dropdowns ---------------------------------------------------------------------------------
@@ -38,13 +39,27 @@ def dropdown(
     )
 
 
+def field(label: str, control, control_id: str, *, hidden: bool = False, id: str | None = None):
+    """A control with its visible label (the label names the control for screen readers)."""
+    kwargs = {"id": id} if id else {}
+    return html.Div(
+        className="ti-field",
+        hidden=hidden,
+        children=[html.Label(label, htmlFor=control_id), control],
+        **kwargs,
+    )
+
+
 # -- header and navigation ---------------------------------------------------------------------
 
 
 def header(title: str, vintages: list[str], built_at: str | None, nav: list[tuple[str, str]]):
-    """The page header: title, data vintage, navigation links (path, label)."""
+    """The page header: title, a short vintage line (the detail is on ``/sources``), navigation
+    links (path, label)."""
     vintage = " · ".join(vintages) if vintages else "base de données absente"
-    built = f" — base construite le {built_at[:10]}" if built_at else ""
+    built = ""
+    if built_at and len(built_at) >= 10:  # ISO date: written the French way
+        built = f" · base construite le {built_at[8:10]}/{built_at[5:7]}/{built_at[:4]}"
     return html.Header(
         className="ti-header",
         children=[
@@ -57,6 +72,7 @@ def header(title: str, vintages: list[str], built_at: str | None, nav: list[tupl
             ),
             html.Nav(
                 className="ti-nav",
+                id="ti-menu",
                 **{"aria-label": "Navigation principale"},
                 children=[
                     dcc.Link(label, href=path, className="ti-nav-link") for path, label in nav
@@ -65,7 +81,12 @@ def header(title: str, vintages: list[str], built_at: str | None, nav: list[tupl
             html.Div(
                 className="ti-vintage",
                 id="ti-vintage",
-                children=[html.Span("Millésime des données : "), html.Span(vintage + built)],
+                children=[
+                    html.Span("Données : "),
+                    html.Span(vintage + built),
+                    " — ",
+                    dcc.Link("détail des sources", href="/sources", className="ti-vintage-link"),
+                ],
             ),
         ],
     )
@@ -83,27 +104,28 @@ def admin_filters(
 ):
     """Région -> département -> arrondissement dropdowns with ids ``{prefix}-reg`` etc."""
 
-    def dd(kind, label, options, value):
+    def dd(kind, label, options, value, everything):
         return html.Div(
             className="ti-field",
             children=[
                 html.Label(label, htmlFor=f"{prefix}-{kind}"),
-                dropdown(f"{prefix}-{kind}", options, value, placeholder="Toutes"),
+                dropdown(f"{prefix}-{kind}", options, value, placeholder=everything),
             ],
         )
 
     return html.Div(
         className="ti-filters",
         children=[
-            dd("reg", "Région", regions, state.reg),
-            dd("dep", "Département", departements, state.dep),
-            dd("arr", "Arrondissement", arrondissements, state.arr),
+            dd("reg", "Région", regions, state.reg, "Toutes"),
+            dd("dep", "Département", departements, state.dep, "Tous"),
+            dd("arr", "Arrondissement", arrondissements, state.arr, "Tous"),
         ],
     )
 
 
-def legend(items: list[dict], title: str, note: str = ""):
-    """A legend: one row per class, each with its colour swatch, label and count."""
+def legend(items: list[dict], title: str, note: str = "", scale: str = ""):
+    """A legend: one row per class, each with its colour swatch, label and count; ``scale``
+    says how the classes were computed, ``note`` where the data comes from."""
     rows = [
         html.Li(
             className="ti-legend-row",
@@ -119,9 +141,141 @@ def legend(items: list[dict], title: str, note: str = ""):
         html.Div(title, className="ti-legend-title"),
         html.Ul(rows, className="ti-legend-list"),
     ]
+    if scale:
+        children.append(html.Div(scale, className="ti-legend-note ti-legend-scale"))
     if note:
         children.append(html.Div(note, className="ti-legend-note"))
     return children
+
+
+def legend_note(note: str):
+    return html.Div(note, className="ti-legend-note")
+
+
+def circle_legend(items: list[dict], title: str):
+    """The legend of proportional circles: reference circles (largest first) with their value;
+    a circle's area is proportional to the value."""
+    rows = [
+        html.Li(
+            className="ti-circle-row",
+            children=[
+                html.Span(
+                    className="ti-circle-box",
+                    style={"width": f"{2 * items[0]['radius'] + 2}px"},
+                    children=html.Span(
+                        className="ti-circle",
+                        style={"width": f"{2 * it['radius']}px", "height": f"{2 * it['radius']}px"},
+                    ),
+                ),
+                html.Span(it["label"], className="ti-legend-label"),
+            ],
+        )
+        for it in items
+    ]
+    return html.Div(
+        className="ti-circle-legend",
+        children=[
+            html.Div(title, className="ti-legend-title"),
+            html.Ul(rows, className="ti-legend-list"),
+            html.Div(
+                "Surface des cercles proportionnelle à la valeur.", className="ti-legend-note"
+            ),
+        ],
+    )
+
+
+def comparison_table(comparisons: list, layer, region: str | None, id: str | None = None):
+    """Each indicator of a unit beside the medians of the units of the same layer in its région
+    and in France, with its national rank (:func:`dashboard.core.compare.unit_comparison`)."""
+    kind = "territoires de la vague" if layer.wave else "unités"
+    head = ["Indicateur", "Valeur", "Rang", "Médiane région", "Médiane France"]
+    rows = []
+    for c in comparisons:
+        i = c.indicator
+        label = i.label + (" (données fictives)" if i.generated else "")
+        rank = f"{c.rank} / {c.n}" if c.rank is not None else "—"
+        rows.append(
+            html.Tr(
+                [
+                    html.Th(label, scope="row"),
+                    html.Td(fmt_value(c.value, i.decimals, i.unit)),
+                    html.Td(rank),
+                    html.Td(fmt_value(c.region_median, i.decimals, i.unit) if region else "—"),
+                    html.Td(fmt_value(c.france_median, i.decimals, i.unit)),
+                ]
+            )
+        )
+    caption = (
+        f"Médianes des {kind} ({layer.label}) de la région {region} et de France ; "
+        "rang 1 = valeur la plus élevée."
+        if region
+        else f"Médiane des {kind} ({layer.label}) de France ; rang 1 = valeur la plus élevée."
+    )
+    return html.Div(
+        className="ti-cmp-wrap",
+        children=html.Table(
+            id=id,
+            className="ti-table ti-cmp",
+            children=[
+                html.Caption(caption),
+                html.Thead(html.Tr([html.Th(h, scope="col") for h in head])),
+                html.Tbody(rows),
+            ],
+        ),
+    )
+
+
+# -- navigation and accessibility -------------------------------------------------------------
+
+
+def skip_links(links: list[tuple[str, str]]):
+    """Links that take a keyboard user past the header (shown when focused): (href, label)."""
+    return html.Nav(
+        className="ti-skip",
+        **{"aria-label": "Accès rapide"},
+        children=[html.A(label, href=href, className="ti-skip-link") for href, label in links],
+    )
+
+
+def copy_link(id: str):
+    """A "Copier le lien" button (``assets/nav.js`` copies the address) and its status."""
+    return html.Div(
+        className="ti-copy",
+        children=[
+            html.Button(
+                "Copier le lien de cette vue",
+                id=id,
+                className="ti-button ti-button-secondary",
+                type="button",
+                **{"data-action": "copy-link", "data-status": f"{id}-status"},
+            ),
+            html.Span(id=f"{id}-status", className="ti-copy-status", role="status"),
+        ],
+    )
+
+
+def loading(children, id: str | None = None, text: str = "Chargement…"):
+    """A ``dcc.Loading`` that says, in French, that its area is waiting for data."""
+    kwargs = {"id": id} if id else {}
+    return dcc.Loading(
+        children=children,
+        delay_show=250,
+        overlay_style={"visibility": "visible"},  # the content stays readable under the sign
+        custom_spinner=html.Div(text, className="ti-loading", role="status"),
+        **kwargs,
+    )
+
+
+def settings(children, summary: str = "Réglages", id: str | None = None):
+    """The controls of a page in a ``<details>``: open on a wide screen, folded on a phone
+    (``assets/a11y.js`` folds it below 760 px wide)."""
+    kwargs = {"id": id} if id else {}
+    return html.Details(
+        className="ti-settings",
+        open=True,
+        children=[html.Summary(summary, className="ti-settings-summary"), *children],
+        **kwargs,
+    )
 
 
 def definition_list(pairs: list[tuple[str, object]]):
@@ -136,12 +290,27 @@ def error_box(message: str):
     return html.Div(message, className="ti-error", role="alert")
 
 
-def grid(id: str, rows: list[dict], columns: list[dict], height: int = 360, **options):
-    """An ag-grid table (sortable, resizable columns; rows in DOM order for screen readers)."""
+# every text of the tables in French: ``tiGridText`` (assets/locale-fr.js) reads ag-grid's own
+# French locale (assets/ag-grid-locale-fr.js, vendored from @ag-grid-community/locale, MIT)
+GRID_LOCALE = {"function": "tiGridText(params)"}
+
+
+def grid(
+    id: str,
+    rows: list[dict],
+    columns: list[dict],
+    height: int = 360,
+    props: dict | None = None,
+    **options,
+):
+    """An ag-grid table (sortable, resizable columns; rows in DOM order for screen readers), in
+    French: its messages ("Aucune ligne à afficher"), filter menus and accessible names;
+    ``props`` are properties of the component (``getRowId`` ...), ``options`` grid options."""
     grid_options = {
         "animateRows": False,
         "ensureDomOrder": True,
         "suppressFieldDotNotation": True,
+        "getLocaleText": GRID_LOCALE,
         **options,
     }
     return dag.AgGrid(
@@ -152,6 +321,7 @@ def grid(id: str, rows: list[dict], columns: list[dict], height: int = 360, **op
         defaultColDef={"sortable": True, "resizable": True, "filter": True},
         dashGridOptions=grid_options,
         style={"height": f"{height}px"},
+        **(props or {}),
     )
 
 
@@ -186,4 +356,60 @@ def outline_layer(id: str, url: str, kind: str):
 
     return dl.GeoJSON(
         id=id, url=url, format="geobuf", interactive=False, style=OUTLINE_STYLES[kind]
+    )
+
+
+# -- exports ------------------------------------------------------------------------------------
+
+FORMAT_LABELS = {"png": "PNG", "svg": "SVG", "pdf": "PDF", "csv": "CSV", "xlsx": "XLSX"}
+
+
+def export_buttons(path: str, formats, what: str, *, query: str = "", url_state: bool = False):
+    """Download links of one map, chart, table or report (``assets/export.js`` fetches them and
+    shows a French message when the server cannot make the file).
+
+    ``path`` is the export's address without its format (``/_export/carte/carte``); ``query``
+    the state it shows now; with ``url_state`` the page's current query string is sent instead
+    at each click (pages whose whole state is in their address).
+    """
+    query = query.lstrip("?")
+    links = []
+    for fmt in formats:
+        href = f"{path}.{fmt}" + (f"?{query}" if query else "")
+        attrs = {"data-href": f"{path}.{fmt}", "aria-label": f"Télécharger {what} en {fmt.upper()}"}
+        if url_state:
+            attrs["data-url-state"] = "1"
+        links.append(
+            html.A(
+                FORMAT_LABELS.get(fmt, fmt.upper()),
+                href=href,
+                download="",
+                className="ti-export-link",
+                title=f"Télécharger {what} ({FORMAT_LABELS.get(fmt, fmt.upper())})",
+                **attrs,
+            )
+        )
+    return html.Div(
+        className="ti-export ti-noprint",
+        role="group",
+        **{"aria-label": f"Télécharger {what}"},
+        children=[
+            html.Span("Télécharger :", className="ti-export-label"),
+            *links,
+            html.Span(className="ti-export-status", role="status", **{"aria-live": "polite"}),
+        ],
+    )
+
+
+def print_header(title: str):
+    """The header printed on paper only (``print.css``): République française, the page's
+    title and, filled by ``print.js`` when printing, the date and the page's address."""
+    return html.Div(
+        className="ti-print-header",
+        **{"aria-hidden": "true"},
+        children=[
+            html.Div("République française", className="ti-rf"),
+            html.Div(title, className="ti-print-title", id="ti-print-title"),
+            html.Div(className="ti-print-meta", id="ti-print-meta"),
+        ],
     )

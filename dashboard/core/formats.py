@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 NO_DATA_LABEL = "pas de données"
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre")  # fmt: skip
 _THIN = "\u202f"  # narrow no-break space: the French thousands separator
 
 

@@ -9,11 +9,13 @@ every answer (:attr:`dashboard.core.gateway.Gateway.version`).
 
 from __future__ import annotations
 
+import json
+
 from dashboard.core.gateway import Gateway
 from dashboard.core.layers import LAYERS, names
 from geo.encode import EMPTY, feature_collection, gzipped, to_geobuf
 
-__all__ = ["EMPTY", "chef_lieux", "geobuf", "geojson", "inset_frames", "stored_layer"]
+__all__ = ["EMPTY", "centres", "chef_lieux", "geobuf", "geojson", "inset_frames", "stored_layer"]
 
 _SQL = {
     False: "SELECT key, ST_AsGeoJSON(geom) AS g FROM shape WHERE layer = ? AND level = ? "
@@ -86,6 +88,37 @@ def geobuf(q: Gateway, shape_layer: str, *, level: str = "coarse", inset: bool =
         return raw, gzipped(raw)
 
     return q.memo(("geobuf", shape_layer, level, inset, keys, with_names), load)
+
+
+_CENTRES_SQL = {
+    False: "SELECT key, ST_X(p) AS x, ST_Y(p) AS y FROM (SELECT key, ST_PointOnSurface(geom) AS p "
+    "FROM shape WHERE layer = ? AND level = 'coarse' AND geom IS NOT NULL)",
+    True: "SELECT key, ST_X(p) AS x, ST_Y(p) AS y FROM (SELECT key, "
+    "ST_PointOnSurface(geom_inset) AS p FROM shape WHERE layer = ? AND level = 'coarse' "
+    "AND geom_inset IS NOT NULL)",
+}
+
+
+def centres(q: Gateway, shape_layer: str, keys: list[str], *, inset: bool = True) -> bytes:
+    """One point inside each unit (where its proportional circle is drawn), as GeoJSON points
+    in the order of ``keys`` (largest value first, so that small circles are drawn on top)."""
+    where = q.memo(
+        ("centres", shape_layer, inset),
+        lambda: {
+            k: (round(x, 5), round(y, 5))
+            for k, x, y in q.rows(_CENTRES_SQL[bool(inset)], [shape_layer])
+        },
+    )
+    layer_id = _LAYER_OF_SHAPE.get(shape_layer)
+    name_of = names(q, layer_id).to_dict() if layer_id else {}
+    return feature_collection(
+        (
+            {"key": k, "name": name_of.get(k, k)},
+            json.dumps({"type": "Point", "coordinates": list(where[k])}),
+        )
+        for k in keys
+        if k in where
+    )
 
 
 def inset_frames(q: Gateway) -> bytes:

@@ -44,6 +44,15 @@ LAYERS: dict[str, Layer] = {
     )
 }  # fmt: skip
 DEFAULT_LAYER = "ti2023"
+# layers whose units are of one kind: classes "of France" are computed over all of them, so that
+# the 2018 and 2023 territories are drawn on one scale
+SCALE_GROUPS = (("ti2018", "ti2023"),)
+# the column of a layer's table that holds the (main) département of each unit
+DEPARTEMENT_COLUMN = {
+    "territory": "main_departement",
+    "epci": "main_departement",
+    "arrondissement": "departement",
+}
 # the layer of each wave of Territoires d'industrie ("2023" -> "ti2023")
 WAVE_LAYER: dict[str, str] = {lay.wave: lay.id for lay in LAYERS.values() if lay.wave}
 WAVE_LABELS = {"2018": "2018-2022", "2023": "2023-2027"}
@@ -75,6 +84,11 @@ def get_layer(layer_id: str | None) -> Layer:
         raise QueryError(
             f"unknown layer {layer_id!r}; expected one of {', '.join(LAYERS)}"
         ) from None
+
+
+def scale_layers(layer_id: str) -> tuple[str, ...]:
+    """The layers whose units share the national scale of ``layer_id`` (itself included)."""
+    return next((g for g in SCALE_GROUPS if layer_id in g), (layer_id,))
 
 
 def wave_layer(wave) -> Layer | None:

@@ -43,6 +43,13 @@ def outline_url(q: Gateway, layer_id: str, key: str, inset: bool) -> str:
     )
 
 
+def centres_url(q: Gateway, layer_id: str, ind: str, year, reg=None, dep=None, arr=None) -> str:
+    """URL of the points where the proportional circles of an indicator are drawn (largest
+    value first)."""
+    params = {"couche": layer_id, "ind": ind, "annee": year, "reg": reg, "dep": dep, "arr": arr}
+    return _url("/_carte/centres", {**params, "v": q.version})
+
+
 def frames_url(q: Gateway) -> str:
     """URL of the boxes drawn around the overseas insets."""
     return _url("/_carte/frames", {"v": q.version})

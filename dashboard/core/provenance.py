@@ -12,23 +12,45 @@ from dashboard.core.layers import LAYER_SOURCES, get_layer
 
 @dataclass(frozen=True)
 class SourceInfo:
-    """Provenance of one loaded file."""
+    """Provenance of one loaded file: ``label`` names it as a reader knows it (French)."""
 
     name: str
+    label: str
     vintage: str
     licence: str
     loaded_at: str
 
     def text(self) -> str:
-        return f"{self.name} — millésime : {self.vintage} — licence : {self.licence}"
+        """The source line under a block: the file as a reader knows it (its vintage, licence
+        and what was left out are on ``/sources``)."""
+        return self.label
+
+
+def reader_label(name: str, label) -> str:
+    """The reader-facing name of a loaded file: its ``source.label``; files loaded after the
+    build (imported registries, the demonstration registry) are named from their key."""
+    if isinstance(label, str) and label.strip():
+        return label.strip()
+    if name.startswith("registry:"):
+        return f"Registre de projets importé « {name.partition(':')[2]} »"
+    if name == "demo":
+        return "Registre de démonstration (données fictives)"
+    return "Fichier chargé sans description"
 
 
 def sources(q: Gateway) -> pd.DataFrame:
-    """The ``source`` table (name, vintage, licence, rows, loaded_at), by name."""
-    return q.memo(
-        ("sources",),
-        lambda: q.df("SELECT name, vintage, licence, rows, loaded_at FROM source ORDER BY name"),
-    )
+    """The ``source`` table (name, label, vintage, licence, rows, note, loaded_at), by name;
+    ``label`` always filled (:func:`reader_label`)."""
+
+    def load():
+        df = q.df("SELECT * FROM source ORDER BY name")
+        for c in ("label", "note"):
+            if c not in df:
+                df[c] = None
+        df["label"] = [reader_label(n, lab) for n, lab in zip(df["name"], df["label"], strict=True)]
+        return df
+
+    return q.memo(("sources",), load)
 
 
 def source(q: Gateway, prefix: str) -> SourceInfo | None:
@@ -39,13 +61,22 @@ def source(q: Gateway, prefix: str) -> SourceInfo | None:
         return None
     r = hit.iloc[0]
     return SourceInfo(
-        str(r["name"]), str(r["vintage"]), str(r["licence"]), str(r["loaded_at"])[:10]
+        str(r["name"]),
+        str(r["label"]),
+        str(r["vintage"]),
+        str(r["licence"]),
+        str(r["loaded_at"])[:10],
     )
 
 
+HEADER_SOURCES = ("cog:communes", "territories:2023")  # what the header names, in this order
+
+
 def vintage_summary(q: Gateway) -> list[str]:
-    """Distinct vintages of the loaded sources, in the order of their first file."""
-    return list(dict.fromkeys(sources(q)["vintage"].dropna().astype(str)))
+    """The short vintage line of the header: the vintages of the geography and of the 2023
+    perimeters (every file's detail is on ``/sources``)."""
+    df = sources(q).set_index("name")
+    return [str(df.at[n, "vintage"]) for n in HEADER_SOURCES if n in df.index]
 
 
 def layer_vintages(q: Gateway, layer_id: str) -> list[str]:

@@ -14,6 +14,7 @@ from flask import Response, request
 from dashboard.core import geometry
 from dashboard.core.admin import filtered_keys, valid_admin
 from dashboard.core.gateway import Gateway
+from dashboard.core.indicators import family_of, of_year, values
 from dashboard.core.inputs import MAX_KEY_LEN, text
 from dashboard.core.layers import DEFAULT_LAYER, LAYERS, has_key
 from geo.encode import from_geobuf
@@ -50,7 +51,7 @@ def geobuf_response(pair: tuple[bytes, bytes]) -> Response:
 
 
 def _arg(name: str) -> str | None:
-    return text(request.args.get(name), MAX_KEY_LEN)
+    return text(request.args.get(name), 64 if name == "ind" else MAX_KEY_LEN)
 
 
 def _filter(q: Gateway) -> tuple[str | None, str | None, str | None]:
@@ -109,6 +110,19 @@ def register(server, q: Gateway) -> None:
                 with_names=False,
             )
         )
+
+    @server.route("/_carte/centres")
+    def carte_centres():
+        layer = LAYERS.get(_arg("couche") or DEFAULT_LAYER, LAYERS[DEFAULT_LAYER])
+        reg, dep, arr = _filter(q)
+        filtered = bool(reg or dep or arr)
+        keys = filtered_keys(q, layer.id, reg, dep, arr)
+        fam = family_of(q, layer.id, _arg("ind"))
+        if fam is None:
+            return geojson_response(geometry.EMPTY)
+        vals = values(q, layer.id, of_year(q, layer.id, fam, _arg("annee")).id).reindex(keys)
+        order = vals[vals > 0].sort_values(ascending=False, kind="stable").index.tolist()
+        return geojson_response(geometry.centres(q, layer.shape, order, inset=not filtered))
 
     @server.route("/_carte/empty")
     def carte_empty():

@@ -1,9 +1,16 @@
 """A page's whole state lives in its query string, so that a copied address reproduces the view.
 
 :class:`UrlState` parses and writes it; every value is validated by the page (unknown values
-fall back to defaults), never trusted. Keys: ``couche`` (layer), ``ind`` (indicator), ``classes``
-(classification method), ``reg``, ``dep``, ``arr`` (filters), ``sel`` (selected key), ``vue``
-(``lat,lng,zoom``). Pages may add their own keys (``extra``).
+fall back to defaults), never trusted. Keys: ``couche`` (layer), ``ind`` (indicator), ``annee``
+(its year), ``depuis`` (the earlier year of a change map), ``classes`` (classification method),
+``nb`` (number of classes, 3-9), ``portee`` (classes of the view or of France), ``palette``,
+``seuils`` (breaks typed by the user, ``1000_5000``), ``rep`` (``aplats`` or ``cercles``), ``fond``
+(the rate under proportional circles), ``reg``, ``dep``, ``arr`` (filters), ``sel`` (selected
+key), ``vue`` (``lat,lng,zoom``), ``tri`` (the table's sort, ``valeur.desc``), ``cmp`` (units
+compared, ``ti-2801,ti-2802``). Pages may add their own keys (``extra``).
+
+A change of state is written into the browser's history through :func:`history_entry` (one entry
+per user change; map moves replace the current entry), see ``assets/nav.js``.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ import re
 from dataclasses import dataclass, field, fields
 from urllib.parse import parse_qs, urlencode
 
-MAX_PARAM_LEN = 64
+MAX_PARAM_LEN = 96
 _SAFE = re.compile(r"^[0-9A-Za-z_\-.,]*$")
 
 
@@ -22,12 +29,22 @@ class UrlState:
 
     couche: str | None = None
     ind: str | None = None
+    annee: str | None = None
+    depuis: str | None = None
     classes: str | None = None
+    nb: str | None = None
+    portee: str | None = None
+    palette: str | None = None
+    seuils: str | None = None
+    rep: str | None = None
+    fond: str | None = None
     reg: str | None = None
     dep: str | None = None
     arr: str | None = None
     sel: str | None = None
     vue: str | None = None
+    tri: str | None = None
+    cmp: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -76,3 +93,10 @@ def format_view(center, zoom) -> str | None:
         return f"{lat:.4f},{lng:.4f},{float(zoom):g}"
     except (TypeError, ValueError, KeyError, IndexError):
         return None
+
+
+def history_entry(search) -> dict:
+    """What a page writes into ``ti-address``, the store ``assets/nav.js`` turns into the
+    browser's address: a new history entry when the state changed other than by the map's view
+    (``vue``: a map move replaces the current entry)."""
+    return {"search": search if isinstance(search, str) else ""}

@@ -3,7 +3,7 @@
 A :class:`Wire` names the outputs, inputs and states of one server callback as
 ``"component.property"`` words (the page's id prefix is added: ``"ind.value"`` on the map page
 is ``carte-ind.value``), and its body, a plain function ``fn(q, *values)`` of the feature
-package (tested without a browser). ``@url.search`` names a component without prefix; a ``!``
+package (tested without a browser). ``@ti-address.data`` names a component without prefix; a ``!``
 after an output lets another callback set it too (Dash's ``allow_duplicate``).
 """
 
@@ -80,4 +80,19 @@ def _body(w: Wire, q, prefix: str) -> Callable:
         return w.fn(q, *values)
 
     body.__name__ = f"{prefix}_{getattr(w.fn, '__name__', 'callback')}"
+    return body
+
+
+def address(fn: Callable) -> Callable:
+    """A page's ``on_url(*values) -> "?…"`` as the body of a wire into ``@ti-address.data``
+    (:func:`dashboard.core.urlstate.history_entry`); nothing while another page is on screen."""
+    from dash import no_update
+
+    from dashboard.core.urlstate import history_entry
+
+    def body(q, *values):
+        search = fn(*values)
+        return no_update if search is no_update else history_entry(search)
+
+    body.__name__ = getattr(fn, "__name__", "on_url")
     return body

@@ -10,17 +10,19 @@ from dash import no_update
 
 from dashboard.core import components as C
 from dashboard.core import exports
+from dashboard.core import palettes as P
 from dashboard.core.admin import admin_units, filter_bounds, filter_options, valid_admin
 from dashboard.core.admin import bounds as unit_bounds
+from dashboard.core.compare import region_name, unit_comparison
 from dashboard.core.gateway import Gateway
-from dashboard.core.indicators import choice_label, indicators
-from dashboard.core.inputs import text
+from dashboard.core.indicators import families
 from dashboard.core.layers import DEFAULT_LAYER, LAYERS, get_layer, has_key
 from dashboard.core.links import MAP_PATH
 from dashboard.core.mapview import (
     EMPTY_URL,
     NATIONAL_BOUNDS,
     base_url,
+    centres_url,
     frames_url,
     layer_url,
     outline_url,
@@ -28,17 +30,61 @@ from dashboard.core.mapview import (
 )
 from dashboard.core.search import commune, container, search
 from dashboard.core.units import detail
-from dashboard.core.urlstate import UrlState, format_view
+from dashboard.core.urlstate import format_view, history_entry
 from dashboard.map.panel import panel, panel_empty, with_profile_link
-from dashboard.map.state import validate
-from dashboard.map.view import grid_columns, view_model
+from dashboard.map.state import REPRESENTATIONS, VIEW_KEYS, from_inputs, to_url, validate
+from dashboard.map.view import grid_columns, parse_sort, sort_param, view_model
+
+NO_SINCE = ""  # the "no change map" choice of the "since" dropdown
 
 
-def on_layer(q: Gateway, couche, ind):
-    """Layer changed: indicator options of the new layer, keeping the indicator when it exists."""
-    st = validate(q, couche, ind)
-    options = [{"label": choice_label(i), "value": i.id} for i in indicators(q, st.couche)]
-    return options, st.ind
+def indicator_options(q: Gateway, couche: str) -> list[dict]:
+    """One entry per indicator (its years are chosen apart), with its years and
+    "données fictives" when generated."""
+    out = []
+    for f in families(q, couche):
+        years = f" ({f.years[0]}-{f.years[-1]})" if len(f.years) > 1 else ""
+        demo = " — données fictives" if f.latest.generated else ""
+        out.append({"label": f"{f.label}{years}{demo}", "value": f.id})
+    return out
+
+
+def on_controls(q: Gateway, couche, ind, annee, depuis, rep, fond, palette):
+    """Layer, indicator, year or change chosen: the choices that depend on them (indicators of
+    the layer, its years, the earlier years, the palettes of a change or not, circles or
+    colours for a count, the rates to draw under circles) and their validated values."""
+    st = validate(q, couche, ind, annee, depuis, None, None, None, palette, None, rep, fond)
+    fam = next(f for f in families(q, st.couche) if f.id == st.ind)
+    years = [{"label": str(y), "value": str(y)} for y in reversed(fam.years)]
+    since = [{"label": "Pas d'évolution", "value": NO_SINCE}] + [
+        {"label": f"Depuis {y}", "value": str(y)}
+        for y in reversed(fam.years)
+        if y < (st.annee or 0)
+    ]
+    rates = [{"label": "Aucune", "value": ""}] + [
+        {"label": f.label, "value": f.id} for f in families(q, st.couche) if not f.is_count
+    ]
+    reps = [
+        {"label": label, "value": k, "disabled": not fam.is_count or st.change}
+        for k, label in REPRESENTATIONS.items()
+    ]
+    return (
+        indicator_options(q, st.couche),
+        st.ind,
+        years,
+        str(st.annee) if st.annee is not None else None,
+        len(fam.years) < 2,  # the year fields are hidden for an indicator of one year
+        since,
+        str(st.depuis) if st.depuis is not None else NO_SINCE,
+        P.options(diverging=st.change),
+        st.palette,
+        reps,
+        st.rep,
+        rates,
+        st.fond or "",
+        not st.circles,  # the "colour under the circles" field is hidden without circles
+        st.circles and not st.fond,  # no colours, no classes
+    )
 
 
 def on_filter(q: Gateway, reg, dep, arr):
@@ -60,38 +106,53 @@ def on_filter(q: Gateway, reg, dep, arr):
     return dep_opts, arr_opts, dep, arr, {"bounds": b, "transition": "flyToBounds"}
 
 
-def on_view(q: Gateway, couche, ind, classes, reg, dep, arr):
-    """Everything that depends on layer, indicator, classification and filters."""
-    st = validate(q, couche, ind, classes, reg, dep, arr)
+def on_view(q: Gateway, *values):
+    """Everything that depends on the layer, indicator, year, classes and filters (inputs in the
+    order of :data:`dashboard.map.state.VIEW_KEYS`)."""
+    st = from_inputs(q, values)
     v = view_model(q, st)
-    legend = C.legend(v.legend, v.indicator.title, v.note)
+    legend = C.legend(v.legend, v.legend_title, v.note, v.scale_note) if v.legend else []
+    if v.circles:
+        legend = [C.circle_legend(v.circles, v.measure.title), *legend]
+        if not v.legend:
+            legend.append(C.legend_note(v.note))
     n = len(v.keys)
     status = (
         f"{n} {'entité affichée' if n <= 1 else 'entités affichées'} — {get_layer(st.couche).label}"
     )
     points = points_url(q, st.reg, st.dep, st.arr) if st.couche == "arrondissement" else EMPTY_URL
+    circles = (
+        centres_url(q, st.couche, st.ind, st.annee, st.reg, st.dep, st.arr)
+        if st.circles
+        else EMPTY_URL
+    )
     return (
         layer_url(q, st.couche, st.reg, st.dep, st.arr),
         v.hideout,
         legend,
         v.table.to_dict("records"),
-        grid_columns(v.table, v.indicator.decimals),
+        grid_columns(v.table, v.measure.decimals),
         status,
         points,
         base_url(q, "departement", not st.filtered),
         base_url(q, "region", not st.filtered),
         EMPTY_URL if st.filtered else frames_url(q),
+        circles,
+        v.hideout,
+        st.message or "",
     )
 
 
 def on_select(q: Gateway, selection, couche, reg, dep, arr):
     """Selection changed: the side panel and the outline of the selected unit."""
-    st = validate(q, couche, None, None, reg, dep, arr)
+    st = validate(q, couche, reg=reg, dep=dep, arr=arr)
     key = selection.get("key") if isinstance(selection, dict) else None
     sel_layer = selection.get("couche") if isinstance(selection, dict) else None
     if sel_layer != st.couche or not has_key(q, st.couche, key):
         return panel_empty(), EMPTY_URL
-    content = with_profile_link(q, panel(detail(q, st.couche, key)), selection)
+    d = detail(q, st.couche, key)
+    comps = unit_comparison(q, st.couche, key)
+    content = with_profile_link(q, panel(d, comps, region_name(q, st.couche, key)), selection)
     return content, outline_url(q, st.couche, key, not st.filtered)
 
 
@@ -130,40 +191,44 @@ def on_pick(q: Gateway, value, couche):
     return kind, {"couche": kind, "key": key}, viewport
 
 
-def on_url(couche, ind, classes, reg, dep, arr, selection, center, zoom, pathname=MAP_PATH):
-    """The query string of the current state (no database access: cheap on every map move);
-    nothing when another page is on screen."""
+def on_url(q: Gateway, *values):
+    """The address of the current state (:func:`dashboard.core.urlstate.history_entry`): the
+    view inputs (:data:`VIEW_KEYS`), then the selection, the map's centre and zoom, the table's
+    column state and the page's path. Nothing when another page is on screen."""
+    n = len(VIEW_KEYS)
+    view, rest = list(values[:n]), list(values[n:]) + [None] * 5
+    selection, center, zoom, column_state, pathname = rest[:5]
     if pathname != MAP_PATH:
         return no_update
-    sel = (
-        selection.get("key")
-        if isinstance(selection, dict) and selection.get("couche") == couche
-        else None
-    )
-    st = UrlState(
-        couche=text(couche),
-        ind=text(ind, 64),
-        classes=text(classes),
-        reg=text(reg),
-        dep=text(dep),
-        arr=text(arr),
-        sel=text(sel),
-        vue=format_view(center, zoom),
-    )
-    return st.to_search()
+    st = from_inputs(q, view)
+    sel = selection.get("key") if isinstance(selection, dict) else None
+    if isinstance(selection, dict) and selection.get("couche") == st.couche:
+        st = validate(q, *view, sel=sel)
+    url = to_url(st)
+    url.vue = format_view(center, zoom)
+    url.tri = sort_param(column_state)
+    return history_entry(url.to_search())
 
 
-def on_download(q: Gateway, fmt, couche, ind, classes, reg, dep, arr):
+def on_download(q: Gateway, fmt, *values):
     """The exported file: exactly the rows of the table, with the provenance note."""
-    st = validate(q, couche, ind, classes, reg, dep, arr)
+    st = from_inputs(q, values)
     v = view_model(q, st)
     stem = f"territoires-industrie_{st.couche}_{st.ind}"
+    if st.annee is not None:
+        stem += f"_{st.depuis}-{st.annee}" if st.change else f"_{st.annee}"
     if st.filtered:
         stem += "_" + (st.arr or st.dep or st.reg)
-    return exports.download(v.table, fmt, stem, v.note, demo=v.indicator.generated)
+    note = v.note + (" — " + v.scale_note if v.scale_note else "")
+    return exports.download(v.table, fmt, stem, note, demo=v.indicator.generated)
 
 
-def on_download_click(q: Gateway, fired: str, _csv, _xlsx, couche, ind, classes, reg, dep, arr):
+def on_download_click(q: Gateway, fired: str, _csv, _xlsx, *values):
     """One of the two download buttons clicked: the file in the format of that button."""
     fmt = "xlsx" if fired == "dl-xlsx" else "csv"
-    return on_download(q, fmt, couche, ind, classes, reg, dep, arr)
+    return on_download(q, fmt, *values)
+
+
+def initial_sort(tri) -> tuple[str, str] | None:
+    """The table's sort asked for by the address."""
+    return parse_sort(tri)

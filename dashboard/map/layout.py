@@ -5,19 +5,25 @@ from __future__ import annotations
 import dash_leaflet as dl
 from dash import dcc, html
 
+from dashboard.core import classify as K
 from dashboard.core import components as C
 from dashboard.core.admin import filter_options
-from dashboard.core.classify import METHODS
+from dashboard.core.downloads import IMAGE, export_path
 from dashboard.core.gateway import Gateway
-from dashboard.core.layers import LAYERS
+from dashboard.core.layers import LAYERS, get_layer
 from dashboard.core.mapview import center_zoom
 from dashboard.core.theme import SELECTED_COLOR
 from dashboard.core.urlstate import UrlState, parse_view
-from dashboard.map.callbacks import on_layer, on_select, on_view
+from dashboard.map.callbacks import initial_sort, on_controls, on_select, on_view
+from dashboard.map.report import report_link
 from dashboard.map.state import from_url
-from dashboard.map.view import initial_bounds
+from dashboard.map.view import grid_columns, initial_bounds, view_model
 
 PREFIX = "carte"
+TABLE_HINT = (
+    "Cliquez sur une ligne, ou placez-vous sur une ligne et appuyez sur Espace, pour "
+    "sélectionner l'unité sur la carte et afficher sa fiche."
+)
 
 
 def ns(name: str) -> dict:
@@ -30,6 +36,22 @@ def cid(name: str) -> str:
     return f"{PREFIX}-{name}"
 
 
+def field(label: str, control, name: str, hidden: bool = False, wrap_id: str | None = None):
+    """A labelled control of the page (``name``: the control's id without the page prefix)."""
+    return C.field(label, control, cid(name), hidden=hidden, id=wrap_id)
+
+
+def radios(name: str, legend: str, options: list[dict], value):
+    """A named group of radio buttons (a fieldset whose legend names the group)."""
+    return html.Fieldset(
+        className="ti-field",
+        children=[
+            html.Legend(legend),
+            dcc.RadioItems(id=cid(name), value=value, className="ti-radio", options=options),
+        ],
+    )
+
+
 def layout(q: Gateway, state: UrlState):
     """The map page for the state its address asks for."""
     st = from_url(q, state)
@@ -40,78 +62,142 @@ def layout(q: Gateway, state: UrlState):
         bounds = initial_bounds(q, st)
         center, zoom = center_zoom(bounds)
         map_kwargs = {"center": center, "zoom": zoom, "viewport": {"bounds": bounds}}
-    ind_options, _ = on_layer(q, st.couche, st.ind)
+    (ind_opts, _, years, year, no_years, since, since_v, pal_opts, pal, reps, rep, rates, fond,
+     no_fond, no_classes) = on_controls(q, st.couche, st.ind, st.annee, st.depuis, st.rep, st.fond,
+                            st.palette)  # fmt: skip
     selection = {"couche": st.couche, "key": st.sel} if st.sel else None
     # every output starts filled in, so no callback runs on load (the map is drawn sooner)
-    (geo_url, hideout, legend, rows, columns, status, points_url, base_dep, base_reg, frames) = (
-        on_view(q, st.couche, st.ind, st.classes, st.reg, st.dep, st.arr)
-    )
+    (geo_url, hideout, legend, rows, _cols, status, points_url, base_dep, base_reg, frames,
+     circles_url, _h, message) = on_view(
+        q, st.couche, st.ind, st.annee, st.depuis, st.classes, st.nb, st.portee, st.palette,
+        K.format_thresholds(st.seuils), st.rep, st.fond, st.reg, st.dep, st.arr)  # fmt: skip
+    v = view_model(q, st)
+    columns = grid_columns(v.table, v.measure.decimals, initial_sort(state.tri))
     panel, sel_url = on_select(q, selection, st.couche, st.reg, st.dep, st.arr)
+    key_field = get_layer(st.couche).key_label
+    controls = [
+        field(
+            "Rechercher une commune, un EPCI, un territoire",
+            C.dropdown(cid("search"), [], placeholder="ex. Rouen", search_order="original"),
+            "search",
+        ),
+        field(
+            "Couche",
+            C.dropdown(
+                cid("layer"),
+                [{"label": lay.label, "value": lay.id} for lay in LAYERS.values()],
+                st.couche,
+                clearable=False,
+            ),
+            "layer",
+        ),
+        field("Indicateur", C.dropdown(cid("ind"), ind_opts, st.ind, clearable=False), "ind"),
+        html.Div(
+            id=cid("years"),
+            className="ti-field-row",
+            hidden=no_years,
+            children=[
+                field("Année", C.dropdown(cid("year"), years, year, clearable=False), "year"),
+                field(
+                    "Carte d'évolution",
+                    C.dropdown(cid("since"), since, since_v, clearable=False),
+                    "since",
+                ),
+            ],
+        ),
+        radios("rep", "Représentation", reps, rep),
+        field(
+            "Couleur sous les cercles (un taux)",
+            C.dropdown(cid("fond"), rates, fond, clearable=False),
+            "fond",
+            hidden=no_fond,
+            wrap_id=cid("fond-field"),
+        ),
+        html.Fieldset(
+            className="ti-field ti-classes",
+            id=cid("classes-box"),
+            hidden=no_classes,
+            children=[
+                html.Legend("Classes et couleurs"),
+                field(
+                    "Méthode",
+                    C.dropdown(
+                        cid("method"),
+                        [{"label": v, "value": k} for k, v in K.MAP_METHODS.items()],
+                        st.classes,
+                        clearable=False,
+                    ),
+                    "method",
+                ),
+                field(
+                    "Nombre de classes",
+                    C.dropdown(
+                        cid("nb"),
+                        [{"label": str(k), "value": k} for k in range(K.MIN_K, K.MAX_K + 1)],
+                        st.nb,
+                        clearable=False,
+                    ),
+                    "nb",
+                ),
+                field(
+                    "Seuils manuels (séparés par « ; »)",
+                    dcc.Input(
+                        id=cid("breaks"),
+                        type="text",
+                        value=K.format_thresholds(st.seuils),
+                        debounce=True,
+                        placeholder="ex. 10 000 ; 50 000 ; 100 000",
+                        className="ti-input",
+                    ),
+                    "breaks",
+                ),
+                html.Div(message, id=cid("breaks-msg"), className="ti-field-msg", role="status"),
+                radios(
+                    "scope",
+                    "Échelle des classes",
+                    [{"label": f"Classes {v}", "value": k} for k, v in K.SCOPES.items()],
+                    st.portee,
+                ),
+                field(
+                    "Palette",
+                    C.dropdown(cid("palette"), pal_opts, pal, clearable=False),
+                    "palette",
+                ),
+            ],
+        ),
+        C.admin_filters(
+            PREFIX,
+            filter_options(q, "region"),
+            filter_options(q, "departement", st.reg),
+            filter_options(q, "arrondissement", st.reg, st.dep),
+            UrlState(reg=st.reg, dep=st.dep, arr=st.arr),
+        ),
+        C.copy_link(cid("copy")),
+    ]
     return html.Div(
         className="ti-carte",
         children=[
             dcc.Store(id=cid("selection"), data=selection),
+            html.H1("Carte des Territoires d'industrie", className="ti-h1 ti-carte-h1"),
             html.Aside(
                 className="ti-controls",
                 **{"aria-label": "Réglages de la carte"},
                 children=[
-                    html.Div(
-                        className="ti-field",
-                        children=[
-                            html.Label(
-                                "Rechercher une commune, un EPCI, un territoire",
-                                htmlFor=cid("search"),
-                            ),
-                            C.dropdown(
-                                cid("search"), [], placeholder="ex. Rouen", search_order="original"
-                            ),
-                        ],
+                    C.loading(
+                        html.Div(
+                            legend,
+                            id=cid("legend"),
+                            className="ti-legend",
+                            **{"aria-live": "polite"},
+                        ),
+                        text="Calcul des classes…",
                     ),
-                    html.Div(
-                        className="ti-field",
-                        children=[
-                            html.Label("Couche", htmlFor=cid("layer")),
-                            C.dropdown(
-                                cid("layer"),
-                                [{"label": lay.label, "value": lay.id} for lay in LAYERS.values()],
-                                st.couche,
-                                clearable=False,
-                            ),
-                        ],
-                    ),
-                    html.Div(
-                        className="ti-field",
-                        children=[
-                            html.Label("Indicateur", htmlFor=cid("ind")),
-                            C.dropdown(cid("ind"), ind_options, st.ind, clearable=False),
-                        ],
-                    ),
-                    html.Fieldset(
-                        className="ti-field",
-                        children=[
-                            html.Legend("Classes"),
-                            dcc.RadioItems(
-                                id=cid("method"),
-                                value=st.classes,
-                                className="ti-radio",
-                                options=[{"label": v, "value": k} for k, v in METHODS.items()],
-                            ),
-                        ],
-                    ),
-                    C.admin_filters(
-                        PREFIX,
-                        filter_options(q, "region"),
-                        filter_options(q, "departement", st.reg),
-                        filter_options(q, "arrondissement", st.reg, st.dep),
-                        UrlState(reg=st.reg, dep=st.dep, arr=st.arr),
-                    ),
-                    html.Div(
-                        legend, id=cid("legend"), className="ti-legend", **{"aria-live": "polite"}
-                    ),
+                    C.settings(controls, "Réglages de la carte", id=cid("settings")),
                 ],
             ),
             html.Div(
                 className="ti-mapwrap",
+                **{"data-loading-text": "Chargement de la carte…"},
                 children=[
                     dl.Map(
                         id=cid("map"),
@@ -142,6 +228,15 @@ def layout(q: Gateway, state: UrlState):
                             ),
                             C.outline_layer(cid("base-reg"), base_reg, "region"),
                             dl.GeoJSON(
+                                id=cid("circles"),
+                                url=circles_url,
+                                pointToLayer=ns("circle"),
+                                style=ns("circleStyle"),
+                                onEachFeature=ns("tooltip"),
+                                hideout=hideout,
+                                bubblingMouseEvents=False,
+                            ),
+                            dl.GeoJSON(
                                 id=cid("sel-geo"),
                                 url=sel_url,
                                 interactive=False,
@@ -157,22 +252,31 @@ def layout(q: Gateway, state: UrlState):
                         **map_kwargs,
                     ),
                     html.Div(status, id=cid("status"), className="ti-status", role="status"),
+                    C.export_buttons(
+                        export_path(PREFIX, "carte"),
+                        IMAGE,
+                        "la carte",
+                        query=state.to_search(),
+                        url_state=True,
+                    ),
+                    html.Div(report_link(st.reg, st.dep), id=cid("report")),
                 ],
             ),
             html.Aside(
                 id=cid("panel"),
                 className="ti-panel",
-                **{"aria-live": "polite", "aria-label": "Fiche"},
-                children=panel,
+                **{"aria-live": "polite", "aria-label": "Fiche de l'unité sélectionnée"},
+                children=C.loading(html.Div(panel, id=cid("panel-body")), text="Chargement…"),
             ),
             html.Section(
+                id="tableau",
                 className="ti-tablewrap",
-                **{"aria-label": "Tableau des données affichées"},
+                **{"aria-labelledby": cid("table-title")},
                 children=[
                     html.Div(
                         className="ti-table-bar",
                         children=[
-                            html.H2("Données affichées", className="ti-h2"),
+                            html.H2("Données affichées", className="ti-h2", id=cid("table-title")),
                             html.Button("Télécharger CSV", id=cid("dl-csv"), className="ti-button"),
                             html.Button(
                                 "Télécharger XLSX", id=cid("dl-xlsx"), className="ti-button"
@@ -180,7 +284,27 @@ def layout(q: Gateway, state: UrlState):
                             dcc.Download(id=cid("download")),
                         ],
                     ),
-                    C.grid(cid("grid"), rows, columns, 420),
+                    html.P(TABLE_HINT, className="ti-note", id=cid("table-hint")),
+                    C.loading(
+                        C.grid(
+                            cid("grid"),
+                            rows,
+                            columns,
+                            420,
+                            props={
+                                "getRowId": f"params.data[{key_field!r}]",
+                                "selectedRows": {"ids": [st.sel]} if st.sel else [],
+                            },
+                            rowSelection={
+                                "mode": "singleRow",
+                                "checkboxes": False,
+                                "enableClickSelection": True,
+                            },
+                            # a few columns: all drawn, none appears late while scrolling
+                            suppressColumnVirtualisation=True,
+                        ),
+                        text="Chargement du tableau…",
+                    ),
                 ],
             ),
         ],

@@ -10,7 +10,7 @@ from dashboard.core import components as C
 from dashboard.core.formats import fmt_number, fmt_value
 from dashboard.core.gateway import Gateway
 from dashboard.core.layers import LAYERS, has_key
-from dashboard.core.links import profile_href
+from dashboard.core.links import compare_href, profile_href
 
 PANEL_HINT = "Cliquez sur un territoire de la carte ou cherchez un nom pour afficher sa fiche."
 
@@ -38,8 +38,10 @@ def filter_link(d: dict) -> tuple[str, str] | None:
     return None
 
 
-def panel(d: dict | None):
-    """The side panel of one unit (from :func:`dashboard.core.units.detail`)."""
+def panel(d: dict | None, comparisons: list | None = None, region: str | None = None):
+    """The side panel of one unit (from :func:`dashboard.core.units.detail`), each indicator
+    beside the medians of the units of its région and of France
+    (:func:`dashboard.core.compare.unit_comparison`)."""
     if d is None:
         return panel_empty()
     facts = [
@@ -73,14 +75,31 @@ def panel(d: dict | None):
             html.H3("Départements touchés"),
             html.Ul([html.Li(f"{c} — {n}") for c, n in d["departements"]]),
         ]
-    inds = [
-        (i.label + (" (données fictives)" if i.generated else ""), fmt_value(v, i.decimals, i.unit))
-        for i, v in d["indicators"]
-    ]
-    children += [html.H3("Indicateurs"), C.definition_list(inds)]
+    if comparisons is None:
+        inds = [
+            (
+                i.label + (" (données fictives)" if i.generated else ""),
+                fmt_value(v, i.decimals, i.unit),
+            )
+            for i, v in d["indicators"]
+        ]
+        children += [html.H3("Indicateurs"), C.definition_list(inds)]
+    else:
+        children += [
+            html.H3("Indicateurs, comparés"),
+            C.comparison_table(comparisons, LAYERS[d["layer"]], region, "carte-panel-cmp"),
+        ]
     link = filter_link(d)
     if link:
         children.append(html.A(link[1], href=link[0], className="ti-filter-link"))
+    children.append(
+        dcc.Link(
+            "Comparer avec d'autres unités",
+            href=compare_href(d["layer"], [d["key"]]),
+            className="ti-filter-link",
+            id="carte-compare-link",
+        )
+    )
     return children
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-PAGE_MODULES = ("carte", "redecoupage", "progres", "sources", "territoire")
+PAGE_MODULES = ("carte", "redecoupage", "progres", "comparer", "sources", "territoire")
 
 
 @dataclass(frozen=True)

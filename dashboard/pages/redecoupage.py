@@ -7,12 +7,15 @@ pan/zoom of the three maps stay in the browser (``assets/redecoupage.js``).
 
 from __future__ import annotations
 
+from dashboard.core import downloads
 from dashboard.core.links import REDRAW_PATH
-from dashboard.core.wiring import ClientWire, Wire, connect
+from dashboard.core.wiring import ClientWire, Wire, address, connect
 from dashboard.pages import Page
 from dashboard.redraw import callbacks as cb
 from dashboard.redraw import routes
 from dashboard.redraw import scenario as sc
+from dashboard.redraw.exports import EXPORTS
+from dashboard.redraw.exports import PAGE as EXPORT_PAGE
 from dashboard.redraw.layout import layout
 from dashboard.redraw.state import PREFIX
 
@@ -25,8 +28,8 @@ WIRES = [
          states="geo-2018.hideout geo-2023.hideout"),
     *[ClientWire("selection.data!", f"geo-{w}.clickData", "tiRedraw", f"click{w}")
       for w in ("2018", "2023")],
-    Wire("@url.search!", VIEW_IN + " selection.data map-2023.center map-2023.zoom",
-         lambda q, *values: cb.on_url(*values), states="@url.pathname"),
+    Wire("@ti-address.data!", VIEW_IN + " selection.data map-2023.center map-2023.zoom",
+         address(cb.on_url), states="@url.pathname"),
     Wire("scenario.data edit-status.children", "move.n_clicks gather.n_clicks reset.n_clicks",
          sc.on_edit_click, states="member.value target.value new-name.value "
          "gather-members.value scenario.data", trigger=True),
@@ -40,8 +43,9 @@ WIRES = [
 
 
 def register(app, q) -> None:
-    """The callbacks of the page, and the route of its commune change layer."""
+    """The callbacks of the page, the route of its commune change layer, its exports."""
     routes.register(app.server, q)
+    downloads.register(app.server, q, EXPORT_PAGE, EXPORTS)
     connect(app, q, PREFIX, WIRES)
 
 

@@ -9,20 +9,25 @@ wave or id gives a "territoire inconnu" page.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import dash_leaflet as dl
 from dash import dcc, html
 
 from dashboard.core import components as C
-from dashboard.core.charts import time_series
+from dashboard.core.charts import graph
+from dashboard.core.compare import region_name, unit_comparison
+from dashboard.core.downloads import DOCUMENT, IMAGE, TABLE, export_path
 from dashboard.core.formats import fmt_number, fmt_value
 from dashboard.core.gateway import Gateway
-from dashboard.core.layers import WAVE_LABELS, WAVE_LAYER
-from dashboard.core.links import PROFILE_PATH, map_href
+from dashboard.core.layers import LAYERS, WAVE_LABELS, WAVE_LAYER
+from dashboard.core.links import PROFILE_PATH, compare_href, map_href
 from dashboard.core.mapview import base_url, center_zoom, outline_url
 from dashboard.core.provenance import indicator_source, source
 from dashboard.core.registries import national_registry
 from dashboard.core.theme import SELECTED_COLOR
 from dashboard.core.urlstate import UrlState
+from dashboard.profile.figures import employment_figure, key_facts
 from dashboard.profile.queries import territory_profile
 
 MAX_PATH_LEN = 60
@@ -103,7 +108,6 @@ def _employment(q: Gateway, d: dict) -> list:
         )
     else:
         ind = emp[emp["sector"] == "industrie"].sort_values("year")
-        tot = emp[emp["sector"] == "total"].sort_values("year")
         partial = cov is not None and not d["employment_complete"]
         out.append(
             html.P(
@@ -132,26 +136,14 @@ def _employment(q: Gateway, d: dict) -> list:
                 ]
             )
         )
-        series = (
-            ind[["year", "employees"]]
-            .rename(columns={"employees": "industrie"})
-            .merge(
-                tot[["year", "employees"]].rename(columns={"employees": "total"}),
-                on="year",
-                how="outer",
-            )
-        )
         out.append(
-            dcc.Graph(
-                figure=time_series(
-                    series,
-                    "year",
-                    {"industrie": "Industrie", "total": "Tous secteurs"},
-                    "Effectifs salariés",
-                ),
-                config={"displaylogo": False},
+            graph(
+                "territoire-emploi",
+                employment_figure(emp),
             )
         )
+        out.append(_export(d, "graphique-emploi", IMAGE, "le graphique de l'emploi"))
+        out.append(_export(d, "emploi", TABLE, "la série de l'emploi"))
     out.append(source_of(q, "urssaf"))
     return out
 
@@ -166,8 +158,8 @@ def _projects(q: Gateway, d: dict) -> list:
                 + (
                     ""
                     if national_registry(q)
-                    else " Aucun registre national n'est chargé "
-                    "(python -m etl import-projects FICHIER)."
+                    else " Aucun registre national n'est chargé (un administrateur l'importe en "
+                    "suivant le guide d'administration du projet, docs/registry-schema.md)."
                 ),
                 className="ti-absent",
             )
@@ -209,19 +201,18 @@ def _project_table(df) -> html.Table:
     )
 
 
+def _export(d: dict, name: str, formats, what: str):
+    """Export buttons of the profile (the territory named in their query string)."""
+    query = urlencode({"vague": d["wave"], "id": d["key"]})
+    return C.export_buttons(export_path("territoire", name), formats, what, query=query)
+
+
 def profile(q: Gateway, d: dict):
     """The profile of one territory (from :func:`dashboard.profile.queries.territory_profile`)."""
     wave = d["wave"]
     members = d["members"]
     n_epci = sum(1 for m in members if m[1] in ("EPCI", "EPT"))
-    facts = [
-        ("Vague", f"Territoires d'industrie {WAVE_LABELS[wave]}"),
-        ("Identifiant", d["key"]),
-        ("Population municipale", fmt_value(d["population"], 0, "hab.")),
-        ("Superficie", fmt_value(d["area_km2"], 0, "km²")),
-        ("Communes", fmt_number(d["n_communes"])),
-        ("Départements", ", ".join(f"{c} — {n}" for c, n in d["departements"]) or "pas de données"),
-    ]
+    facts = key_facts(d)
     return html.Article(
         className="ti-territoire",
         id="territoire-fiche",
@@ -239,6 +230,7 @@ def profile(q: Gateway, d: dict):
                         id="territoire-print",
                         **{"data-action": "print"},
                     ),
+                    _export(d, "fiche", DOCUMENT, "la fiche du territoire (A4)"),
                 ],
             ),
             html.H1(d["name"], className="ti-h1", id="territoire-nom"),
@@ -275,6 +267,8 @@ def profile(q: Gateway, d: dict):
                         [html.Li(f"{n} ({k}, {s})") for s, k, n in members], className="ti-members"
                     ),
                     source_of(q, f"territories:{wave}"),
+                    _export(d, "membres", TABLE, "la liste des membres"),
+                    _export(d, "communes", TABLE, f"la liste des {d['n_communes']} communes"),
                 ],
             ),
             html.Section(
@@ -286,8 +280,33 @@ def profile(q: Gateway, d: dict):
                             html.Li(f"{a['name']} ({a['code']}) — {a['kind']} : {a['chef_lieu']}")
                             for a in d["arrondissements"]
                         ]
+                    )
+                    if d["arrondissements"]
+                    else html.P(
+                        "Aucun : les communes de ce territoire n'ont pas d'arrondissement (Mayotte "
+                        "n'en a pas), il ne se rattache à aucune sous-préfecture.",
+                        id="territoire-sans-arrondissement",
                     ),
                     source_of(q, "cog:arrondissements"),
+                ],
+            ),
+            html.Section(
+                className="ti-block",
+                children=[
+                    html.H2("Comparé aux autres territoires de la vague", className="ti-h2"),
+                    C.comparison_table(
+                        unit_comparison(q, WAVE_LAYER[wave], d["key"]),
+                        LAYERS[WAVE_LAYER[wave]],
+                        region_name(q, WAVE_LAYER[wave], d["key"]),
+                        "territoire-cmp",
+                    ),
+                    html.P(
+                        dcc.Link(
+                            "Comparer avec d'autres territoires, côte à côte",
+                            href=compare_href(WAVE_LAYER[wave], [d["key"]]),
+                            className="ti-noprint",
+                        )
+                    ),
                 ],
             ),
             html.Section(className="ti-block", children=_employment(q, d)),

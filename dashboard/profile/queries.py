@@ -81,3 +81,52 @@ def territory_projects(
         "ORDER BY date DESC, id",
     }[col]
     return q.df(sql, [territory_id, demo])
+
+
+def territory_communes(q: Gateway, wave: str, territory_id: str) -> pd.DataFrame:
+    """The communes of a territory of a wave: code, name, population, EPCI, département."""
+    if wave_layer(wave) is None or not isinstance(territory_id, str):
+        return pd.DataFrame()
+    return q.df(
+        "SELECT c.code, c.name, c.population, c.epci_siren, e.name AS epci_name, c.departement, "
+        "c.arrondissement FROM territory_commune tc JOIN commune c ON c.code = tc.commune_code "
+        "LEFT JOIN epci e ON e.siren = c.epci_siren "
+        "WHERE tc.wave = ? AND tc.territory_id = ? ORDER BY c.code",
+        [wave, territory_id],
+    )
+
+
+def perimeter_change(q: Gateway, wave: str, territory_id: str) -> dict:
+    """How the territory's perimeter changed between the waves (``redraw_*`` tables): its
+    counterpart in the other wave and the population it shares with each territory there."""
+    out: dict = {"counterpart": None, "flows": pd.DataFrame()}
+    if not q.has("redraw_counterpart") or wave_layer(wave) is None:
+        return out
+    cp = q.df(
+        "SELECT c.counterpart_id, n.name AS counterpart_name, c.share_of_territory, "
+        "c.share_of_counterpart FROM redraw_counterpart c LEFT JOIN territory n "
+        "ON n.wave = c.counterpart_wave AND n.id = c.counterpart_id "
+        "WHERE c.wave = ? AND c.territory_id = ?",
+        [wave, territory_id],
+    )
+    if len(cp) and isinstance(cp["counterpart_id"].iloc[0], str):
+        out["counterpart"] = cp.iloc[0].to_dict()
+    sql = {
+        "2018": "SELECT f.ti_2023 AS other_id, t.name AS other_name, f.population, "
+        "f.n_communes, f.share_of_2018 AS share FROM redraw_flow f LEFT JOIN territory t "
+        "ON t.wave = '2023' AND t.id = f.ti_2023 WHERE f.ti_2018 = ? "
+        "ORDER BY f.population DESC",
+        "2023": "SELECT f.ti_2018 AS other_id, t.name AS other_name, f.population, "
+        "f.n_communes, f.share_of_2023 AS share FROM redraw_flow f LEFT JOIN territory t "
+        "ON t.wave = '2018' AND t.id = f.ti_2018 WHERE f.ti_2023 = ? "
+        "ORDER BY f.population DESC",
+    }[wave]
+    out["flows"] = q.df(sql, [territory_id])
+    if wave == "2018" and q.has("redraw_transition"):
+        rows = q.rows(
+            "SELECT l.label FROM redraw_transition t JOIN redraw_label l "
+            "ON l.kind = 'transition' AND l.code = t.transition WHERE t.ti_2018 = ?",
+            [territory_id],
+        )
+        out["transition"] = rows[0][0] if rows else None
+    return out

@@ -7,8 +7,9 @@ from urllib.parse import urlencode
 from dash import html
 
 from dashboard.core import components as C
-from dashboard.core import exports
+from dashboard.core import downloads, exports
 from dashboard.core.charts import time_series
+from dashboard.core.downloads import IMAGE, TABLE
 from dashboard.core.gateway import Gateway
 from dashboard.core.provenance import indicator_source
 from dashboard.core.registries import demo_loaded
@@ -63,15 +64,49 @@ def on_registry(q: Gateway, level, which):
     return PF.grid_rows(df), PF.ranking_columns(demo), label, href, fig, status, units
 
 
-def on_download(q: Gateway, fmt, level, which):
-    """The registry ranking as a CSV or XLSX download (demonstration data watermarked)."""
+def ranking_file(q: Gateway, level, which):
+    """(table with French headers, source note, file stem, demo) of the registry ranking."""
     level, demo = _choice(level, which, q)
     df = PF.ranking_table(PQ.registry_ranking(q, level, demo=demo), demo)
+    df = df.rename(columns={c["field"]: c["headerName"] for c in PF.ranking_columns(demo)})
     note = indicator_source(q, "demo_projects_" if demo else "projects_") or "registre des projets"
     if demo:
         note = "DONNÉES FICTIVES — " + note
-    stem = f"projets_{level}" + ("_donnees-fictives" if demo else "")
+    return df, note, f"projets_{level}" + ("_donnees-fictives" if demo else ""), demo
+
+
+def on_download(q: Gateway, fmt, level, which):
+    """The registry ranking as a CSV or XLSX download (demonstration data watermarked)."""
+    df, note, stem, demo = ranking_file(q, level, which)
     return exports.download(df, fmt if isinstance(fmt, str) else "csv", stem, note, demo=demo)
+
+
+def export_path(name: str) -> str:
+    """The address (without format) of one of the page's exports."""
+    return downloads.export_path(PREFIX, name)
+
+
+def on_registry_exports(q: Gateway, level, which):
+    """The export buttons of the registry's ranking and charts, for the level and registry
+    shown."""
+    level, demo = _choice(level, which, q)
+    query = urlencode({"niveau": level, "registre": "demo" if demo else "reel"})
+    return [
+        C.export_buttons(export_path("registre"), TABLE, "le classement", query=query),
+        C.export_buttons(export_path("registre-par-annee"), IMAGE, "le graphique des projets "
+                         "par année", query=query),
+        C.export_buttons(export_path("registre-unites"), IMAGE, "le graphique des unités",
+                         query=query),
+    ]  # fmt: skip
+
+
+def on_fr_export(q: Gateway, code):
+    """The export buttons of the France Relance chart of one département."""
+    dep = code if isinstance(code, str) and len(code) <= 3 else ""
+    return C.export_buttons(
+        export_path("france-relance-departement"), IMAGE, "le graphique du département",
+        query=urlencode({"dep": dep}) if dep else "",
+    )  # fmt: skip
 
 
 def on_fr_departement(q: Gateway, code):

@@ -6,7 +6,7 @@ Data in, ``plotly`` figures or frames out; no database, no Dash callbacks. Text 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -15,121 +15,144 @@ from dashboard.core.charts import COLORS, esc, styled
 from dashboard.core.formats import NO_DATA_LABEL, fmt_number, fmt_value
 from dashboard.progress import pace as P
 
-GOAL_LABELS = {"projects": "projets industriels", "jobs": "emplois"}
 
-
-def gauge(goal_name: str, value: float | None, goal: float) -> go.Figure:
-    """A goal gauge: the latest published figure against the goal (empty gauge when unknown)."""
+def gauge(progress: P.Progress, title: str) -> go.Figure:
+    """A goal gauge: what was achieved since the start against the goal (only ever drawn for a
+    series of the goal's own definition: :class:`pace.Progress` checked it)."""
+    g = progress.goal
     fig = go.Figure(
         go.Indicator(
             mode="gauge+number",
-            value=value,
-            number={"valueformat": ",.0f"},
+            value=progress.achieved,
+            number={"valueformat": ",.0f", "suffix": f" {esc(g.definition.unit)}"},
             gauge={
-                "axis": {"range": [0, goal], "tickformat": ",.0f"},
+                "axis": {"range": [0, g.value], "tickformat": ",.0f"},
                 "bar": {"color": COLORS[0]},
-                "threshold": {"line": {"color": COLORS[1], "width": 3}, "value": goal},
+                "threshold": {"line": {"color": COLORS[1], "width": 3}, "value": g.value},
             },
-            title={
-                "text": f"Objectif : {fmt_number(goal)} {GOAL_LABELS.get(goal_name, goal_name)}"
-            },
+            title={"text": esc(title)},
         )
     )
     return styled(fig, height=260)
 
 
-def series_figure(df: pd.DataFrame, title: str = "") -> go.Figure:
-    """Published figures over time, one trace per definition (``series``), each point's hover
-    naming its value, date as published and source title."""
+def value_text(value, decimals: int, unit: str) -> str:
+    """A published value with its unit, as published ("1,36 milliard d'euros", "44 700 emplois")."""
+    return fmt_value(value, int(decimals), unit)
+
+
+def definition_panel(df: pd.DataFrame) -> go.Figure:
+    """The timeline of one definition: its figures by date, one trace per phase (never joined
+    across phases), each point's hover naming its label, value, date as published and source."""
     fig = go.Figure()
-    if df is None or df.empty:
-        return styled(fig, title)
-    for i, (name, g) in enumerate(df.groupby("series", sort=False)):
+    first = df.iloc[0]
+    for i, (phase, g) in enumerate(df.groupby("phase", sort=False)):
         hover = [
-            f"{esc(n)}<br>{fmt_number(v)} {esc(u)} ({esc(dt)})<br>Source : {esc(s)}"
-            for n, v, u, dt, s in zip(
-                g["series"], g["value"], g["unit"], g["date_text"], g["source_title"], strict=True
+            f"{esc(lab)}<br>{esc(value_text(v, d, u))} ({esc(dl)})<br>Source : {esc(src)}"
+            for lab, v, d, u, dl, src in zip(
+                g["label"],
+                g["value"],
+                g["decimals"],
+                g["unit_fr"],
+                g["date_label"],
+                g["source_name"],
+                strict=True,
             )
         ]
         fig.add_trace(
             go.Scatter(
                 x=pd.to_datetime(g["date"]),
                 y=g["value"],
-                name=esc(name)[:70],
+                name=esc(phase),
                 mode="lines+markers",
                 hovertext=hover,
                 hoverinfo="text",
+                marker={"size": 9},
                 line={"color": COLORS[i % len(COLORS)]},
             )
         )
-    fig.update_layout(legend={"orientation": "h", "y": -0.25})
-    fig.update_yaxes(rangemode="tozero", tickformat=",.0f")
-    return styled(fig, title, height=380)
+    decimals = int(df["decimals"].max())
+    fig.update_yaxes(
+        rangemode="tozero",
+        tickformat=f",.{decimals}f",
+        title={"text": esc(first["unit_fr"])},
+    )
+    fig.update_layout(legend={"orientation": "h", "y": -0.3}, showlegend=df["phase"].nunique() > 1)
+    return styled(fig, esc(first["definition_name"]), height=300)
 
 
-def pace_figure(
-    goal_name: str, points: list[tuple[date, float]], summary: P.PaceSummary
-) -> go.Figure:
-    """Linear paths to the goal over each horizon, the observed points, their pace extended to
-    the reach date."""
+def pace_figure(progress: P.Progress, series: list[tuple[date, float]], title: str) -> go.Figure:
+    """The series measuring a goal, the linear paths to it over each horizon (from the stock at
+    the start, so that the chart and the text agree) and the observed pace prolonged."""
+    pr = progress
+    g = pr.goal
     fig = go.Figure()
-    for i, h in enumerate(summary.required_per_year):
-        path = P.linear_path(summary.goal, summary.start, h)
+    for i, h in enumerate(g.horizons):
+        path = P.linear_path(g.value, g.start, h, stock=pr.stock.value)
         fig.add_trace(
             go.Scatter(
                 x=[d for d, _ in path],
                 y=[v for _, v in path],
                 mode="lines",
-                name=f"Trajectoire {h} ans ({fmt_number(summary.required_per_year[h])} / an)",
+                name=f"Trajectoire sur {h} ans ({fmt_number(pr.required[h])} par an)",
                 line={"dash": "dash", "color": COLORS[2 + i]},
             )
         )
-    if points:
+    if series:
         fig.add_trace(
             go.Scatter(
-                x=[d for d, _ in points],
-                y=[v for _, v in points],
-                mode="markers+lines",
-                name="Chiffres publiés",
-                line={"color": COLORS[0]},
+                x=[d for d, _ in series],
+                y=[v for _, v in series],
+                mode="lines",
+                name="Cumul du registre",
+                line={"color": COLORS[0], "shape": "hv"},
             )
         )
-        if summary.reach is not None and summary.last_date is not None:
-            fig.add_trace(
-                go.Scatter(
-                    x=[summary.last_date, summary.reach],
-                    y=[summary.last_value, summary.goal],
-                    mode="lines",
-                    name="Rythme observé prolongé",
-                    line={"dash": "dot", "color": COLORS[1]},
-                )
+    if pr.pace is not None and pr.pace.central > 0 and pr.achieved < g.value:
+        left = pr.stock.value + g.value - pr.last.value
+        end = pr.last.latest + timedelta(days=round(left / pr.pace.central * P.DAYS_PER_YEAR))
+        fig.add_trace(
+            go.Scatter(
+                x=[pr.last.latest, end],
+                y=[pr.last.value, pr.stock.value + g.value],
+                mode="lines",
+                name="Rythme observé prolongé",
+                line={"dash": "dot", "color": COLORS[1]},
             )
-    fig.add_hline(y=summary.goal, line={"color": "#666", "width": 1})
-    fig.update_yaxes(rangemode="tozero", tickformat=",.0f")
+        )
+    fig.add_hline(y=pr.stock.value + g.value, line={"color": "#666", "width": 1})
+    fig.update_yaxes(rangemode="tozero", tickformat=",.0f", title={"text": g.definition.unit})
     fig.update_layout(legend={"orientation": "h", "y": -0.25})
-    return styled(
-        fig,
-        f"Rythme nécessaire : {fmt_number(summary.goal)} {GOAL_LABELS.get(goal_name, '')}",
-        height=380,
-    )
+    return styled(fig, title, height=380)
 
 
-def pace_sentences(goal_name: str, summary: P.PaceSummary) -> list[str]:
-    """The pace in words (French), from a :class:`dashboard.pace.PaceSummary`."""
-    unit = GOAL_LABELS.get(goal_name, "")
-    out = [f"Relance du programme : {summary.start:%d/%m/%Y}."]
-    for h, per in summary.required_per_year.items():
+def pace_sentences(progress: P.Progress, registry: str) -> list[str]:
+    """The pace in words (French): the start, what was achieved, each horizon's pace, the
+    observed pace and the year (or years) the goal would be reached."""
+    pr = progress
+    g = pr.goal
+    unit = g.definition.unit
+    out = [
+        f"Point de départ : {fmt_number(pr.stock.value)} {unit} dans {registry} au "
+        f"{g.start:%d/%m/%Y} (relance du programme).",
+        f"Depuis la relance : {fmt_number(pr.achieved)} {unit} au {pr.last.latest:%d/%m/%Y}, "
+        f"soit {fmt_number(pr.share * 100, 1)} % du potentiel.",
+    ]
+    for h, per in pr.required.items():
+        out.append(f"Sur {h} ans (échéance {pr.deadline[h]}) : {fmt_number(per)} {unit} par an.")
+    if pr.pace is None:
+        out.append("Rythme observé : non mesurable (moins d'une journée depuis la relance).")
+    elif round(pr.pace.low) == round(pr.pace.high):
+        out.append(f"Rythme observé : {fmt_number(pr.pace.central)} {unit} par an.")
+    else:
         out.append(
-            f"Sur {h} ans (échéance {summary.deadline[h]:%d/%m/%Y}) : {fmt_number(per)} {unit} par an."
+            f"Rythme observé : entre {fmt_number(pr.pace.low)} et {fmt_number(pr.pace.high)} "
+            f"{unit} par an (selon la précision des dates)."
         )
-    if summary.observed_per_year is None:
-        out.append("Rythme observé : pas de données (moins de deux chiffres publiés datés).")
+    if pr.reach is None:
+        out.append("Au rythme observé, le potentiel ne serait pas atteint (rythme nul).")
     else:
-        out.append(f"Rythme observé : {fmt_number(summary.observed_per_year)} {unit} par an.")
-    if summary.reach is None:
-        out.append("Date d'atteinte au rythme actuel : impossible à estimer.")
-    else:
-        out.append(f"Au rythme actuel, l'objectif serait atteint le {summary.reach:%d/%m/%Y}.")
+        out.append(f"Au rythme observé, le potentiel serait atteint {pr.reach.text()}.")
     return out
 
 

@@ -8,12 +8,13 @@ callers label what they got ("pas de données").
 from __future__ import annotations
 
 import math
-from datetime import date
 
 import pandas as pd
 
 from dashboard.core.gateway import Gateway
 from dashboard.core.layers import frame
+from dashboard.core.registries import REAL_FIRST_REGISTRY, demo_loaded, national_registry
+from dashboard.progress import pace as P
 
 LEVELS = {  # ranking level -> (map layer id, indicator layer, French label)
     "region": ("region", "region", "Région"),
@@ -33,48 +34,119 @@ def _df(q: Gateway, key: tuple, table: str, sql: str, params: list | None = None
     return q.memo(key, lambda: q.df(sql, params or []))
 
 
-def goal_points(q: Gateway, goal: str) -> pd.DataFrame:
-    """The curated points of one goal ('projects' or 'jobs'), by date, with their sources."""
+def goals(q: Gateway) -> pd.DataFrame:
+    """The goals (``goal`` table: value, metric, scope, phase, unit, start, horizons)."""
+    return _df(q, ("pq_goals",), "goal", "SELECT * FROM goal ORDER BY goal DESC")
+
+
+def goal(q: Gateway, name: str) -> P.Goal | None:
+    """The goal ``name`` ('projects' or 'jobs') as a :class:`pace.Goal`, None when not loaded."""
+    df = goals(q)
+    if df.empty or name not in set(df["goal"]):
+        return None
+    r = df[df["goal"] == name].iloc[0]
+    return P.Goal(
+        P.Definition(str(r["metric"]), str(r["scope"]), str(r["phase"]), str(r["unit"])),
+        float(r["value"]),
+        pd.Timestamp(r["start"]).date(),
+        (int(r["horizon_min"]), int(r["horizon_max"])),
+    )
+
+
+def goal_sources(q: Gateway) -> pd.DataFrame:
+    """The published rows that state the goals (source name, address, date, quote), in order."""
+    return _df(q, ("pq_goal_sources",), "goal_source", "SELECT * FROM goal_source ORDER BY rank")
+
+
+def nearest_figures(q: Gateway, goal_name: str) -> pd.DataFrame:
+    """The published figures nearest to a goal (``goal_series``), each with why it does or does
+    not measure it (``note``), by date."""
     df = _df(q, ("pq_goal",), "goal_series", "SELECT * FROM goal_series ORDER BY goal, date")
     if df.empty:
         return df
-    return df[df["goal"] == goal].reset_index(drop=True)
+    return df[df["goal"] == goal_name].reset_index(drop=True)
 
 
-def latest_point(q: Gateway, goal: str) -> dict | None:
-    """The latest published point of a goal (a dict of its row) or None."""
-    df = goal_points(q, goal)
-    return None if df.empty else df.iloc[-1].to_dict()
+def definition(row) -> P.Definition:
+    """The :class:`pace.Definition` of a row of ``published_figure`` or ``goal_series``."""
+    return P.Definition(
+        str(row["definition_name"]), str(row["scope_fr"]), str(row["phase"]), str(row["unit_fr"])
+    )
 
 
-def published_series(q: Gateway, goal: str) -> pd.DataFrame:
-    """Every published figure whose metric belongs to the goal, one series per (scope, metric).
+def figure(row) -> P.Figure:
+    """A row of ``published_figure`` or ``goal_series`` as a :class:`pace.Figure` (dated
+    between the first and last day of its published period)."""
+    return P.Figure(
+        definition(row),
+        float(row["value"]),
+        pd.Timestamp(row["date_start"]).date(),
+        pd.Timestamp(row["date"]).date(),
+    )
 
-    Projects: metrics naming projects, actions or laureates; jobs: metrics naming jobs. The
-    column ``series`` names the definition; figures of different series are never added.
+
+def published_figures(q: Gateway) -> pd.DataFrame:
+    """Every published figure with its French label, definition and family, by family,
+    definition and date."""
+    df = _df(
+        q,
+        ("pq_figures",),
+        "published_figure",
+        "SELECT f.*, d.famille AS family_order FROM published_figure f "
+        "LEFT JOIN published_definition d USING (definition) ORDER BY f.date, f.label",
+    )
+    return df
+
+
+# what a registry counts toward each goal (projects: 1 a project; jobs: its jobs created), by
+# date; the demonstration registry, or the real ones but the mirror's regional Fonds vert list
+_MEASURE_DAILY = (
+    "SELECT date, sum(CASE WHEN ? THEN 1 ELSE coalesce(jobs_created, 0) END) AS n FROM project "
+    "WHERE is_demo = ? AND (is_demo OR registry <> ?) AND date IS NOT NULL "
+    "GROUP BY date ORDER BY date"
+)
+_MEASURE_UNDATED = (
+    "SELECT count(*) FROM project WHERE is_demo = ? AND (is_demo OR registry <> ?) AND date IS NULL"
+)
+
+
+def measured_by(q: Gateway, goal_name: str, *, demo: bool = False) -> dict | None:
+    """What measures a goal, when something does: the national project registry (or, on
+    request, the demonstration registry), whose projects are those the goal counts.
+
+    Returns ``{"stock": Figure, "last": Figure, "series": [(date, value)], "registry": label,
+    "demo": bool, "n_undated": int}`` or None (no national registry: the goal is not measurable
+    from what is loaded). The figures carry the goal's own definition.
     """
-    df = _df(q, ("pq_figures",), "published_figure", "SELECT * FROM published_figure ORDER BY date")
-    if df.empty:
-        return df
-    metric = df["metric"].astype(str).str.lower()
-    unit = df["unit"].astype(str).str.lower()
-    if goal == "jobs":
-        keep = metric.str.contains("jobs") & unit.str.match(r"^jobs\b")
-    else:
-        keep = metric.str.contains("project|action|laureate") & unit.str.match(
-            r"^(projects?|actions?|laureates?)\b"
+    g = goal(q, goal_name)
+    if g is None or not q.has("project"):
+        return None
+    if demo and not demo_loaded(q):
+        return None
+    if not demo and not national_registry(q):
+        return None
+
+    def load():
+        return (
+            q.df(_MEASURE_DAILY, [goal_name == "projects", demo, REAL_FIRST_REGISTRY]),
+            q.scalar(_MEASURE_UNDATED, [demo, REAL_FIRST_REGISTRY]),
         )
-    out = df[keep].copy()
-    out["series"] = out["metric"].astype(str) + " — " + out["scope"].astype(str)
-    return out.reset_index(drop=True)
 
-
-def pace_points(q: Gateway, goal: str) -> list[tuple[date, float]]:
-    """(date, value) of the curated goal series, for :mod:`dashboard.pace`."""
-    df = goal_points(q, goal)
-    return [
-        (pd.Timestamp(d).date(), float(v)) for d, v in zip(df["date"], df["value"], strict=True)
-    ]
+    daily, undated = q.memo(("pq_measured", goal_name, demo), load)
+    if daily.empty:
+        return None
+    days = [pd.Timestamp(d).date() for d in daily["date"]]
+    cum = daily["n"].astype(float).cumsum().tolist()
+    before = [c for d, c in zip(days, cum, strict=True) if d < g.start]
+    stock = P.Figure.on(g.definition, before[-1] if before else 0.0, g.start)
+    last = P.Figure.on(g.definition, cum[-1], max(days[-1], g.start))
+    return {
+        "stock": stock,
+        "last": last,
+        "series": list(zip(days, cum, strict=True)),
+        "demo": demo,
+        "n_undated": int(undated or 0),
+    }
 
 
 def registry_ranking(q: Gateway, level: str, *, demo: bool = False) -> pd.DataFrame:

@@ -36,11 +36,9 @@ def on_filter(q: Gateway, reg, dep):
     return filter_options(q, "departement", p.reg), p.dep, {"bounds": b}
 
 
-def on_view(q: Gateway, reg, dep, ind, method, selection):
-    """Everything that depends on the place, the indicator and the classification."""
-    p = place(q, reg, dep)
-    ind, _ = indicator_choice(q, ind)
-    method = method_choice(method)
+def wave_styles(q: Gateway, p, ind: str, method: str, selection=None):
+    """(indicator, style data of each wave map, legend rows, legend title) of the two wave
+    maps: one set of classes over both waves (validated place, indicator and method)."""
     indicator = get_indicator(q, "ti2023", ind)
     by_wave = {
         w: values(q, WAVE_LAYER[w], ind).reindex(RQ.touching(q, w, p)) for w in ("2018", "2023")
@@ -54,6 +52,15 @@ def on_view(q: Gateway, reg, dep, ind, method, selection):
         indicator.label,
         selected_keys(q, selection_of(q, selection)),
     )
+    return indicator, hide, items, label
+
+
+def on_view(q: Gateway, reg, dep, ind, method, selection):
+    """Everything that depends on the place, the indicator and the classification."""
+    p = place(q, reg, dep)
+    ind, _ = indicator_choice(q, ind)
+    method = method_choice(method)
+    indicator, hide, items, label = wave_styles(q, p, ind, method, selection)
     counts = RQ.change_counts(q, p)
     tl = RQ.labels(q, "transition")
     summary = RQ.summary(q, p)

@@ -31,6 +31,7 @@ TRANSITION_COLORS = {
     "kept": "#2a4ea6",
     "split": "#f28e2b",
     "merged": "#b07aa1",
+    "reduced": "#ff9d9a",
     "dropped": "#e15759",
     "outside": "#9d9d9d",
 }

@@ -8,6 +8,8 @@ from dash import dcc, html
 from dashboard.core import classify as K
 from dashboard.core import components as C
 from dashboard.core.admin import filter_bounds, filter_options, place
+from dashboard.core.charts import graph
+from dashboard.core.downloads import IMAGE, TABLE, export_path
 from dashboard.core.gateway import Gateway
 from dashboard.core.mapview import NATIONAL_BOUNDS, center_zoom
 from dashboard.core.theme import SELECTED_COLOR
@@ -15,6 +17,7 @@ from dashboard.core.urlstate import UrlState, parse_view
 from dashboard.redraw import figures as RF
 from dashboard.redraw import queries as RQ
 from dashboard.redraw.callbacks import on_view
+from dashboard.redraw.exports import PAGE as EXPORT_PAGE
 from dashboard.redraw.panels import panel
 from dashboard.redraw.scenario import target_options
 from dashboard.redraw.state import (
@@ -112,7 +115,8 @@ def layout(q: Gateway, state: UrlState):
             html.H1("Redécoupage : de la vague 2018 à la vague 2023", className="rd-h1"),
             html.P(
                 "En 2023, la carte des Territoires d'industrie a été redessinée « à l'échelle de chaque "
-                "sous-préfecture ». Populations : COG 2026 pour les deux vagues ; chaque commune est placée "
+                "sous-préfecture ». Populations : populations municipales publiées avec le COG 2026, "
+                "les mêmes pour les deux vagues ; chaque commune est placée "
                 "dans son EPCI et son arrondissement de 2026, les écarts tiennent donc au seul redécoupage.",
                 className="rd-intro",
             ),
@@ -172,12 +176,17 @@ def layout(q: Gateway, state: UrlState):
                         children=[
                             html.H2("Vague 2018-2022", className="rd-h2"),
                             _map("2018", view, map_kwargs, geo18),
+                            _export("carte-2018", IMAGE, "la carte 2018", state),
                         ],
                     ),
                     html.Section(
                         className="rd-mapcol",
                         **{"aria-label": "Carte 2023"},
-                        children=[html.H2("Vague 2023-2027", className="rd-h2"), m23],
+                        children=[
+                            html.H2("Vague 2023-2027", className="rd-h2"),
+                            m23,
+                            _export("carte-2023", IMAGE, "la carte 2023", state),
+                        ],
                     ),
                     html.Section(
                         className="rd-mapcol",
@@ -185,6 +194,7 @@ def layout(q: Gateway, state: UrlState):
                         children=[
                             html.H2("Changements par commune", className="rd-h2"),
                             _map("change", view, map_kwargs, geoc),
+                            _export("carte-changements", IMAGE, "la carte des changements", state),
                         ],
                     ),
                 ],
@@ -193,11 +203,13 @@ def layout(q: Gateway, state: UrlState):
                 className="rd-under",
                 children=[
                     html.Div(view["wave_legend"], id=cid("wave-legend"), className="ti-legend"),
-                    html.Aside(
-                        panel(q, selection_of(q, selection)),
-                        id=cid("panel"),
-                        className="ti-panel rd-panel",
-                        **{"aria-live": "polite", "aria-label": "Territoire sélectionné"},
+                    C.loading(
+                        html.Aside(
+                            panel(q, selection_of(q, selection)),
+                            id=cid("panel"),
+                            className="ti-panel rd-panel",
+                            **{"aria-live": "polite", "aria-label": "Territoire sélectionné"},
+                        )
                     ),
                     html.Div(view["change_legend"], id=cid("change-legend"), className="ti-legend"),
                 ],
@@ -206,9 +218,12 @@ def layout(q: Gateway, state: UrlState):
                 className="rd-section",
                 children=[
                     html.H2("Couverture par vague", className="rd-h2"),
-                    html.Div(view["summary"], id=cid("summary")),
+                    C.loading(html.Div(view["summary"], id=cid("summary"))),
+                    _export("couverture", TABLE, "le tableau de couverture", state),
                     html.H3("Détail par région ou département", className="rd-h3"),
+                    _export("detail", TABLE, "le détail", state),
                     _grid("breakdown", view["breakdown_rows"], view["breakdown_cols"], 320),
+                    double_count_note(q),
                 ],
             ),
             html.Section(
@@ -216,9 +231,15 @@ def layout(q: Gateway, state: UrlState):
                 children=[
                     html.H2("Des territoires 2018 aux territoires 2023", className="rd-h2"),
                     html.Div(view["transition_counts"], id=cid("transitions-summary")),
-                    dcc.Graph(
-                        id=cid("sankey"), figure=view["sankey"], config={"displaylogo": False}
+                    definitions_block(
+                        q,
+                        "transition",
+                        "Définition des classes (parts de la population du territoire 2018)",
+                        "transition-definitions",
                     ),
+                    graph(cid("sankey"), view["sankey"]),
+                    _export("flux", IMAGE, "le graphique des flux", state),
+                    _export("transitions", TABLE, "le tableau des devenirs", state),
                     _grid("transitions", view["transition_rows"], view["transition_cols"]),
                 ],
             ),
@@ -228,14 +249,17 @@ def layout(q: Gateway, state: UrlState):
                     html.H2(
                         "À l'échelle de la sous-préfecture (territoires 2023)", className="rd-h2"
                     ),
-                    html.Div(view["scope"], id=cid("scope")),
+                    C.loading(html.Div(view["scope"], id=cid("scope"))),
+                    definitions_block(q, "scope", "Définition des emprises", "scope-definitions"),
                     html.H3(
                         "Chaque territoire et les arrondissements qu'il touche", className="rd-h3"
                     ),
+                    _export("territoires-arrondissements", TABLE, "le tableau", state),
                     _grid("terr-arr", view["ta_rows"], view["ta_cols"]),
                     html.H3(
                         "Chaque arrondissement et les territoires qu'il contient", className="rd-h3"
                     ),
+                    _export("arrondissements", TABLE, "le tableau des arrondissements", state),
                     _grid("arr", view["arr_rows"], view["arr_cols"]),
                 ],
             ),
@@ -348,5 +372,44 @@ def scenario_section(q: Gateway):
     )
 
 
+def _export(name: str, formats, what: str, state: UrlState):
+    """Export buttons that send the page's address (its state) with each click."""
+    path = export_path(EXPORT_PAGE, name)
+    return C.export_buttons(path, formats, what, query=state.to_search(), url_state=True)
+
+
+def definitions_block(q: Gateway, kind: str, title: str, name: str):
+    """The definition of each class of ``kind``, thresholds included, as the build wrote them."""
+    d = RQ.definitions(q, kind)
+    return html.Div(
+        className="rd-definitions",
+        children=[
+            html.H3(title, className="rd-h3"),
+            html.Dl(
+                [
+                    item
+                    for lab, text in d[["label", "definition"]].itertuples(index=False)
+                    for item in (html.Dt(str(lab)), html.Dd(str(text)))
+                ],
+                id=cid(name),
+            ),
+        ],
+    )
+
+
+def double_count_note(q: Gateway):
+    """Why the régions' counts add up to more than the territories of France."""
+    parts = []
+    for wave in ("2023", "2018"):
+        n, by_region = RQ.region_double_count(q, wave)
+        parts.append(f"{by_region} pour {n} territoires en {wave}")
+    return html.P(
+        "Un territoire à cheval sur plusieurs régions (ou départements) est compté dans chacune : "
+        f"la somme des régions donne {parts[0]} et {parts[1]}.",
+        className="ti-note",
+        id=cid("double-count"),
+    )
+
+
 def _grid(name: str, rows, cols, height: int = 360):
-    return C.grid(cid(name), rows, cols, height)
+    return C.loading(C.grid(cid(name), rows, cols, height), text="Chargement du tableau…")

@@ -163,7 +163,16 @@ def panel(q: Gateway, sel):
         ]
     if wave == "2023":
         ta = RQ.territory_arrondissements(q, "2023", Place(), key)
-        if len(ta):
+        if len(ta) and ta["arrondissement"].isna().all():
+            children += [
+                html.H3(f"Arrondissements ({ta['scope'].iloc[0]})"),
+                html.P(
+                    "Aucun : les communes de ce territoire n'ont pas d'arrondissement (Mayotte "
+                    "n'en a pas), il ne se rattache à aucune sous-préfecture.",
+                    id=cid("panel-no-arrondissement"),
+                ),
+            ]
+        elif len(ta):
             children += [
                 html.H3(f"Arrondissements ({ta['scope'].iloc[0]})"),
                 html.Ul(

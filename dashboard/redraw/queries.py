@@ -20,7 +20,7 @@ from geo.scenario import CORE_INDICATORS, ScenarioBase
 CHANGE_CLASSES = ("same", "moved", "entered", "left", "outside")
 
 
-TRANSITIONS = ("kept", "split", "merged", "dropped")
+TRANSITIONS = ("kept", "split", "merged", "reduced", "dropped")
 
 
 MAX_ID_LEN = 40
@@ -42,6 +42,31 @@ def labels(q: Gateway, kind: str) -> dict[str, str]:
     )
     d = df[df["kind"] == kind]
     return dict(zip(d["code"], d["label"], strict=True))
+
+
+def definitions(q: Gateway, kind: str) -> pd.DataFrame:
+    """Code, label and French definition (with its thresholds) of each class of ``kind``
+    ('transition' or 'scope'), in display order; written by the build (``etl/redraw.py``)."""
+    df = q.memo(
+        ("redraw_definition",),
+        lambda: q.df(
+            "SELECT kind, code, label, definition FROM redraw_label "
+            "WHERE definition IS NOT NULL ORDER BY kind, rank"
+        ),
+    )
+    return df[df["kind"] == kind].reset_index(drop=True)
+
+
+def region_double_count(q: Gateway, wave: str) -> tuple[int, int]:
+    """(territories of ``wave`` in France, sum of the territories counted in each région): a
+    territory astride régions counts in each."""
+    row = q.df(
+        "SELECT max(CASE WHEN level = 'france' THEN n_territories END) AS n, "
+        "sum(CASE WHEN level = 'region' THEN n_territories END) AS by_region "
+        "FROM redraw_summary WHERE wave = ?",
+        [wave],
+    ).iloc[0]
+    return int(row["n"] or 0), int(row["by_region"] or 0)
 
 
 def territory_names(q: Gateway, wave: str) -> dict[str, str]:
@@ -342,3 +367,13 @@ def load_base(reader, extra: pd.DataFrame | None = None) -> ScenarioBase:
         territories = territories.join(official, on="id")
         indicators += list(num.columns)
     return ScenarioBase.from_frames(communes, members, territories, indicators=indicators)
+
+
+def commune_classes(q: Gateway, p: Place) -> pd.Series:
+    """The change class of every commune of the place, by commune code."""
+    df = q.df(
+        "SELECT commune_code, change_class FROM redraw_commune "
+        "WHERE (?::VARCHAR IS NULL OR region = ?) AND (?::VARCHAR IS NULL OR departement = ?)",
+        p.params(),
+    )
+    return pd.Series(df["change_class"].to_numpy(), index=df["commune_code"].astype(str))

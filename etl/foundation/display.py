@@ -58,7 +58,7 @@ def _shapes(
     for lvl in levels:
         simp = simplify_layer(gdf, lvl)
         inset = with_insets(gpd.GeoDataFrame(geometry=simp, crs=gdf.crs), deps, extents)
-        inset = round_coordinates(inset.to_numpy(), lvl.grid)
+        inset = round_coordinates(inset.to_numpy(), lvl.grid, keep_valid=lvl.keep_valid)
         ctx.check(
             "display_size",
             f"{layer}/{lvl.name}",

@@ -13,8 +13,16 @@ import geopandas as gpd
 from etl.readers import SourceFile, check_unique, read_geojson
 
 NAME = "anct_admin"
-LICENCE = "Licence Ouverte (ANCT open data)"
-VINTAGE = "ANCT, COG 2025"
+LICENCE = (
+    "Licence Ouverte attendue (données ouvertes de l'ANCT ; le fichier ne précise pas sa licence)"
+)
+VINTAGE = "COG 2025"
+LABELS = {  # as a reader knows them
+    "arrondissement": "ANCT, contours généralisés des arrondissements",
+    "departement": "ANCT, contours généralisés des départements",
+    "region": "ANCT, contours généralisés des régions",
+}
+NOTE = "contours simplifiés par l'ANCT : fond de carte et contrôle des contours reconstitués"
 FILES = {
     "arrondissement": ("anct-admin/polygone-4326_arr.geojson", "insee_arr", "lib_arr"),
     "departement": ("anct-admin/polygone-4326_dep.geojson", "insee_dep", "lib_dep"),
@@ -39,5 +47,7 @@ def read(mirror: Path) -> AnctAdmin:
             geometry=gdf.geometry,
             crs="EPSG:4326",
         )
-        files.append(SourceFile(f"anct_admin:{layer}", path, LICENCE, VINTAGE, len(gdf)))
+        files.append(
+            SourceFile(f"anct_admin:{layer}", path, LICENCE, VINTAGE, len(gdf), LABELS[layer], NOTE)
+        )
     return AnctAdmin(layers, files)

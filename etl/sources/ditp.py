@@ -24,7 +24,15 @@ from etl.readers import SourceFile
 
 NAME = "ditp"
 LICENCE = "données publiques de l'État (licence non précisée par la source)"
-VINTAGE = "baromètre des résultats, valeurs 2021-2023, cibles 2026"
+VINTAGE = "valeurs 2021-2023, cibles 2026"
+LABELS = {
+    "IND-337": "DITP, baromètre des résultats : emplois dans les métiers industriels (IND-337)",
+    "IND-334": "DITP, baromètre des résultats : nouveaux sites industriels nets (IND-334)",
+    "meta": "DITP, baromètre des résultats : noms des indicateurs",
+}
+NOTE = (
+    "lignes datées seulement : les lignes sans date (toutes celles des départements) sont ignorées"
+)
 SOURCE = "Baromètre des résultats de l'action publique (DITP)"
 FILES = {
     "IND-337": "ditp-barometre/ind-337_emplois_metiers_industriels_millions.csv",
@@ -134,8 +142,12 @@ def load(ctx) -> None:
         df = read_indicator(path, iid, regions)
         df.insert(1, "label", labels[iid])
         parts.append(df)
-        ctx.files.append(SourceFile(f"ditp:{iid}", path, LICENCE, VINTAGE, len(df)))
-    ctx.files.append(SourceFile("ditp:meta", meta_path, LICENCE, VINTAGE, len(meta)))
+        ctx.files.append(
+            SourceFile(f"ditp:{iid}", path, LICENCE, VINTAGE, len(df), LABELS[iid], NOTE)
+        )
+    ctx.files.append(
+        SourceFile("ditp:meta", meta_path, LICENCE, VINTAGE, len(meta), LABELS["meta"])
+    )
     allx = pd.concat(parts, ignore_index=True)
     ctx.db.write_table("ditp", allx)
     nat = allx[(allx.level == "france") & (allx.kind == "valeur")]

@@ -110,4 +110,15 @@ def load(ctx) -> None:
     ctx.check(
         "fonds_vert_projects", "région PACA, 2024", n, f"{total:,.0f} EUR of Fonds vert aid in all"
     )
-    ctx.files.append(SourceFile("fonds_vert_2024", path, LICENCE, VINTAGE, n))
+    ctx.files.append(
+        SourceFile(
+            "fonds_vert_2024",
+            path,
+            LICENCE,
+            VINTAGE,
+            n,
+            "Fonds vert 2024, projets « Territoires d'industrie en transition écologique », "
+            "Provence-Alpes-Côte d'Azur",
+            "commune de chaque projet attribuée par un tiers",
+        )
+    )

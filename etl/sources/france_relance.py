@@ -25,7 +25,12 @@ from etl.readers import SourceFile
 
 NAME = "france_relance"
 LICENCE = "Licence Ouverte 2.0 (Etalab, baromètre des résultats de l'action publique)"
-VINTAGE = "monthly 2020-01 to 2022-12"
+VINTAGE = "mensuel, de janvier 2020 à décembre 2022"
+LABELS = {
+    "departement": "France Relance, entreprises industrielles bénéficiaires par département",
+    "region": "France Relance, entreprises industrielles bénéficiaires par région",
+    "france": "France Relance, entreprises industrielles bénéficiaires, France entière",
+}
 SOURCE = "France Relance, entreprises industrielles bénéficiaires (baromètre des résultats, Etalab)"
 FILES = {
     "departement": (
@@ -107,7 +112,16 @@ def load(ctx) -> None:
         path = ctx.paths.mirror / rel
         df = read_level(path, level, known[level])
         parts.append(df)
-        ctx.files.append(SourceFile(f"france_relance:{level}", path, LICENCE, VINTAGE, len(df)))
+        note = (
+            "une entreprise présente dans plusieurs départements est comptée dans chacun"
+            if level == "departement"
+            else ""
+        )
+        ctx.files.append(
+            SourceFile(
+                f"france_relance:{level}", path, LICENCE, VINTAGE, len(df), LABELS[level], note
+            )
+        )
     allx = pd.concat(parts, ignore_index=True)
     d.write_table("france_relance", allx)
     last = allx.groupby("level")["date"].max()

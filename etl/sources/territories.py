@@ -27,8 +27,12 @@ FILES = {
     "2018": "anct-admin/polygone-4326_ti.geojson",
 }
 VINTAGES = {
-    "2023": "2023-2027 wave, perimeter of July 2024",
-    "2018": "2018 wave, state at end 2022",
+    "2023": "vague 2023-2027, périmètre de juillet 2024",
+    "2018": "vague 2018, état fin 2022",
+}
+LABELS = {  # as a reader knows them
+    "2023": "ANCT, périmètres des Territoires d'industrie 2023-2027, juillet 2024",
+    "2018": "ANCT, périmètres des Territoires d'industrie de la vague 2018, fin 2022",
 }
 _MEMBER = re.compile(r"^\s*(?P<name>.*?)\s*\((?P<siren>\d{9})\)\s*$")
 _ID = re.compile(r"^ti-\d{4}$")
@@ -84,7 +88,15 @@ def read_2023(mirror: Path) -> Wave:
         "2023",
         territories,
         members,
-        SourceFile("territories:2023", path, LICENCE, VINTAGES["2023"], len(territories)),
+        SourceFile(
+            "territories:2023",
+            path,
+            LICENCE,
+            VINTAGES["2023"],
+            len(territories),
+            LABELS["2023"],
+            "territoires et listes de leurs membres ; contours reconstitués par fusion des communes",
+        ),
     )
 
 
@@ -121,7 +133,16 @@ def read_2018(mirror: Path) -> Wave:
         "2018",
         territories,
         members,
-        SourceFile("territories:2018", path, LICENCE, VINTAGES["2018"], len(territories)),
+        SourceFile(
+            "territories:2018",
+            path,
+            LICENCE,
+            VINTAGES["2018"],
+            len(territories),
+            LABELS["2018"],
+            "territoires et listes de leurs membres ; trois territoires de Provence-Alpes-Côte "
+            "d'Azur n'ont qu'un point au lieu d'un contour dans ce fichier",
+        ),
     )
 
 

@@ -59,7 +59,7 @@ NAME = "urssaf"
 ENV = "TI_URSSAF_FILE"
 FILE = "urssaf-sample/etablissements-et-effectifs-salaries-au-niveau-commune-x-ape-last_subset.csv"
 COG_COMMUNES = "cog-2026/communes.json"
-LICENCE = "Licence Ouverte (Urssaf open data)"
+LICENCE = "Licence Ouverte (données ouvertes de l'Urssaf)"
 SOURCE = (
     "Urssaf, établissements employeurs et effectifs salariés du secteur privé par commune x APE"
 )
@@ -506,8 +506,12 @@ def load(ctx) -> None:
             path,
             LICENCE,
             f"{data.years[0]}-{data.years[-1]} ("
-            + ("national file" if os.environ.get(ENV) else "Rouen employment-zone subset")
+            + ("fichier national" if os.environ.get(ENV) else "extrait : zone d'emploi de Rouen")
             + ")",
             data.rows,
+            "Urssaf, établissements employeurs et effectifs salariés du secteur privé par commune "
+            "et APE",
+            "cases vides = secret statistique : sommes des effectifs minorées là où des cases "
+            "sont secrètes",
         )
     )

@@ -75,9 +75,33 @@ def page_text():
 # -- browser tests ---------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="session", autouse=True)
+def chart_renderer():
+    """The process's one warm kaleido browser (started by the first chart export), closed
+    once at the end of the session."""
+    from dashboard.core.render import renderer
+
+    yield renderer()
+    renderer().stop()
+
+
 @pytest.fixture(scope="session")
 def base_url(real_db):
     with serve(create_app(real_db).server) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def demo_url(real_db, real_paths, tmp_path_factory):
+    """An app over a copy of the real database with the demonstration registry loaded (never
+    the real file)."""
+    from etl import demo
+    from etl.config import Paths
+
+    path = tmp_path_factory.mktemp("demo-db") / "ti.duckdb"
+    shutil.copy(real_db, path)
+    demo.load(Paths(mirror=real_paths.mirror, database=path))
+    with serve(create_app(path).server) as url:
         yield url
 
 

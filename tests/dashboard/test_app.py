@@ -82,6 +82,8 @@ def test_unknown_page_and_hostile_url_state(client):
         "/_carte/sel?couche=ti2023&key=ti-2802",
         "/_carte/sel?couche=ti2023&key=" + "x" * 5000,
         "/_carte/empty",
+        "/_carte/centres?couche=ti2023&ind=population",
+        "/_carte/centres?couche=epci&ind=<script>&annee=' OR 1=1&dep=76",
         "/sources",
     ],
 )
@@ -143,8 +145,11 @@ def test_callbacks_with_hostile_values_never_500(client, value):
     assert r.status_code in (200, 204)
     r = _dash_post(
         client,
-        "..carte-panel.children...carte-sel-geo.url..",
-        [{"id": "carte-panel", "property": "children"}, {"id": "carte-sel-geo", "property": "url"}],
+        "..carte-panel-body.children...carte-sel-geo.url..",
+        [
+            {"id": "carte-panel-body", "property": "children"},
+            {"id": "carte-sel-geo", "property": "url"},
+        ],
         [
             {"id": "carte-selection", "property": "data", "value": {"couche": value, "key": value}},
             {"id": "carte-layer", "property": "value", "value": value},
@@ -159,10 +164,53 @@ def test_callbacks_with_hostile_values_never_500(client, value):
 
 def test_sources_page_lists_the_loaded_files(client):
     body = _layout(client, "http://localhost/sources")
-    assert "Sources des données" in body and "cog:communes" in body and "Licence Ouverte" in body
+    assert "Sources des données" in body and "Licence Ouverte" in body
+    assert "INSEE, code officiel géographique 2026 : communes" in body
+    assert "cog:communes" not in body  # the database's keys are never shown
 
 
 def test_header_names_the_vintages_of_the_source_table(client, q):
     body = _layout(client, "http://localhost/")
     for vintage in vintage_summary(q):
         assert vintage in body
+
+
+def test_the_page_is_french_with_one_footer_landmark(client):
+    html = client.get("/").get_data(as_text=True)
+    assert '<html lang="fr">' in html
+    assert "<footer>" not in html  # Dash's scripts are not wrapped in a second footer landmark
+    body = _layout(client, "http://localhost/")
+    assert body.count('"Footer"') == 1 and "Aller au contenu" in body
+
+
+def test_circles_are_drawn_largest_first(client):
+    fc = json.loads(client.get("/_carte/centres?couche=ti2018&ind=population").data)
+    # ti-2802 (110 000 hab.) before ti-2801 (55 000): small circles are drawn on top
+    assert [f["properties"]["key"] for f in fc["features"]] == ["ti-2802", "ti-2801"]
+    assert all(f["geometry"]["type"] == "Point" for f in fc["features"])
+    empty = json.loads(client.get("/_carte/centres?couche=ti2023&ind=nothing").data)
+    assert empty["features"] == []
+
+
+def test_back_and_forward_rebuild_the_page_from_the_address(mini_db, page_text):
+    """The router after Back within a page (ti-popstate) renders the page of that address;
+    hostile payloads change nothing."""
+    from dash import no_update
+
+    from dashboard.app import on_route
+    from dashboard.core.gateway import Gateway
+    from dashboard.pages import load_pages
+
+    q, pages = Gateway(mini_db), load_pages()
+    try:
+        popped = {"path": "/", "search": "?couche=epci&dep=76"}
+        page, path = on_route(pages, q, "ti-popstate", "/", popped, "", "/")
+        text = page_text(page)
+        assert path == "/" and "carte-map" in text and "/_carte/geo?couche=epci&dep=76" in text
+        for bad in (None, "x", {"path": 3}, {"path": None, "search": 1}, ["/"]):
+            assert on_route(pages, q, "ti-popstate", "/", bad, "", "/") == (no_update, no_update)
+        assert on_route(pages, q, "url", "/", None, "", "/") == (no_update, no_update)
+        other = on_route(pages, q, "url", "/sources", None, "", "/")
+        assert other[1] == "/sources"
+    finally:
+        q.close()

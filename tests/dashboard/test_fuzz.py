@@ -13,6 +13,7 @@ import base64
 import gzip
 import json
 import os
+from dataclasses import fields
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -23,6 +24,7 @@ from dashboard.app import create_app
 from dashboard.core.admin import admin_units
 from dashboard.core.indicators import indicators
 from dashboard.core.layers import LAYERS
+from dashboard.core.urlstate import UrlState
 from dashboard.http_policy import make_body
 from dashboard.redraw import queries as RQ
 from dashboard.redraw.scenario_io import scenario_to_csv
@@ -199,7 +201,10 @@ def test_every_callback_with_hostile_and_valid_values(app, domain):
 
 
 ROUTE_PARAMS = ["couche", "key", "kind", "inset", "reg", "dep", "arr", "fmt", "v", "ind"]
-PAGE_PARAMS = ["couche", "ind", "classes", "reg", "dep", "arr", "sel", "vue", "vague", "niveau"]
+# every key of a page's address (a key added later is fuzzed too), and the comparison page's
+PAGE_PARAMS = sorted({f.name for f in fields(UrlState)} - {"extra"} | {"cmp", "vague", "niveau"})
+# export formats: the real ones and hostile ones (the route must refuse them in French, never 500)
+EXPORT_FORMATS = ["csv", "xlsx", "png", "svg", "pdf", "CSV", "exe", "csv.exe", "x" * 12, "%00"]
 
 
 def test_every_route_with_hostile_and_valid_values(app, domain):
@@ -232,7 +237,9 @@ def test_every_route_with_hostile_and_valid_values(app, domain):
 
     @SETTINGS
     @given(
-        page=st.sampled_from(["/", "/redecoupage", "/progres", "/sources", "/territoire"]),
+        page=st.sampled_from(
+            ["/", "/redecoupage", "/progres", "/comparer", "/sources", "/territoire"]
+        ),
         tail=st.sampled_from(["", "/2023/ti-2801", "/2018/x", "/%00", "/" + "a" * 300]),
         params=st.dictionaries(st.sampled_from(PAGE_PARAMS), texts, max_size=5),
     )
@@ -248,3 +255,49 @@ def test_every_route_with_hostile_and_valid_values(app, domain):
 
     run_page()
     assert n >= EXAMPLES * 2
+
+
+def export_names(client, page: str) -> list[str]:
+    """The exports a page registered, read from the route's own 404 ("Exports possibles ...")."""
+    r = client.get(f"/_export/{page}/nulle-part.csv")
+    assert r.status_code == 404, (page, r.status_code)
+    return r.get_data(as_text=True).split(" : ", 1)[1].split(", ")
+
+
+def test_every_export_route_with_hostile_and_valid_values(app, domain):
+    """``/_export/<page>/<name>.<fmt>`` of every page: real and unknown names, real and hostile
+    formats, hostile and valid query strings. Image and PDF renders are slow: fewer examples."""
+    client = app.server.test_client()
+    pages = sorted(
+        r.rule.split("/")[2]
+        for r in app.server.url_map.iter_rules()
+        if r.rule.startswith("/_export/")
+    )
+    assert {"carte", "progres", "redecoupage", "territoire"} <= set(pages)
+    names = {page: export_names(client, page) for page in pages}
+    assert all(names.values()), names
+    texts = st.one_of(
+        st.sampled_from(HOSTILE_TEXT),
+        st.text(max_size=30),
+        domain.filter(lambda x: isinstance(x, str)),
+    )
+    n = 0
+
+    @settings(SETTINGS, max_examples=max(10, EXAMPLES // 2))
+    @given(
+        target=st.sampled_from([(p, x) for p in pages for x in names[p]])
+        | st.tuples(st.sampled_from(pages), st.sampled_from(["", "-", "A" * 50, "..", "x%2Fy"])),
+        fmt=st.sampled_from(EXPORT_FORMATS),
+        params=st.dictionaries(st.sampled_from(PAGE_PARAMS + ROUTE_PARAMS), texts, max_size=4),
+    )
+    def run(target, fmt, params):
+        nonlocal n
+        page, name = target
+        r = client.get(f"/_export/{page}/{quote(name)}.{quote(fmt)}?{urlencode(params)}")
+        assert_clean(r, f"/_export/{page}/{name}.{fmt}")
+        if r.status_code >= 400:  # a French sentence for the export buttons, not a page
+            assert r.mimetype in ("text/plain", "text/html"), r.mimetype
+        n += 1
+
+    run()
+    assert n >= max(10, EXAMPLES // 2)

@@ -6,17 +6,9 @@ from __future__ import annotations
 import gzip
 import json
 
-import pytest
 import shapely
 
-from etl.db import Database
 from geo.encode import from_geobuf
-
-
-@pytest.fixture(scope="module")
-def db(mini_db):
-    with Database(mini_db) as d:
-        yield d
 
 
 def body(db, layer: str, level: str = "coarse") -> bytes:

@@ -29,8 +29,25 @@ def damage(path, kind: str) -> None:
         os.truncate(path, size // 2)
     else:
         with open(path, "r+b") as f:
-            f.seek(0 if kind == "overwritten header" else size // 2)
+            f.seek(0 if kind == "overwritten header" else data_block_offset(path))
             f.write(b"\xa5" * 4096)
+
+
+def data_block_offset(path) -> int:
+    """Where the data of a block in the middle of the file starts: a block holding a table's
+    rows (DuckDB checks the part of a block it reads; the unused tail of a block is read by
+    nobody, and only the checksum file sees a change there)."""
+    with Database(path, read_only=True) as d:
+        size = d.scalar("SELECT block_size FROM pragma_database_size()")
+        blocks = sorted(
+            b
+            for (t,) in d.rows("SELECT table_name FROM duckdb_tables()")
+            for (b,) in d.rows(
+                "SELECT DISTINCT block_id FROM pragma_storage_info(?) WHERE block_id >= 0", [t]
+            )
+        )
+    header = 3 * 4096  # the file header and the two database headers
+    return header + blocks[len(blocks) // 2] * size + 8  # after the block's own checksum
 
 
 KINDS = ["zero bytes", "truncated", "overwritten header", "overwritten block"]

@@ -139,6 +139,14 @@ def test_fingerprint_does_not_depend_on_what_was_imported(tmp_path):
     assert out[0] == out[1] and len(out[0]) == 64
 
 
+def test_a_build_with_other_steps_is_not_up_to_date(mini_mirror, tmp_path):
+    paths = Paths(mirror=mini_mirror, database=tmp_path / "t.duckdb")
+    one = (BuildStep("un", lambda ctx: None),)
+    assert build(paths, one).status == "built"
+    assert build(paths, one).status == "up-to-date"
+    assert fingerprint(paths, one) != fingerprint(paths, (*one, BuildStep("deux", lambda c: None)))
+
+
 def test_a_step_run_out_of_order_says_what_is_missing(tmp_path):
     with Database(None, read_only=False) as d:
         ctx = BuildContext(paths=Paths(mirror=tmp_path, database=tmp_path / "x.duckdb"), db=d)

@@ -87,7 +87,8 @@ def test_csv_download_has_the_rows_of_the_table(page, ui):
         page.click("#carte-dl-csv")
     raw = open(dl.value.path(), "rb").read()
     assert raw.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    text = raw.decode("utf-8-sig").partition("\n\n")[0]  # the rows; the sources follow
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert len(rows) == n == ui.grid_row_count(page)
     assert "Métropole Rouen Normandie" in {r["Nom"] for r in rows}
     assert all(r["Classe"] for r in rows)
@@ -96,19 +97,27 @@ def test_csv_download_has_the_rows_of_the_table(page, ui):
 def test_table_shows_the_values_and_sorts_from_the_keyboard(page, ui):
     page.goto("/?couche=arrondissement&dep=76")
     ui.wait_features(page, 3)
-    cells = page.locator(".ag-center-cols-container [col-id='Population municipale (hab.)']")
+    cells = page.locator(".ag-center-cols-container [col-id='valeur']")
     assert sorted(cells.all_inner_texts()) == sorted(
         ["645\u202f412", "333\u202f348", "231\u202f061"]
     ) or all(t.replace("\u202f", "").replace(" ", "").isdigit() for t in cells.all_inner_texts())
-    header = page.locator(".ag-header-cell[col-id='Nom']")
+    header = page.locator(".ag-header-cell[col-id='nom']")
     header.focus()
     page.keyboard.press("Enter")  # ag-grid sorts a focused header with Enter
     page.wait_for_function(
-        "document.querySelector(\".ag-header-cell[col-id='Nom']\").getAttribute('aria-sort')"
+        "document.querySelector(\".ag-header-cell[col-id='nom']\").getAttribute('aria-sort')"
         " !== 'none'"
     )
-    names = page.locator(".ag-center-cols-container [col-id='Nom']").all_inner_texts()
+    names = page.locator(".ag-center-cols-container [col-id='nom']").all_inner_texts()
     assert names in (["Dieppe", "Le Havre", "Rouen"], ["Rouen", "Le Havre", "Dieppe"])
+    # the sort is kept in the address, and a copied address sorts the same way
+    page.wait_for_function("/tri=nom\\.(asc|desc)/.test(location.search)")
+    copied = page.url
+    page.goto("about:blank")
+    page.goto(copied)
+    ui.wait_features(page, 3)
+    again = page.locator(".ag-center-cols-container [col-id='nom']").all_inner_texts()
+    assert again == names
 
 
 def test_hostile_name_is_shown_as_text(browser, mini_db):
@@ -132,3 +141,129 @@ def test_hostile_name_is_shown_as_text(browser, mini_db):
         )  # panel + table
         assert dialogs == []
         ctx.close()
+
+
+def _legend(page) -> list[str]:
+    return page.locator("#carte-legend .ti-legend-label").all_inner_texts()
+
+
+def test_national_classes_are_equal_on_the_2023_and_2018_layers(page, ui):
+    """Classes "de la France entière": the 2018 and 2023 territories on one scale."""
+    page.goto("/?couche=ti2023&ind=density&portee=france&reg=32")
+    page.locator(ui.FEATURES).first.wait_for(state="attached")
+    page.locator("#carte-legend .ti-legend-label").first.wait_for()
+    first = _legend(page)
+    ui.pick(page, "carte-layer", "2018", "Territoires d'industrie 2018-2022")
+    page.wait_for_function("location.search.includes('couche=ti2018')")
+    page.locator("#carte-status", has_text="2018-2022").wait_for()
+    ui.settle(page)
+    second = _legend(page)
+    # same class edges (the counts differ: other territories)
+    assert first[:-1] == second[:-1] and len(first) >= 4
+    assert "Classes de la France entière" in page.inner_text("#carte-legend")
+    # classes of the view: two different scales
+    page.click("#carte-scope label:has-text('vue affichée')")
+    ui.settle(page)
+    assert _legend(page)[:-1] != first[:-1]
+    assert page.errors == []
+
+
+def test_a_row_click_selects_on_the_map_and_a_map_click_selects_the_row(page, ui):
+    page.goto("/?dep=76")
+    ui.wait_features(page, 3)
+    row = page.locator(".ag-center-cols-container .ag-row").nth(1)
+    name = row.locator("[col-id='nom']").inner_text()
+    row.locator("[col-id='nom']").click()
+    page.locator("#carte-panel-title", has_text=name).wait_for()
+    page.wait_for_function("location.search.includes('sel=ti-')")
+    # the unit is outlined on the map
+    page.wait_for_function(
+        "document.querySelectorAll('#carte-map path[stroke=\"#e1000f\"]').length > 0"
+    )
+    # and the reverse: a click on the map selects (and shows) its row
+    page.mouse.click(*ui.inside(page, 0))
+    page.wait_for_function(
+        "(() => { const r = document.querySelector('.ag-center-cols-container .ag-row-selected');"
+        " const t = document.querySelector('#carte-panel-title');"
+        " return r && t && r.innerText.includes(t.innerText); })()"
+    )
+    # from the keyboard: Space on a focused row selects it
+    other = page.locator(".ag-center-cols-container .ag-row:not(.ag-row-selected)").first
+    other_name = other.locator("[col-id='nom']").inner_text()
+    other.locator("[col-id='nom']").focus()
+    page.keyboard.press("Space")
+    page.locator("#carte-panel-title", has_text=other_name).wait_for()
+
+
+def test_back_after_two_filter_changes_restores_the_first_view(page, ui):
+    page.goto("/")
+    ui.wait_features(page, 183)
+    ui.settle(page)
+    start = page.evaluate("history.length")
+    ui.pick(page, "carte-reg", "Normandie", "28 — Normandie")
+    page.wait_for_function("location.search.includes('reg=28')")
+    ui.settle(page)
+    n_reg = ui.grid_row_count(page)
+    ui.pick(page, "carte-dep", "76", "76 — Seine-Maritime")
+    page.wait_for_function("location.search.includes('dep=76')")
+    ui.settle(page)
+    assert ui.grid_row_count(page) == 3
+    # one history entry per change (the map's moves replace the current one)
+    assert page.evaluate("history.length") == start + 2
+    page.go_back()
+    page.wait_for_function(
+        "!location.search.includes('dep=76') && location.search.includes('reg=28')"
+    )
+    page.wait_for_function(f"document.querySelectorAll('{ui.FEATURES}').length === {n_reg}")
+    assert ui.grid_row_count(page) == n_reg
+    assert "Normandie" in page.inner_text("#carte-reg") and "Tous" in page.inner_text("#carte-dep")
+    page.go_back()
+    page.wait_for_function("!location.search.includes('reg=')")
+    ui.wait_features(page, 183)
+    page.go_forward()
+    page.wait_for_function("location.search.includes('reg=28')")
+    page.wait_for_function(f"document.querySelectorAll('{ui.FEATURES}').length === {n_reg}")
+    assert page.errors == []
+
+
+def test_years_change_map_and_proportional_circles(page, ui):
+    page.goto("/?couche=epci&dep=76")
+    ui.wait_features(page, 19)
+    # population is a count: circles with their own legend, largest first
+    page.wait_for_function("document.querySelectorAll('path.ti-circle-mark').length > 0")
+    assert "Surface des cercles proportionnelle" in page.inner_text("#carte-legend")
+    # one entry per indicator; its year is chosen apart
+    labels = ui.option_labels(page, "carte-ind", "industrie", "Effectifs salariés de l'industrie")
+    assert sum(lab.startswith("Effectifs salariés de l'industrie") for lab in labels) == 1
+    ui.pick(page, "carte-ind", "industrie", "Effectifs salariés de l'industrie")
+    page.wait_for_function("location.search.includes('ind=urssaf_employees_industry')")
+    ui.pick(page, "carte-since", "2010", "Depuis 2010")
+    page.wait_for_function("location.search.includes('depuis=2010')")
+    page.locator("#carte-legend", has_text="Évolution 2010-2022").wait_for()
+    assert "minorants" in page.inner_text("#carte-legend")
+    assert page.errors == []
+
+
+def test_manual_thresholds_and_a_bad_one(page, ui):
+    page.goto("/?couche=ti2023&ind=density&classes=manuel")
+    ui.wait_features(page, 183)
+    page.fill("#carte-breaks", "50 ; 100 ; 200")
+    page.press("#carte-breaks", "Enter")
+    page.wait_for_function("location.search.includes('seuils=50_100_200')")
+    page.locator("#carte-legend .ti-legend-label", has_text="[50,0 ; 100,0)").wait_for()
+    page.fill("#carte-breaks", "50 ; beaucoup")
+    page.press("#carte-breaks", "Enter")
+    page.locator("#carte-breaks-msg", has_text="n'est pas un nombre").wait_for()
+    assert page.errors == []
+
+
+def test_copy_link_copies_the_address(browser, base_url, ui):
+    ctx = browser.new_context(base_url=base_url, permissions=["clipboard-read", "clipboard-write"])
+    pg = ctx.new_page()
+    pg.goto("/?couche=epci&dep=76")
+    ui.wait_features(pg, 19)
+    ui.settle(pg)
+    pg.click("#carte-copy")
+    pg.locator("#carte-copy-status", has_text="Lien copié").wait_for()
+    assert pg.evaluate("navigator.clipboard.readText()") == pg.url
+    ctx.close()

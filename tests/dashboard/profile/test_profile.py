@@ -59,8 +59,8 @@ def test_profile_contents_with_sources(q, page_text):
         "Arrondissements touchés",
         "Emploi salarié privé (Urssaf)",
         "Projets des registres",
-        "Source : urssaf",
-        "Source : territories:2023",
+        "Source : Urssaf, établissements employeurs",
+        "Source : ANCT, périmètres des Territoires d'industrie 2023-2027, juillet 2024",
         "Population municipale",
         "Superficie",
     ):
@@ -111,7 +111,7 @@ def test_profile_page_is_out_of_the_navigation(mini_db, page_text):
 
 
 def test_map_explorer_discovers_progress_indicators_on_the_mini_db(q):
-    ids = {o["value"] for o in M.on_layer(q, "ti2023", None)[0]}
+    ids = {o["value"] for o in M.on_controls(q, "ti2023", *[None] * 6)[0]}
     assert {"urssaf_coverage", "urssaf_employees_industry", "projects_count"} <= ids
     # the latest year of a yearly indicator, labelled with it
     ind = get_indicator(q, "ti2023", "urssaf_employees_industry")
@@ -121,7 +121,7 @@ def test_map_explorer_discovers_progress_indicators_on_the_mini_db(q):
 def test_real_db_map_explorer_lists_urssaf_and_registry_indicators(real_db):
     rq = Gateway(real_db)
     try:
-        options = M.on_layer(rq, "ti2023", None)[0]
+        options = M.on_controls(rq, "ti2023", *[None] * 6)[0]
         ids = {o["value"] for o in options}
         assert any(i.startswith("urssaf_") for i in ids), ids
         assert any(i.startswith("projects_") for i in ids), ids
@@ -140,9 +140,21 @@ def test_progress_page_map_links_name_indicators_the_map_offers(q):
     links.append("/?couche=ti2023&ind=urssaf_coverage")
     for href in links:
         args = {k: v[0] for k, v in parse_qs(urlparse(href).query).items()}
-        offered = {o["value"] for o in M.on_layer(q, args["couche"], None)[0]}
+        offered = {o["value"] for o in M.on_controls(q, args["couche"], *[None] * 6)[0]}
         assert args["ind"] in offered, href
     # the links written in the page are those checked above
     page = str(progres_layout(q, UrlState()))
     assert "couche=departement&ind=france_relance_beneficiaries" in page
     assert "couche=ti2023&ind=urssaf_coverage" in page
+
+
+def test_profile_sets_each_figure_beside_its_region_and_the_wave(q, page_text):
+    from dashboard.profile.layout import layout as profile_layout
+
+    text = page_text(profile_layout(q, UrlState(), "/territoire/2023/ti-2801"))
+    assert "Comparé aux autres territoires de la vague" in text
+    assert "Médiane région" in text and "Médiane France" in text
+    table = text[text.index("Comparé aux autres territoires") :]
+    row = table[table.index("Population municipale") :].split("\n")[:5]
+    assert row[1:5] == ["141\u202f000 hab.", "1 / 2", "75\u202f500 hab.", "75\u202f500 hab."]
+    assert "/comparer?couche=ti2023&cmp=ti-2801" in text

@@ -15,6 +15,7 @@ import pytest
 
 from dashboard.app import render_page
 from dashboard.core import geometry
+from dashboard.core.formats import fmt_number
 from dashboard.core.gateway import Gateway
 from dashboard.core.registries import demo_loaded, national_registry
 from dashboard.core.urlstate import UrlState
@@ -42,64 +43,93 @@ def demo_q(mini_db, mini_mirror, tmp_path_factory):
 # -- published figures and pace -----------------------------------------------------------------
 
 
-def test_latest_point_is_the_last_curated_figure_with_its_source(q):
-    last = PQ.latest_point(q, "projects")
-    assert last["value"] == 50 and last["metric"] == "actions referenced"
-    assert last["source_title"] and last["source_url"].startswith("http")
-    assert PQ.latest_point(q, "jobs")["value"] == 3000
-
-
-def test_published_series_are_kept_apart_by_definition(q):
-    for goal in ("projects", "jobs"):
-        df = PQ.published_series(q, goal)
-        assert len(df)
-        # one series = one (metric, scope): never two definitions in one line
-        assert (df.groupby("series")[["metric", "scope"]].nunique() == 1).all().all()
-    jobs = PQ.published_series(q, "jobs")
-    assert jobs["unit"].str.startswith("jobs").all()
-    assert not PQ.published_series(q, "projects")["metric"].str.contains("jobs").any()
-
-
-def test_pace_sentences_checked_by_hand(q):
-    pts = PQ.pace_points(q, "projects")
-    assert pts == [(date(2023, 11, 30), 20.0), (date(2025, 5, 27), 50.0)]
-    s = PACE.summarise("projects", pts)
-    text = PF.pace_sentences("projects", s)
-    # 15,000 / 10 = 1,500 a year, due 9 Nov 2033; / 15 = 1,000, due 9 Nov 2038
-    assert "Sur 10 ans (échéance 09/11/2033) : 1\u202f500 projets industriels par an." in text
-    assert "Sur 15 ans (échéance 09/11/2038) : 1\u202f000 projets industriels par an." in text
-    # 30 in 544 days = 20.14 a year
-    assert "Rythme observé : 20 projets industriels par an." in text
-    assert any(t.startswith("Au rythme actuel, l'objectif serait atteint le ") for t in text)
-    fig = PF.pace_figure("projects", pts, s)
-    names = [t.name for t in fig.data]
-    assert names[:2] == [
-        "Trajectoire 10 ans (1\u202f500 / an)",
-        "Trajectoire 15 ans (1\u202f000 / an)",
+def test_nearest_figures_are_the_curated_points_with_why_they_do_not_measure(q):
+    near = PQ.nearest_figures(q, "projects")
+    assert near["value"].tolist() == [20, 50]
+    assert near["date_label"].tolist() == ["novembre 2023", "27/05/2025"]
+    assert near["definition_name"].tolist() == [
+        "Actions initiées, phase 2",
+        "Actions référencées, phase 2",
     ]
-    assert fig.data[0].y[-1] == 15000 and fig.data[0].x[-1] == date(2033, 11, 9)
+    assert "pas des projets" in near["note"].iloc[0]
+    assert PQ.nearest_figures(q, "jobs")["value"].tolist() == [1000, 3000]
+
+
+def test_published_figures_carry_their_french_definition(q):
+    df = PQ.published_figures(q)
+    assert (
+        len(df) == 10 and df[["label", "definition_name", "phase", "unit_fr"]].notna().all().all()
+    )
+    r = df[df["metric"] == "money oriented / projects since 2018"].iloc[0]
+    assert (r.date_label, r.definition_name, r.decimals) == (
+        "juin-juillet 2023",
+        "Projets ayant émergé depuis 2018-2019",
+        0,
+    )
+    # the source's own wording is kept beside the French label
+    assert r.metric == "money oriented / projects since 2018" and r.quote == '"2 400 projets"'
+    # actions initiated and actions referenced are two definitions: no pace between them
+    a = PQ.figure(df[df["metric"] == "actions initiated"].iloc[0])
+    b = PQ.figure(df[df["metric"] == "actions referenced"].iloc[0])
+    with pytest.raises(PACE.DefinitionMismatch, match="Actions initiées"):
+        PACE.observed_pace(a, b)
+    assert (a.earliest, a.latest) == (date(2023, 11, 1), date(2023, 11, 30))
+
+
+def test_goals_not_measurable_without_a_series_of_their_definition(q, page_text):
+    assert PQ.goal(q, "projects").value == 15_000 and PQ.goal(q, "jobs").value == 450_000
+    assert PQ.measured_by(q, "projects") is None  # no national registry in the mini database
+    text = page_text(progres_layout(q, UrlState()))
+    assert text.count("Non mesurable à ce jour.") == 2
+    assert "% du potentiel" not in text and "serait atteint" not in text
+    # what each horizon requires is still said: 15,000 / 10 = 1,500 a year, due in 2033
+    assert "Sur 10 ans (échéance 2033) : 1\u202f500 projets par an." in text
+    assert "Sur 15 ans (échéance 2038) : 30\u202f000 emplois par an." in text
+    # the mini mirror does not hold the publication of the potential: said, not invented
+    assert "aucune des publications chargées ne le cite" in text
+
+
+def test_demo_registry_measures_the_goals_only_when_asked_and_labelled(demo_q, page_text):
+    m = PQ.measured_by(demo_q, "projects", demo=True)
+    assert m is not None and m["last"].value == 50 and m["demo"]
+    assert PQ.measured_by(demo_q, "projects") is None  # never without asking
+    g = PQ.goal(demo_q, "projects")
+    pr = PACE.progress(g, m["stock"], m["last"])
+    assert pr.achieved == 50 - m["stock"].value and pr.reach is not None
+    text = page_text(progres_layout(demo_q, UrlState.parse("?registre=demo")))
+    assert "DONNÉES FICTIVES" in text and "% du potentiel" in text
+    assert f"soit {fmt_number(pr.share * 100, 1)} % du potentiel" in text
+    assert "Au rythme observé, le potentiel serait atteint " + pr.reach.text() in text
 
 
 def test_hover_cites_the_source_as_escaped_text():
     df = pd.DataFrame(
         {
-            "series": ["a — b"],
+            "definition_name": ["Projets"],
+            "phase": ["Phase 1 (2018-2022)"],
+            "label": ["Projets identifiés"],
             "date": [date(2024, 1, 1)],
-            "date_text": ["2024-01"],
+            "date_label": ["janvier 2024"],
             "value": [12.0],
-            "unit": ["projects"],
-            "source_title": ["<img src=x onerror=alert(1)>"],
+            "decimals": [0],
+            "unit_fr": ["projets"],
+            "source_name": ["<img src=x onerror=alert(1)>"],
         }
     )
-    fig = PF.series_figure(df)
+    fig = PF.definition_panel(df)
     hover = fig.data[0].hovertext[0]
     assert "Source : &lt;img src=x onerror=alert(1)&gt;" in hover and "<img" not in hover
+    assert "12 projets (janvier 2024)" in hover
 
 
-def test_gauge_shows_the_latest_value_against_the_goal():
-    g = PF.gauge("jobs", 3000, 450_000)
-    assert g.data[0].value == 3000 and list(g.data[0].gauge.axis.range) == [0, 450_000]
-    assert PF.gauge("jobs", None, 450_000).data[0].value is None
+def test_gauge_shows_what_was_achieved_since_the_start_against_the_goal():
+    d = PACE.Definition("projets industriels", "France", "Phase 2", "projets")
+    g = PACE.Goal(d, 15_000)
+    pr = PACE.progress(
+        g, PACE.Figure.on(d, 100, PACE.RELAUNCH), PACE.Figure.on(d, 3100, date(2025, 11, 9))
+    )
+    fig = PF.gauge(pr, "Potentiel : 15 000 projets")
+    assert fig.data[0].value == 3000 and list(fig.data[0].gauge.axis.range) == [0, 15_000]
 
 
 # -- registry, demo data ----------------------------------------------------------------------------
@@ -138,20 +168,21 @@ def test_demo_view_and_exports_are_labelled(demo_q, page_text):
     csv = progres.on_download(demo_q, "csv", "region", "demo")
     assert csv["filename"] == "projets_region_donnees-fictives.csv"
     body = base64.b64decode(csv["content"]).decode("utf-8-sig")
-    lines = body.splitlines()
+    lines = body.split("\n\n")[0].splitlines()  # the table; the sources follow an empty line
     assert lines[0].startswith("# DONNÉES FICTIVES")
     assert all("données fictives" in line.lower() for line in lines[2:])
     xl = progres.on_download(demo_q, "xlsx", "region", "demo")
     wb = openpyxl.load_workbook(io.BytesIO(base64.b64decode(xl["content"])))
     assert "Données fictives" in wb.sheetnames
     assert wb["Données fictives"]["A1"].value.startswith("DONNÉES FICTIVES")
-    assert wb["Source"]["A2"].value.startswith("DONNÉES FICTIVES")
+    assert wb["Sources"]["A2"].value.startswith("DONNÉES FICTIVES")
 
 
 def test_real_export_has_no_demo_label_and_no_data_is_not_zero(q):
     csv = progres.on_download(q, "csv", "ti2023", "reel")
     body = base64.b64decode(csv["content"]).decode("utf-8-sig")
-    assert "fictive" not in body.lower() and body.startswith("rang;code;nom;projets")
+    assert "fictive" not in body.lower()
+    assert body.startswith("Rang;Code;Nom;Projets;Aide publique (€);Investissement (€)")
     rows = progres.on_registry(q, "ti2023", "reel")[0]
     # the mini registry has no jobs column filled: shown as absent, never 0
     assert all(r["emplois_crees"] == "pas de données" for r in rows)
@@ -167,14 +198,12 @@ def test_registry_callback_survives_hostile_inputs(q, level, which):
     assert progres.on_download(q, "../../etc", level, which)["filename"].endswith(".csv")
 
 
-def test_absent_national_registry_is_said_with_the_import_command(q, page_text):
+def test_absent_national_registry_is_said_without_a_shell_command(q, page_text):
     assert not national_registry(q)
     text = page_text(progres_layout(q, UrlState()))
     assert "Aucun registre national des projets n'est chargé" in text
-    assert "python -m etl import-projects FICHIER" in text and "docs/registry-schema.md" in text
-
-
-# -- France Relance, Urssaf, sources --------------------------------------------------------------
+    assert "guide d'administration" in text and "docs/registry-schema.md" in text
+    assert "python -m" not in text and "make " not in text and "TI_" not in text
 
 
 def test_employment_coverage_no_data_is_nan_not_zero(q):
@@ -188,8 +217,14 @@ def test_employment_coverage_no_data_is_nan_not_zero(q):
 
 def test_page_blocks_name_their_sources(q, page_text):
     text = page_text(progres_layout(q, UrlState()))
-    for name in ("published_figures", "france_relance:departement", "urssaf"):
-        assert f"Source : {name}" in text
+    for label in (
+        "Chiffres publiés sur le programme et ses fonds",
+        "France Relance, entreprises industrielles bénéficiaires par département",
+        "Urssaf, établissements employeurs et effectifs salariés",
+    ):
+        assert f"Source : {label}" in text
+    for key in ("published_figures", "france_relance:", "urssaf\n"):
+        assert key not in text
     assert "zone d'emploi de Rouen" in text
 
 
@@ -207,7 +242,7 @@ def test_france_relance_latest_and_map(q):
 
 def test_progress_page_is_routed(q, page_text):
     out = render_page(load_pages(), q, "/progres", "")
-    assert "Progrès vers 15 000 projets et 450 000 emplois" in page_text(out)
+    assert "où en est-on du potentiel de 15 000 projets et 450 000 emplois" in page_text(out)
 
 
 def test_partly_covered_units_are_marked_lower_bounds():

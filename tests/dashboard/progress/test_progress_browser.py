@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-
-from dashboard.app import create_app
-from dashboard.testing import serve
-from etl import demo
-from etl.config import Paths
 
 pytestmark = pytest.mark.browser
 
@@ -19,35 +12,46 @@ SETTLED = """(i) => new Promise((done) => {
   const a = box(); setTimeout(() => done(a === box()), 250); })"""
 
 
-def test_progress_page_shows_gauges_and_series_with_sources(page):
+def test_progress_page_measures_only_like_with_like_and_cites_its_sources(page):
     page.goto("/progres")
+    goals = page.locator("#progres-goals")
+    goals.locator("#progres-goal-source").wait_for()
+    # the goals are the potential, cited as published (La Gazette des communes, 21/02/2023)
+    assert goals.locator("#progres-goal-source a[href*='lagazettedescommunes']").count() == 1
+    text = goals.inner_text()
+    assert "Olivier Lluansi et Guillaume Basset" in text and "21/02/2023" in text
+    # nothing published measures them: said plainly, no gauge, no percentage of the goal
     for goal in ("projects", "jobs"):
         block = page.locator(f"#progres-goal-{goal}")
-        block.locator(".main-svg").first.wait_for()
-        assert block.locator("a[href^='http']").count() == 1  # the source, as a link
-        assert "publié" in block.inner_text()
-    # the gauges carry the latest published figure against the goal
-    page.wait_for_function(
-        "document.querySelector('#progres-gauge-jobs').textContent.includes('Objectif')"
-    )
-    gauge = page.locator("#progres-gauge-jobs").text_content()
-    assert "450\u202f000" in gauge or "450 000" in gauge
-    # published series: a point's hover names its source
-    point = page.locator("#progres-series-jobs .scatterlayer .point").first
+        assert "Non mesurable à ce jour." in block.inner_text()
+        assert block.locator(".main-svg").count() == 0
+        assert block.locator("a[href^='http']").count() == 2  # the two nearest figures' sources
+    assert "% du potentiel" not in page.inner_text("body")
+    pace = page.inner_text("#progres-pace")
+    assert "échéance 2033" in pace and "non mesurable à ce jour" in pace
+    # published figures by definition: one chart per definition published twice or more,
+    # whose hover names the source
+    panel = page.locator("#progres-def-fa_projets")
+    point = panel.locator(".scatterlayer .point").first
     point.wait_for()
     point.hover(force=True)
-    hover = page.locator("#progres-series-jobs .hoverlayer")
     page.wait_for_function(
-        "document.querySelector('#progres-series-jobs .hoverlayer').textContent"
+        "document.querySelector('#progres-def-fa_projets .hoverlayer').textContent"
         ".includes('Source :')"
     )
-    assert "Source :" in hover.text_content()
-    text = page.inner_text("#progres-series")
-    assert "Source : published_figures" in text
-    assert "Au rythme actuel" in page.inner_text("#progres-pace")
+    series = page.inner_text("#progres-series")
+    assert "44\u202f700 emplois" in series and "Formulation de la source" in series
+    assert "Source : Chiffres publiés sur le programme et ses fonds" in series
     assert "Aucun registre national des projets n'est chargé" in page.inner_text(
         "#progres-registry"
     )
+    # the toolbar: French, no cloud upload, no plotly logo
+    titles = page.eval_on_selector_all(
+        "#progres-def-fa_projets .modebar-btn", "els => els.map(e => e.getAttribute('data-title'))"
+    )
+    assert "Télécharger le graphique en fichier PNG" in titles
+    assert not any("Share" in t or "Partager" in t for t in titles)
+    assert page.locator("#progres-def-fa_projets .modebar-btn--logo").count() == 0
     assert "fictives" not in page.inner_text("body").lower()
     assert page.errors == []
 
@@ -74,16 +78,6 @@ def test_territory_profile_opens_from_the_map(page, ui):
     assert page.errors == []
 
 
-@pytest.fixture(scope="module")
-def demo_url(real_db, real_paths, tmp_path_factory):
-    """An app over a copy of the real database with the demo registry loaded (never the real file)."""
-    path = tmp_path_factory.mktemp("demo-db") / "ti.duckdb"
-    shutil.copy(real_db, path)
-    demo.load(Paths(mirror=real_paths.mirror, database=path))
-    with serve(create_app(path).server) as url:
-        yield url
-
-
 def test_demo_registry_is_labelled(browser, demo_url):
     ctx = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=demo_url)
     page = ctx.new_page()
@@ -100,5 +94,16 @@ def test_demo_registry_is_labelled(browser, demo_url):
             "document.querySelector('#progres-maplink').getAttribute('href')"
             ".includes('demo_projects_count')"
         )
+        # the goals measured with the demonstration registry: only on request, labelled
+        page.goto("/progres?registre=demo")
+        gauge = page.locator("#progres-gauge-projects .main-svg")
+        gauge.first.wait_for()
+        goal = page.inner_text("#progres-goal-projects")
+        assert "DONNÉES FICTIVES" in goal and "% du potentiel" in goal
+        pace = page.inner_text("#progres-pace-block-projects")
+        assert "Au rythme observé, le potentiel serait atteint en" in pace or (
+            "Au rythme observé, le potentiel serait atteint entre" in pace
+        )
+        assert "DONNÉES FICTIVES" in page.locator("#progres-pace-projects").text_content()
     finally:
         ctx.close()

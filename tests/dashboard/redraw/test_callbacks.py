@@ -49,7 +49,7 @@ def test_change_counts_match_the_hand_checked_case_and_the_summary(q):
 def test_transitions_and_counterparts(q):
     tr = RQ.transitions(q, Place("28", None)).set_index("ti_2018")
     assert (
-        tr.loc["ti-2801", "transition"] == "dropped" and tr.loc["ti-2802", "transition"] == "kept"
+        tr.loc["ti-2801", "transition"] == "reduced" and tr.loc["ti-2802", "transition"] == "kept"
     )
     assert tr.loc["ti-2802", "counterpart_2023"] == "ti-2801"
     tc = RQ.transition_counts(q, Place())
@@ -57,7 +57,8 @@ def test_transitions_and_counterparts(q):
         "kept": 1,
         "split": 0,
         "merged": 0,
-        "dropped": 1,
+        "reduced": 1,  # 10,000 of its 55,000 inhabitants (18 %) stay in the programme
+        "dropped": 0,
     }
     cp = RQ.counterpart(q, "2023", "ti-2802")
     assert cp["counterpart_id"] == "ti-2801" and cp["counterpart_wave"] == "2018"
@@ -68,8 +69,8 @@ def test_flows_by_class_add_up_to_every_inhabitant_of_either_wave(q):
     f = RQ.class_flows(q, Place())
     pairs = {(s, t): p for s, t, p in f[["source", "target", "population"]].itertuples(index=False)}
     assert pairs == {
-        ("dropped", "counterpart"): 10000,
-        ("dropped", "outside"): 45000,
+        ("reduced", "counterpart"): 10000,
+        ("reduced", "outside"): 45000,
         ("kept", "counterpart"): 110000,
         ("outside", "other"): 31000,
     }

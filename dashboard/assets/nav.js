@@ -1,0 +1,100 @@
+/* The address of every page: one history entry per user change, Back and Forward restore the
+   view, "Copier le lien" copies it.
+
+   Pages write their state into the store ``ti-address`` ({search}). The entry is written once
+   the callbacks of that change have settled (a change that cascades, such as a région that
+   clears its département, is one entry). It is a new entry when the state differs from the
+   current address other than by the map's view (``vue``); a map move replaces the current
+   entry, and so does the first address written after a page is drawn (the page's full address
+   replaces a bare one such as "/"). On Back or Forward within a page, ``ti-popstate`` receives
+   the address the browser went back to and the app rebuilds the page from it (each page's
+   layout is built from its address alone). */
+(function () {
+  "use strict";
+  var pending = null;
+  var timer = null;
+  var started = 0;
+  var path = window.location.pathname;
+  var fresh = true;  // no address written since the page was drawn
+
+  function state(search) {
+    // the address without the map's view: what a user changed
+    var params = new URLSearchParams(search);
+    params.delete("vue");
+    params.sort();
+    return params.toString();
+  }
+  var QUIET_MS = 300;
+  var MAX_WAIT_MS = 5000;
+
+  function busy() {
+    return document.querySelector("[data-dash-is-loading='true']") !== null;
+  }
+
+  function flush() {
+    timer = null;
+    if (!pending) { return; }
+    if (busy() && Date.now() - started < MAX_WAIT_MS) { timer = setTimeout(flush, 120); return; }
+    var p = pending;
+    pending = null;
+    if (p.path !== window.location.pathname || p.search === window.location.search) { return; }
+    var url = p.path + p.search + window.location.hash;
+    var push = !(fresh && window.location.search === "") && state(p.search) !== state(window.location.search);
+    fresh = false;
+    if (push) { window.history.pushState({ ti: true }, "", url); }
+    else { window.history.replaceState({ ti: true }, "", url); }
+  }
+
+  window.dash_clientside = window.dash_clientside || {};
+  window.dash_clientside.tiNav = {
+    write: function (entry) {
+      var nothing = window.dash_clientside.no_update;
+      if (!entry || typeof entry.search !== "string" || entry.search.length > 2000) { return nothing; }
+      if (entry.search !== "" && entry.search.charAt(0) !== "?") { return nothing; }
+      if (!pending) { pending = {}; started = Date.now(); }
+      pending.search = entry.search;
+      pending.path = window.location.pathname;
+      clearTimeout(timer);
+      timer = setTimeout(flush, QUIET_MS);
+      return nothing;
+    }
+  };
+
+  window.addEventListener("popstate", function () {
+    clearTimeout(timer);
+    pending = null;
+    var now = window.location.pathname;
+    var samePage = now === path;
+    path = now;
+    fresh = true;
+    // another page: dcc.Location reports the new path and the router renders it
+    if (samePage && window.dash_clientside.set_props) {
+      window.dash_clientside.set_props("ti-popstate", {
+        data: { path: now, search: window.location.search, at: Date.now() }
+      });
+    }
+  });
+  window.addEventListener("_dashprivate_pushstate", function () {
+    path = window.location.pathname;
+    fresh = true;
+  });
+
+  function copied(button, text) {
+    var status = document.getElementById(button.getAttribute("data-status"));
+    if (status) { status.textContent = text; }
+  }
+
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest("[data-action='copy-link']");
+    if (!b) { return; }
+    var href = window.location.href;
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(href).then(
+        function () { copied(b, "Lien copié dans le presse-papiers."); },
+        function () { copied(b, "Copie impossible : copiez l'adresse " + href); }
+      );
+    } else {
+      copied(b, "Copiez l'adresse : " + href);
+    }
+  });
+})();

@@ -1,0 +1,140 @@
+"""Every page in headless chromium: axe-core (RGAA / WCAG 2.1 AA rules), the keyboard, a phone
+screen (390 x 844), loading signs. Over the real database."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.integration]
+
+PAGES = [
+    "/",
+    "/?couche=epci&ind=urssaf_employees_industry&depuis=2010&dep=76&sel=200023414",
+    "/redecoupage",
+    "/progres",
+    "/sources",
+    "/territoire/2023/ti-2802",
+    "/comparer?couche=ti2023&cmp=ti-2802,ti-8413",
+]
+PHONE = {"width": 390, "height": 844}
+# the page is drawn: its h1, no map or chart loading, no callback running, every table's header
+# and rows rendered (ag-grid renders them over a few frames after its data arrives)
+READY = """() => document.querySelector('#page') && document.querySelector('#page h1')
+  && !document.querySelector('[aria-busy="true"]')
+  && !document.querySelector('[data-dash-is-loading="true"]')
+  && [...document.querySelectorAll('.ag-root[aria-colcount]:not([aria-colcount="0"])')]
+       .every(g => g.querySelector('.ag-header-row [role="columnheader"]')
+                   && (g.querySelector('.ag-center-cols-container [role="row"]')
+                       || g.querySelector('.ag-overlay-no-rows-center')
+                       || g.getAttribute('aria-rowcount') === '1'))
+  && [...document.querySelectorAll('.ag-header-row')]
+       .every(r => !r.offsetParent || r.querySelector('[role="columnheader"]'))"""
+
+
+def _ready(page) -> None:
+    page.wait_for_function(READY, timeout=45000)
+
+
+def _serious(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes'][:3]]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_axe_finds_no_serious_violation(page, path):
+    page.goto(path)
+    _ready(page)
+    assert _serious(page) == []
+    assert page.locator("h1").count() == 1
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    assert page.errors == []
+
+
+@pytest.fixture
+def phone(browser, base_url):
+    ctx = browser.new_context(viewport=PHONE, base_url=base_url, is_mobile=True, has_touch=True)
+    pg = ctx.new_page()
+    yield pg
+    ctx.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_on_a_phone_no_page_scrolls_sideways(phone, path):
+    phone.goto(path)
+    _ready(phone)
+    width = phone.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"{path}: {width[0]} px wide in a {width[1]} px screen"
+    assert _serious(phone) == []
+
+
+def test_on_a_phone_the_map_comes_first_and_the_settings_are_folded(phone):
+    phone.goto("/")
+    _ready(phone)
+    top = phone.evaluate(
+        "[document.querySelector('#carte-map').getBoundingClientRect().top,"
+        " document.querySelector('#carte-settings').getBoundingClientRect().top,"
+        " document.querySelector('#carte-settings').open]"
+    )
+    assert top[0] < top[1] and top[0] < 844 / 2 and top[2] is False
+    phone.click("#carte-settings summary")
+    phone.locator("#carte-layer").wait_for()  # unfolded: the settings are there
+
+
+def test_profile_is_one_column_on_a_phone(phone):
+    phone.goto("/territoire/2023/ti-2802")
+    _ready(phone)
+    cols = phone.evaluate(
+        "getComputedStyle(document.querySelector('.ti-profile-grid')).gridTemplateColumns"
+    )
+    assert len(cols.split()) == 1
+
+
+def test_keyboard_skip_link_focus_ring_and_polygons_out_of_the_tab_order(page):
+    page.goto("/")
+    _ready(page)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Aller au contenu"
+    ring = page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, parseFloat(s.outlineWidth)]; })()"
+    )
+    assert ring[0] != "none" and ring[1] >= 3
+    # every polygon and circle of the map is out of the Tab order ...
+    assert page.evaluate(
+        "[...document.querySelectorAll('#carte-map path.leaflet-interactive')]"
+        ".every(p => p.getAttribute('tabindex') === '-1')"
+    )
+    # ... so the table under the map is a few dozen Tabs away (198 before, on this layer)
+    tabs = 0
+    while tabs < 80 and not page.evaluate("!!document.activeElement.closest('#tableau')"):
+        page.keyboard.press("Tab")
+        tabs += 1
+    assert tabs < 60, f"{tabs} Tabs to reach the table"
+
+
+def test_a_map_shows_that_it_is_loading(page):
+    """The layer is held back: the map says so (text and aria-busy) until it is drawn."""
+    held = []
+    page.route("**/_carte/geo*", lambda route: held.append(route))  # answered later
+    page.goto("/")
+    page.wait_for_function("document.querySelector('#carte-map.leaflet-container')")
+    page.wait_for_function("document.querySelector('#carte-map').getAttribute('aria-busy')")
+    state = page.evaluate(
+        "(() => { const m = document.querySelector('#carte-map');"
+        " return [getComputedStyle(m, '::after').content, m.getAttribute('aria-busy')]; })()"
+    )
+    assert state == ['"Chargement de la carte…"', "true"]
+    page.wait_for_timeout(0)  # let the route handler record the held request
+    for route in held:
+        route.continue_()
+    page.wait_for_function("document.querySelector('#carte-map').hasAttribute('data-ti-ready')")
+    after = page.evaluate(
+        "getComputedStyle(document.querySelector('#carte-map'), '::after').content"
+    )
+    assert after in ("none", "normal", "")
