@@ -46,7 +46,11 @@ class Visitor(HttpUser):
         ``values`` (its other inputs as given, or None)."""
         first = next(iter(values))
         d = next((d for d in self.deps if output in d["output"]), None)
-        if d is None:
+        if d is None:  # the app changed: a failure, never a silently skipped action
+            self.environment.events.request.fire(
+                request_type="POST", name=name, response_time=0, response_length=0,
+                exception=LookupError(f"no callback with output {output}"), context={},
+            )  # fmt: skip
             return
         names = [f"{i['id']}.{i['property']}" for i in d["inputs"]]
         body = make_body(
@@ -100,7 +104,7 @@ class Visitor(HttpUser):
             "callback: search",
         )
         self.fire(
-            "carte-panel.children",
+            "carte-panel-body.children",
             {"carte-selection.data": {"couche": "ti2023", "key": "ti-2801"},
              "carte-layer.value": "ti2023"},
             "callback: selection panel",
@@ -108,8 +112,26 @@ class Visitor(HttpUser):
 
     @task(1)
     def export(self) -> None:
+        """A table (the map's, through its callback, or a page's, through /_export), and now and
+        then an image or a PDF (slow: a person exports far less often than they click)."""
         fmt = random.choice(["carte-dl-csv.n_clicks", "carte-dl-xlsx.n_clicks"])
         self.fire("carte-download.data", {fmt: 1}, "callback: export table")
+        reg = random.choice(REGIONS)
+        table = random.choice(
+            [f"redecoupage/detail.csv?reg={reg}", "progres/registre.xlsx",
+             "territoire/membres.csv?vague=2023&id=ti-2801"]
+        )  # fmt: skip
+        self.client.get(f"/_export/{table}", name="/_export (table)")
+        if random.random() < 0.1:
+            image = random.choice(
+                [f"carte/carte.png?couche=ti2023&reg={reg}", "progres/france-relance-france.svg",
+                 "territoire/fiche.pdf?vague=2023&id=ti-2801"]
+            )  # fmt: skip
+            self.client.get(f"/_export/{image}", name="/_export (image, PDF)")
+
+    @task(1)
+    def compare(self) -> None:
+        self.page("/comparer?couche=ti2023&cmp=ti-2801,ti-2802")
 
     @task(2)
     def redraw(self) -> None:
