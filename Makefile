@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8050
-# worker processes of the production server: one per core, at most 4 (each ~1 GB with its cache)
+# worker processes of the production server: one per core, at most 4 (each 500-600 MB, see BENCHMARKS.md)
 WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 4 ? n : 4 )))
 
 .DEFAULT_GOAL := help
