@@ -18,6 +18,7 @@ PAGES = {
     "/progres": ".js-plotly-plot",
     "/sources": "table, .ag-root",
     "/territoire/2023/ti-2801": "h1",
+    "/comparer?couche=ti2023&cmp=ti-2802,ti-8413": ".ti-compare-grid",
 }
 
 
@@ -39,7 +40,7 @@ def test_every_page_renders_without_a_policy_violation(page, path):
     assert r.status == 200
     assert "script-src 'self' 'sha256-" in r.headers["content-security-policy"]
     page.locator(PAGES[path]).first.wait_for(timeout=60000)
-    page.wait_for_timeout(1000)  # late chunks (plotly, ag-grid) load after the first paint
+    page.wait_for_load_state("networkidle")  # late chunks (plotly, ag-grid) after the first paint
     assert page.evaluate("window.__csp") == []
     assert page.errors == []
 

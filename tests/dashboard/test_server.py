@@ -44,6 +44,14 @@ def get(url: str) -> tuple[int, dict, bytes]:
         return e.code, dict(e.headers), e.read()
 
 
+def wait_until(condition, timeout: float = 120) -> None:
+    """Poll ``condition`` until it holds (a condition, not a fixed sleep)."""
+    end = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < end, "condition not met in time"
+        time.sleep(0.05)
+
+
 def health(url: str) -> dict:
     return json.loads(get(url + "/healthz")[2])
 
@@ -76,15 +84,16 @@ def test_a_rebuild_under_load_answers_every_request(live):
 
     with gunicorn(live.database, workers=2) as (url, _proc):
         before = health(url)["built_at"]
-        time.sleep(1.1)  # built_at has a one-second resolution
         threads = [threading.Thread(target=client, args=(i, url)) for i in range(8)]
         for t in threads:
             t.start()
         try:
-            time.sleep(2)
+            wait_until(lambda: len(results) >= 16)  # the clients are hammering
             served_before = len(results)
             assert build(live, force=True).status == "built"
-            time.sleep(3)
+            wait_until(lambda: health(url)["built_at"] != before)  # the new file is served
+            served_after = len(results)
+            wait_until(lambda: len(results) >= served_after + 16)  # and answers under load
         finally:
             stop.set()
             for t in threads:
