@@ -6,9 +6,11 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8050
+# worker processes of the production server: one per core, at most 4 (each 500-600 MB, see BENCHMARKS.md)
+WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 4 ? n : 4 )))
 
 .DEFAULT_GOAL := help
-.PHONY: help env etl run test test-fast bench lint demo clean
+.PHONY: help env etl run serve test test-fast bench lint demo clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-10s %s\n", $$1, $$2}'
@@ -24,9 +26,12 @@ env: $(STAMP) ## create the virtual environment (.venv) with pinned dependencies
 etl: $(STAMP) ## build the DuckDB database from the raw mirror (does nothing if inputs are unchanged)
 	$(PY) -m etl build
 
-run: $(STAMP) ## build the database if needed, then serve the dashboard on http://$(HOST):$(PORT)
+run: $(STAMP) ## build the database if needed (or damaged), then serve it as `make serve` does
 	$(PY) -m etl build
-	$(PY) -m dashboard --host $(HOST) --port $(PORT)
+	$(MAKE) --no-print-directory serve
+
+serve: $(STAMP) ## serve the dashboard with gunicorn on http://$(HOST):$(PORT), $(WORKERS) workers
+	$(PY) -m dashboard.server --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 demo: $(STAMP) ## load the opt-in demonstration registry (données fictives) into the database
 	$(PY) -m etl build
@@ -48,4 +53,4 @@ lint: $(STAMP) ## check the code: ruff (errors and formatting) and the import co
 	$(VENV)/bin/lint-imports
 
 clean: ## remove the built database and caches (not the environment)
-	rm -rf data/processed/*.duckdb* data/raw/* .pytest_cache .ruff_cache
+	rm -rf data/processed/*.duckdb* data/processed/.hash-cache.json data/raw/* .pytest_cache .ruff_cache

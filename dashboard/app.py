@@ -16,6 +16,7 @@ import flask
 from dash import ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
 from flask import has_request_context, request
 
+from dashboard import http_policy
 from dashboard.core import components as C
 from dashboard.core import delivery, routes
 from dashboard.core.gateway import Gateway, QueryError
@@ -52,16 +53,30 @@ def debug_requested() -> bool:
     return os.environ.get("TI_DEBUG", "").strip() == "1"
 
 
+class _Dash(dash.Dash):
+    """Dash without the server's Python version in the page's configuration."""
+
+    def _config(self):
+        config = super()._config()
+        config.pop("python_version", None)
+        return config
+
+
 def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
-    """A new dashboard app over the database at ``db_path`` (default: ``TI_DB`` or the build's)."""
+    """A new dashboard app over the database at ``db_path`` (default: ``TI_DB`` or the build's).
+
+    The database is checked at once (``Gateway.available``): a damaged file is logged and the
+    app serves its maintenance page until the file is repaired; a missing file is an error.
+    """
     path = Path(db_path) if db_path is not None else get_paths().database
     if not path.is_file():
         raise FileNotFoundError(f"{path}: database not found; build it with `python -m etl build`")
     q = Gateway(path)
+    q.available()  # checks the file now (logged when damaged), not at the first visit
     pages = load_pages()
     server = flask.Flask(__name__)
     server.config.update(delivery.compress_settings())  # read when Dash sets up compression
-    app = dash.Dash(
+    app = _Dash(
         __name__,
         server=server,
         title=TITLE,
@@ -140,6 +155,8 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
     for p in pages:
         if p.register is not None:
             p.register(app, q)
+    http_policy.install(app, q, lambda path: is_page(pages, path))
+    app.gateway = q  # the server warms its cache and closes its file before forking
     return app
 
 
@@ -162,6 +179,11 @@ def _index_with_hints(app: dash.Dash, pages: list[Page], q: Gateway):
         return dash.Dash.interpolate_index(app, **parts)
 
     return interpolate_index
+
+
+def is_page(pages: list[Page], pathname) -> bool:
+    """True when ``pathname`` is the address of a page (or under a prefix page)."""
+    return _page_at(pages, pathname) is not None
 
 
 def on_route(pages: list[Page], q: Gateway, fired, pathname, popped, search, shown):

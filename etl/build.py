@@ -3,8 +3,10 @@
 :func:`build` is idempotent and atomic: when neither the inputs nor the ETL code changed since
 the last build (same :func:`fingerprint`), it does nothing; otherwise it runs the steps into
 ``<db>.building`` and only a complete, checked build replaces the database (``etl.atomic``); a
-failure leaves the last good database as it was. The steps themselves, in order, are
-``etl.pipeline.STEPS``; callers use ``etl.pipeline.build``.
+failure leaves the last good database as it was. Before it says "up to date" it verifies the
+file (``etl.db.verify``: checksum and a read of every table) and rebuilds a damaged one;
+every run first deletes what a killed build or import left behind. The steps themselves, in
+order, are ``etl.pipeline.STEPS``; callers use ``etl.pipeline.build``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,11 +22,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.atomic import new_database
+from etl.atomic import new_database, remove_stale, writer_lock
 from etl.config import PROJECT_ROOT, Paths
 from etl.context import BuildContext, BuildStep
-from etl.db import Database
+from etl.db import Database, DatabaseDamaged, verify
 from etl.readers import sha256
+from etl.registry.store import kept_files, remove_staged
 
 SCHEMA_VERSION = "1"
 
@@ -36,6 +39,8 @@ class BuildResult:
     seconds: float
     checks: pd.DataFrame | None = None
     timings: dict[str, float] = field(default_factory=dict)  # step name -> seconds
+    repaired: str | None = None  # why the previous file was rebuilt although up to date
+    removed: list[Path] = field(default_factory=list)  # leftovers of killed runs, deleted
 
 
 def _code_hash() -> str:
@@ -59,17 +64,23 @@ def _cached_sha256(p: Path, cache: dict) -> str:
     return digest
 
 
-def fingerprint(paths: Paths, steps: Sequence[BuildStep]) -> str:
+def fingerprint(
+    paths: Paths, steps: Sequence[BuildStep], kept: Mapping[str, Path] | None = None
+) -> str:
     """Hash of the ETL code, of the names of ``steps`` and of every input file they read (and of
     the registries kept under ``<processed>/inputs``): equal hashes mean nothing to do.
 
     File hashes are cached in ``<processed>/.hash-cache.json`` by size and modification time,
-    so a no-change rebuild does not read the inputs again.
+    so a no-change rebuild does not read the inputs again. ``kept`` (file name -> file to hash)
+    replaces the kept registries on disk: the importer records the fingerprint the database
+    will have once its new copy is in place.
     """
-    return _fingerprint(paths, steps)[0]
+    return _fingerprint(paths, steps, kept)[0]
 
 
-def _fingerprint(paths: Paths, steps: Sequence[BuildStep]) -> tuple[str, dict[str, str]]:
+def _fingerprint(
+    paths: Paths, steps: Sequence[BuildStep], kept: Mapping[str, Path] | None = None
+) -> tuple[str, dict[str, str]]:
     """The fingerprint and the sha256 of each input file (reused for the ``source`` table)."""
     cache_file = paths.processed / ".hash-cache.json"
     try:
@@ -85,9 +96,11 @@ def _fingerprint(paths: Paths, steps: Sequence[BuildStep]) -> tuple[str, dict[st
             if p.is_file():
                 h.update(f"{p.stat().st_size}".encode())
                 h.update(_cached_sha256(p, cache).encode())
-    for extra in sorted(paths.processed.glob("inputs/*")):
-        h.update(extra.name.encode())
-        h.update(_cached_sha256(extra, cache).encode())
+    if kept is None:
+        kept = {p.name: p for p in kept_files(paths.processed)}
+    for name in sorted(kept):
+        h.update(name.encode())
+        h.update(_cached_sha256(kept[name], cache).encode())
     try:
         paths.processed.mkdir(parents=True, exist_ok=True)
         cache_file.write_text(json.dumps(cache))
@@ -175,9 +188,25 @@ def build(
     """
     start = time.perf_counter()
     progress = progress or _null_progress
-    fp, digests = _fingerprint(paths, steps)
-    if not force and stored_fingerprint(paths.database) == fp:
-        return BuildResult("up-to-date", paths.database, time.perf_counter() - start)
+    with writer_lock(paths.database):
+        removed = remove_stale(paths.database) + remove_staged(paths.processed)
+        fp, digests = _fingerprint(paths, steps)
+        repaired = None
+        if not force and paths.database.exists():
+            try:
+                verify(paths.database)
+            except DatabaseDamaged as e:
+                repaired = e.reason  # a damaged file is built again, even with the same inputs
+            else:
+                if stored_fingerprint(paths.database) == fp:
+                    took = time.perf_counter() - start
+                    return BuildResult("up-to-date", paths.database, took, removed=removed)
+        res = _run(paths, steps, fp, digests, progress, start)
+    res.repaired, res.removed = repaired, removed
+    return res
+
+
+def _run(paths: Paths, steps, fp: str, digests: dict[str, str], progress, start) -> BuildResult:
     with new_database(paths.database) as d:
         ctx = BuildContext(paths=paths, db=d)
         for step in steps:

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from etl.config import get_paths
-from etl.db import Database
+from etl.db import Database, DatabaseDamaged, DatabaseError
 from etl.errors import EtlError
 from etl.pipeline import build as run_build
 
@@ -61,8 +61,20 @@ def _step(label: str):
     console.print(f"  [green]✓[/] {label} [dim]({time.perf_counter() - t0:.1f} s)[/]")
 
 
+# what a writer can meet besides bad input: a full disk, a permission, a DuckDB error; each gets
+# the same message as bad input (the atomic swap kept the last good database), not a traceback
+FAILURES = (EtlError, OSError, DatabaseError, DatabaseDamaged)
+
+
 def fail(e: Exception) -> None:
-    err.print(f"[bold red]Erreur :[/] {e}", highlight=False, soft_wrap=True)
+    if isinstance(e, OSError) and not isinstance(e, EtlError):
+        where = f" ({e.filename})" if e.filename else ""
+        text = f"écriture ou lecture impossible : {e.strerror or e}{where}"
+    elif isinstance(e, DatabaseError):
+        text = f"erreur de la base DuckDB : {str(e).strip().splitlines()[0][:300]}"
+    else:
+        text = str(e)
+    err.print(f"[bold red]Erreur :[/] {text}", highlight=False, soft_wrap=True)
     err.print("[dim]La base précédente est restée intacte.[/]")
     raise typer.Exit(code=1)
 
@@ -94,9 +106,13 @@ def build(
     console.print(f"Miroir : {paths.mirror}\nBase   : {paths.database}")
     try:
         res = run_build(paths, force=force, progress=_step)
-    except EtlError as e:
+    except FAILURES as e:
         fail(e)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    for p in res.removed:
+        console.print(f"[yellow]![/] fichier temporaire d'un arrêt brutal supprimé : {p.name}")
+    if res.repaired:
+        console.print(f"[yellow]Base endommagée, reconstruite[/] : {res.repaired}")
     if res.status == "up-to-date":
         console.print(
             f"[green]À jour[/] : entrées et code inchangés, rien à faire ({res.seconds:.2f} s)."
@@ -157,7 +173,7 @@ def import_projects_cmd(
         for r in e.errors:
             err.print(f"  {r}", highlight=False, soft_wrap=True)
         fail(e)
-    except EtlError as e:
+    except FAILURES as e:
         fail(e)
     for r in res.errors:
         err.print(f"  [yellow]ignorée[/] {r}", highlight=False, soft_wrap=True)
@@ -173,7 +189,7 @@ def demo(db: Path = DbOpt) -> None:
     """Load the demonstration registry (données fictives, fixed seed) into the database."""
     try:
         n = _demo().load(get_paths(None, db))
-    except EtlError as e:
+    except FAILURES as e:
         fail(e)
     console.print(
         f"[bold yellow]Données fictives[/] : {n} projets de démonstration chargés "
@@ -186,6 +202,6 @@ def remove_demo(db: Path = DbOpt) -> None:
     """Remove the demonstration registry from the database."""
     try:
         n = _demo().remove(get_paths(None, db))
-    except EtlError as e:
+    except FAILURES as e:
         fail(e)
     console.print(f"{n} projets de démonstration retirés.")

@@ -8,7 +8,8 @@ foundation, the ``ctx.foundation`` frames) of the steps above it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from etl import build as runner
 from etl import display_layer, redraw
@@ -76,6 +77,8 @@ def build(
     return runner.build(paths, steps, force=force, progress=progress)
 
 
-def fingerprint(paths: Paths, steps: Sequence[BuildStep] = STEPS) -> str:
+def fingerprint(
+    paths: Paths, steps: Sequence[BuildStep] = STEPS, kept: Mapping[str, Path] | None = None
+) -> str:
     """The fingerprint a build with ``steps`` would record (see ``etl.build.fingerprint``)."""
-    return runner.fingerprint(paths, steps)
+    return runner.fingerprint(paths, steps, kept)

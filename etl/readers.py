@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from etl.db import sha256  # noqa: F401 - the sources hash their files with it
 from etl.errors import SourceError
 
 
@@ -37,14 +37,6 @@ class SourceFile:
 def fr_int(n: int) -> str:
     """A whole number written the French way (narrow no-break space between thousands)."""
     return f"{int(n):_}".replace("_", "\u202f")
-
-
-def sha256(path: Path, chunk: int = 1 << 20) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(chunk):
-            h.update(block)
-    return h.hexdigest()
 
 
 def require_file(path: Path) -> Path:

@@ -7,7 +7,10 @@
    the build reloads it, so an imported registry survives every rebuild, and the build's
    fingerprint hashes it);
 4. writes the new rows into a copy of the database and swaps it in (``etl.atomic.editing``): on
-   any failure the previous database and the previous registry copy stay as they were.
+   any failure the previous database and the previous registry copy stay as they were. The copy
+   is staged as ``registry-<name>.<ext>.importing`` and renamed into place only after the swap,
+   so a killed import leaves nothing that the next build would load (the build deletes the
+   staged file).
 
 Importing a file with the same name again replaces that registry.
 """
@@ -20,11 +23,12 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.atomic import editing, replacing
+from etl.atomic import editing, remove_stale, writer_lock
 from etl.config import Paths
-from etl.db import Database
+from etl.db import verify
 from etl.errors import EtlError, SourceError
 from etl.pipeline import fingerprint
+from etl.readers import sha256
 from etl.registry.schema import (
     Reference,
     RegistryError,
@@ -40,6 +44,8 @@ from etl.registry.store import (
     kept_files,
     record_source,
     refresh_indicators,
+    remove_staged,
+    staged_file,
     store,
 )
 
@@ -69,72 +75,81 @@ class ImportResult:
     database: Path
 
 
-def _refresh_fingerprint(d: Database, paths: Paths) -> None:
-    """The database now matches the inputs plus the new kept file: record their fingerprint, so
-    that the next ``make etl`` does not rebuild for nothing."""
-    d.execute("UPDATE build_info SET value = ? WHERE key = 'fingerprint'", [fingerprint(paths)])
-
-
 def import_projects(
     path: Path, paths: Paths, *, skip_bad_rows: bool = False, name: str | None = None
 ) -> ImportResult:
     """Validate a registry file and load it into the database at ``paths.database`` (atomic).
 
     Raises :class:`RegistryError` (every bad row) when the file has bad rows and
-    ``skip_bad_rows`` is false; nothing is changed then.
+    ``skip_bad_rows`` is false; nothing is changed then. The file is read within the limits of
+    ``etl.registry.schema`` before anything else; a damaged database is not edited
+    (``etl.db.DatabaseDamaged``: rebuild it with ``make etl``).
     """
     path = Path(path)
     database = paths.database
     if not database.is_file():
         raise EtlError(f"no database at {database}: run `make etl` first")
-    df = read_file(path)
     name = registry_name(Path(name) if name else path)
-    previous = [p for p in kept_files(paths.processed) if p.stem == f"registry-{name}"]
-    backups = {p: p.with_name(p.name + ".previous") for p in previous}
-    wrote = False
-    try:
-        with editing(database) as d:
-            v = validate(df, Reference.from_db(d))
-            if v.errors and not skip_bad_rows:
-                raise RegistryError(path, v.errors)
-            if v.rows.empty:
-                raise (
-                    RegistryError(path, v.errors)
-                    if v.errors
-                    else SourceError(path, "no project row in the file")
-                )
-            # the file itself when every row is good, else its good rows in the documented schema
-            kept = kept_file(paths.processed, name, path.suffix.lower() if not v.errors else ".csv")
-            kept.parent.mkdir(parents=True, exist_ok=True)
-            for p, b in backups.items():
-                os.replace(p, b)
-            wrote = True
-            with replacing(kept, ".new") as new:
+    df = read_file(path)
+    with writer_lock(database):
+        remove_stale(database)
+        remove_staged(paths.processed)
+        verify(database)
+        staged = None
+        try:
+            with editing(database) as d:
+                v = validate(df, Reference.from_db(d))
+                if v.errors and not skip_bad_rows:
+                    raise RegistryError(path, v.errors)
+                if v.rows.empty:
+                    raise (
+                        RegistryError(path, v.errors)
+                        if v.errors
+                        else SourceError(path, "no project row in the file")
+                    )
+                # the file itself when every row is good, else its good rows in the schema
+                suffix = path.suffix.lower() if not v.errors else ".csv"
+                kept = kept_file(paths.processed, name, suffix)
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                staged = staged_file(kept)
                 if v.errors:
-                    write_schema_csv(to_schema(v.rows), new)
+                    write_schema_csv(to_schema(v.rows), staged)
                 else:
-                    shutil.copyfile(path, new)
-            skipped = len({e.row for e in v.errors})
-            store(
-                d,
-                name,
-                v.rows,
-                path=str(path),
-                skipped=skipped,
-                is_demo=False,
-                label=f"Registre importé : {path.name}",
-            )
-            refresh_indicators(d)
-            record_source(
-                d, f"registry:{name}", kept, REAL_LICENCE, f"importé de {path.name}", len(v.rows)
-            )
-            _refresh_fingerprint(d, paths)
-    except BaseException:
-        if wrote:
-            kept.unlink(missing_ok=True)
-            for p, b in backups.items():
-                os.replace(b, p)
-        raise
-    for b in backups.values():
-        b.unlink(missing_ok=True)
+                    shutil.copyfile(path, staged)
+                skipped = len({e.row for e in v.errors})
+                store(
+                    d,
+                    name,
+                    v.rows,
+                    path=str(path),
+                    skipped=skipped,
+                    is_demo=False,
+                    label=f"Registre importé : {path.name}",
+                )
+                refresh_indicators(d)
+                record_source(
+                    d,
+                    f"registry:{name}",
+                    kept,
+                    REAL_LICENCE,
+                    f"importé de {path.name}",
+                    len(v.rows),
+                    digest=sha256(staged),
+                )
+                # the fingerprint the inputs will have once the copy is in place, so that the
+                # next `make etl` does not rebuild for nothing
+                after = {p.name: p for p in kept_files(paths.processed) if p.stem != kept.stem}
+                after[kept.name] = staged
+                d.execute(
+                    "UPDATE build_info SET value = ? WHERE key = 'fingerprint'",
+                    [fingerprint(paths, kept=after)],
+                )
+            # the database is swapped in: only now does the copy join the inputs of the builds
+            for p in kept_files(paths.processed):
+                if p.stem == kept.stem and p != kept:
+                    p.unlink()
+            os.replace(staged, kept)
+        finally:
+            if staged is not None:
+                staged.unlink(missing_ok=True)
     return ImportResult(name, len(v.rows), skipped, v.errors, kept, database)

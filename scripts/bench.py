@@ -2,7 +2,9 @@
 
 - ETL: full build from the mirror into a fresh file, a no-change rebuild, peak memory (RSS of
   the build process), median of N runs.
-- Then every other ``scripts/bench_*.py`` (dashboard, progress, redraw), each in its own process.
+- Then every other ``scripts/bench_*.py`` (dashboard, exports, load, progress, redraw), each in
+  its own process; ``python scripts/bench.py load`` runs only the load benchmark of the
+  production server (``scripts/bench_load.py``: 1, 2, 4 workers x 50, 200 users, 60 s each).
 
 Numbers are recorded in BENCHMARKS.md with the command that produced them; this script never
 asserts on time: it reports, and says whether each target is met.

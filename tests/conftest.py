@@ -49,6 +49,19 @@ def mini_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
+def processed(mini_db, mini_mirror, tmp_path) -> Paths:
+    """A writable copy of the miniature database (with its checksum file) in
+    ``<tmp>/processed/ti.duckdb``, over the miniature mirror: what an import or a build edits."""
+    from etl.db import checksum_path
+
+    db = tmp_path / "processed" / "ti.duckdb"
+    db.parent.mkdir()
+    shutil.copy(mini_db, db)
+    shutil.copy(checksum_path(mini_db), checksum_path(db))
+    return Paths(mirror=mini_mirror, database=db)
+
+
+@pytest.fixture
 def mirror_copy(tmp_path) -> Path:
     """A writable copy of the miniature mirror, for tests that break a file."""
     dst = tmp_path / "mirror"

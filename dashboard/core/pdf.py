@@ -57,9 +57,12 @@ def render_html(package: str, template: str, **context) -> str:
 def html_pdf(html: str, title: str = "") -> bytes:
     """The HTML printed to PDF by WeasyPrint; :class:`RenderError` when it cannot be."""
     try:
-        from weasyprint import HTML
+        from weasyprint import HTML, URLFetcher
 
-        return HTML(string=html, base_url=None).write_pdf()
+        # a report holds its images as data: addresses; nothing else is ever fetched (no file
+        # of the server, no address of the network, whatever a cell of the data says)
+        fetcher = URLFetcher(allowed_protocols=("data",))
+        return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf()
     except (OSError, ValueError, ImportError) as e:
         log.exception("weasyprint could not print %s", title)
         raise RenderError(

@@ -183,12 +183,17 @@ def on_save(q: Gateway, store):
         sc = _scenario(q, store)
     except ScenarioError as e:
         return no_update, no_update, f"Enregistrement impossible : {e}"
-    result = evaluate(RQ.scenario_base(q), sc)
+
+    def files():
+        return scenario_to_csv(sc), scenario_to_geojson(sc, evaluate(RQ.scenario_base(q), sc))
+
+    # the official map (nothing edited) is the same for everyone: computed once per database
+    members, geojson = q.memo(("official_scenario_files",), files) if store is None else files()
     stem = "scenario-territoires-industrie"
     return (
-        {"content": scenario_to_csv(sc), "filename": stem + "_membres.csv", "type": "text/csv"},
+        {"content": members, "filename": stem + "_membres.csv", "type": "text/csv"},
         {
-            "content": scenario_to_geojson(sc, result),
+            "content": geojson,
             "filename": stem + ".geojson",
             "type": "application/geo+json",
         },

@@ -210,6 +210,8 @@ def figures_from_geojson(text: str | bytes) -> dict[str, dict]:
         doc = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise ScenarioError(f"GeoJSON: not valid JSON ({e})") from None
+    except RecursionError:  # "[[[[...": nested deeper than any geometry
+        raise ScenarioError("GeoJSON: nested too deeply to be a geometry") from None
     feats = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(feats, list):
         raise ScenarioError("GeoJSON: expected a FeatureCollection with a 'features' list")
@@ -224,7 +226,7 @@ def figures_from_geojson(text: str | bytes) -> dict[str, dict]:
                 **props,
                 "__geometry__": None if geom is None else shapely.from_geojson(json.dumps(geom)),
             }
-        except shapely.errors.GEOSException as e:
+        except (shapely.errors.GEOSException, RecursionError, TypeError, ValueError) as e:
             raise ScenarioError(f"GeoJSON, feature {i}: unreadable geometry ({e})") from None
         out[props["territory_id"]] = props
     return out

@@ -14,18 +14,22 @@ This module reads files and checks rows; it writes no table (see ``etl.registry.
 from __future__ import annotations
 
 import csv
+import io
 import re
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
 
 from etl.config import WAVES
 from etl.db import Database
 from etl.delimited import read_csv
 from etl.errors import EtlError, SourceError
+from etl.readers import read_text
 
 COLUMNS = (
     "identifiant",
@@ -52,6 +56,17 @@ _COMMUNE = re.compile(r"^\d[\dAB]\d{3}$")
 _SIREN = re.compile(r"^\d{9}$")
 _TI = re.compile(r"^ti-\d{4}$")
 _NUM_SPACES = re.compile(r"[\s\u00a0\u202f]")
+# limits, checked before or while a file is read (docs/registry-schema.md says why each)
+MB = 1024 * 1024
+MAX_FILE_BYTES = {".csv": 64 * MB, ".txt": 64 * MB, ".xlsx": 32 * MB, ".xlsm": 32 * MB}
+MAX_XLSX_PART_BYTES = 100 * MB  # one part of the workbook (a sheet, its shared strings), unzipped
+MAX_XLSX_TOTAL_BYTES = 200 * MB  # every part, unzipped
+MAX_ROWS = 200_000
+MAX_CELL_CHARS = 4_000
+# numbers beyond these are typing errors, not projects: the largest industrial projects in France
+# are a few billion euros; 450,000 jobs is the whole programme's goal
+MAX_AMOUNT_EUR = 100e9
+MAX_JOBS = 1_000_000
 PROJECT_COLUMNS = (
     "registry",
     "id",
@@ -117,34 +132,198 @@ def _cell(v) -> str:
     return str(v).strip()
 
 
+def _limit_error(path: Path, what: str, value: int, limit: int, name: str, **where) -> SourceError:
+    return SourceError(
+        path, f"{what} : {value:,} pour une limite de {limit:,} ({name})".replace(",", " "), **where
+    )
+
+
+def _check_size(path: Path, suffix: str) -> None:
+    """Refuse a file larger than :data:`MAX_FILE_BYTES` before reading any of it."""
+    limit = MAX_FILE_BYTES[suffix]
+    size = path.stat().st_size
+    if size > limit:
+        raise _limit_error(path, "fichier trop volumineux (octets)", size, limit, "MAX_FILE_BYTES")
+
+
+def _check_cell(path: Path, text: str, row: int | None, column: str) -> None:
+    if len(text) > MAX_CELL_CHARS:
+        raise _limit_error(
+            path,
+            "cellule trop longue (caractères)",
+            len(text),
+            MAX_CELL_CHARS,
+            "MAX_CELL_CHARS",
+            row=row,
+            column=column,
+        )
+
+
+def _check_rows(path: Path, row: int) -> None:
+    if row > MAX_ROWS:
+        raise _limit_error(path, "trop de lignes (au moins)", row, MAX_ROWS, "MAX_ROWS", row=row)
+
+
+def _xlsx_parts(path: Path) -> None:
+    """The uncompressed size of every part of the workbook, read from the zip directory before
+    anything is decompressed (a 1 MB file can hold a 1 GB cell)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError) as e:
+        raise SourceError(path, f"not a readable XLSX workbook: {type(e).__name__}: {e}") from None
+    for info in infos:
+        if info.file_size > MAX_XLSX_PART_BYTES:
+            raise _limit_error(
+                path,
+                f"partie {info.filename!r} du classeur trop volumineuse une fois décompressée "
+                "(octets)",
+                info.file_size,
+                MAX_XLSX_PART_BYTES,
+                "MAX_XLSX_PART_BYTES",
+            )
+    total = sum(i.file_size for i in infos)
+    if total > MAX_XLSX_TOTAL_BYTES:
+        raise _limit_error(
+            path,
+            "classeur trop volumineux une fois décompressé (octets)",
+            total,
+            MAX_XLSX_TOTAL_BYTES,
+            "MAX_XLSX_TOTAL_BYTES",
+        )
+
+
+def _read_xlsx(path: Path) -> pd.DataFrame:
+    """The first sheet as text cells, streamed: limits checked cell by cell, formulas and error
+    cells refused (their value would be lost or wrong), values beyond the header refused."""
+    _xlsx_parts(path)
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except Exception as e:  # openpyxl raises zipfile/KeyError/ValueError for a damaged workbook
+        raise SourceError(path, f"not a readable XLSX workbook: {type(e).__name__}: {e}") from None
+    try:
+        rows = wb.worksheets[0].iter_rows()
+        first = next(rows, ())
+        header = [_cell(c.value) for c in first]
+        while header and header[-1] == "":
+            header.pop()
+        for h in header:
+            _check_cell(path, h, None, h[:40])
+        names = [h or f"Unnamed: {j}" for j, h in enumerate(header)]
+        body = []
+        for i, row in enumerate(rows, start=1):
+            _check_rows(path, i)
+            values = []
+            for j, c in enumerate(row):
+                if c.value is None:
+                    values.append("")
+                    continue
+                name = names[j] if j < len(names) else f"(colonne {j + 1})"
+                if c.data_type == "f":
+                    raise SourceError(
+                        path,
+                        f"formule {str(c.value)[:60]!r} : saisir la valeur elle-même, les "
+                        "formules ne sont pas lues (leur résultat n'est pas toujours enregistré "
+                        "dans le fichier)",
+                        row=i,
+                        column=name,
+                    )
+                if c.data_type == "e":
+                    raise SourceError(
+                        path, f"cellule en erreur {c.value!r} : valeur attendue", row=i, column=name
+                    )
+                v = _cell(c.value)
+                _check_cell(path, v, i, name)
+                if j >= len(names) and v:
+                    raise SourceError(
+                        path,
+                        f"valeur {v[:40]!r} dans une colonne sans en-tête (colonne {j + 1}, "
+                        f"l'en-tête en a {len(names)})",
+                        row=i,
+                        column=name,
+                    )
+                values.append(v)
+            body.append((values + [""] * len(names))[: len(names)])
+    finally:
+        wb.close()
+    if len(set(names)) < len(names):
+        dup = sorted({n for n in names if names.count(n) > 1})
+        raise SourceError(
+            path, f"column(s) {dup} appear more than once in the header", column=dup[0]
+        )
+    df = pd.DataFrame(body, columns=names, dtype=object)
+    df.index = pd.RangeIndex(1, len(df) + 1, name="row")
+    df = df[(df != "").any(axis=1)] if len(df.columns) else df
+    missing = [c for c in REQUIRED if c not in df.columns]
+    if missing:
+        raise SourceError(
+            path, f"missing column(s) {missing}; the file has {header}", column=missing[0]
+        )
+    return df
+
+
+def _check_delimited(path: Path) -> str:
+    """Check the shape of a CSV before pandas reads it; returns its delimiter.
+
+    Every record has as many fields as the header (a row with one field too many would shift
+    every value and the error would name the wrong column); rows and cells within the limits.
+    """
+    text = read_text(path).lstrip("\ufeff")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    i = 0
+    try:
+        header = next(reader, [])
+        for h in header:
+            _check_cell(path, h, None, h[:40])
+        named = len(header)
+        while named and not header[named - 1].strip():
+            named -= 1
+        for i, rec in enumerate(reader, start=1):
+            _check_rows(path, i)
+            if not rec:
+                continue
+            for j, x in enumerate(rec):
+                _check_cell(path, x, i, header[j] if j < len(header) else f"(champ {j + 1})")
+            if len(rec) > len(header):
+                raise SourceError(
+                    path,
+                    f"{len(rec)} champs au lieu de {len(header)} (ceux de l'en-tête) : un "
+                    f"séparateur {delimiter!r} de trop dans un texte ? le mettre entre guillemets",
+                    row=i,
+                )
+            if len(rec) < named:
+                raise SourceError(
+                    path,
+                    f"{len(rec)} champs au lieu de {len(header)} (ceux de l'en-tête) : "
+                    "ligne incomplète",
+                    row=i,
+                    column=header[len(rec)].strip(),
+                )
+    except csv.Error as e:  # a NUL byte, an unclosed quote, a field beyond csv's own limit
+        raise SourceError(path, f"malformed CSV: {e}", row=i + 1) from None
+    return delimiter
+
+
 def read_file(path: Path) -> pd.DataFrame:
-    """The registry as text cells (index = row number); columns checked, extra columns refused."""
+    """The registry as text cells (index = row number); columns checked, extra columns refused.
+
+    The limits (:data:`MAX_FILE_BYTES`, :data:`MAX_XLSX_PART_BYTES`,
+    :data:`MAX_XLSX_TOTAL_BYTES`, :data:`MAX_ROWS`, :data:`MAX_CELL_CHARS`) are checked before
+    or while reading, each refusal naming the limit.
+    """
     path = Path(path)
     if not path.is_file():
         raise SourceError(path, "file not found")
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        try:
-            raw = pd.read_excel(path, dtype=object, engine="openpyxl", sheet_name=0)
-        except Exception as e:  # openpyxl raises zipfile/KeyError/ValueError for a damaged workbook
-            raise SourceError(
-                path, f"not a readable XLSX workbook: {type(e).__name__}: {e}"
-            ) from None
-        raw.columns = [str(c).strip() for c in raw.columns]
-        df = raw.map(_cell)
-        df.index = pd.RangeIndex(1, len(df) + 1, name="row")
-        df = df[(df != "").any(axis=1)]
-        missing = [c for c in REQUIRED if c not in df.columns]
-        if missing:
-            raise SourceError(
-                path,
-                f"missing column(s) {missing}; the file has {list(raw.columns)}",
-                column=missing[0],
-            )
-    elif suffix in (".csv", ".txt"):
-        df = read_csv(path, REQUIRED)
-    else:
+    if suffix not in MAX_FILE_BYTES:
         raise SourceError(path, f"unsupported file type {suffix!r}: expected .csv or .xlsx")
+    _check_size(path, suffix)
+    if suffix in (".xlsx", ".xlsm"):
+        df = _read_xlsx(path)
+    else:
+        df = read_csv(path, REQUIRED, delimiter=_check_delimited(path))
     # spreadsheets often export empty trailing columns ("a;b;c;"): dropped when nameless and empty
     df = df[
         [
@@ -258,7 +437,16 @@ def validate(df: pd.DataFrame, ref: Reference) -> Validated:
         n = _parse_amount(df[c])
         given = df[c] != ""
         flag(given & n.isna(), c, "nombre attendu (ex. 1250000 ou 1 250 000,50)")
-        flag(given & n.notna() & (n < 0), c, "nombre négatif")
+        finite = n.notna() & np.isfinite(n.fillna(0))
+        flag(given & n.notna() & ~finite, c, "nombre fini attendu (pas inf ni Infinity)")
+        flag(given & finite & (n < 0), c, "nombre négatif")
+        top, what = (MAX_JOBS, "emplois") if c in JOBS else (MAX_AMOUNT_EUR, "euros")
+        flag(
+            given & finite & (n > top),
+            c,
+            f"valeur improbable : plus de {top:,.0f} {what} (limite)".replace(",", " "),
+        )
+        n = n.where(finite & (n <= top))  # a refused value never reaches a later cast
         if c in JOBS:
             flag(
                 given & n.notna() & (n >= 0) & (n != np.floor(n.fillna(0))),

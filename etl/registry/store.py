@@ -248,6 +248,23 @@ def kept_file(processed: Path, name: str, suffix: str = ".csv") -> Path:
     return inputs_dir(processed) / f"registry-{name}{suffix}"
 
 
+STAGED = ".importing"  # a kept copy written by an import, renamed into place after its swap
+
+
+def staged_file(kept: Path) -> Path:
+    """Where an import writes the copy it will keep (``registry-x.csv.importing``): never loaded
+    by a build nor counted in a fingerprint until it is renamed to ``kept``."""
+    return kept.with_name(kept.name + STAGED)
+
+
+def remove_staged(processed: Path) -> list[Path]:
+    """Delete the staged copies a killed import left; returns them (call under the writer lock)."""
+    gone = sorted(inputs_dir(processed).glob("registry-*" + STAGED))
+    for p in gone:
+        p.unlink(missing_ok=True)
+    return gone
+
+
 def kept_files(processed: Path) -> list[Path]:
     """The registry copies kept for the rebuilds (CSV or XLSX)."""
     return sorted(
@@ -258,8 +275,16 @@ def kept_files(processed: Path) -> list[Path]:
 
 
 def record_source(
-    d: Database, name: str, path: Path | None, licence: str, vintage: str, rows: int
+    d: Database,
+    name: str,
+    path: Path | None,
+    licence: str,
+    vintage: str,
+    rows: int,
+    *,
+    digest: str | None = None,
 ) -> None:
+    """One row of ``source`` (``digest``: the sha256 when ``path`` is not yet written)."""
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
     d.execute("DELETE FROM source WHERE name = ?", [name])
     d.execute(
@@ -268,7 +293,7 @@ def record_source(
         [
             name,
             "" if path is None else str(path),
-            "" if path is None else sha256(path),
+            "" if path is None else (digest or sha256(path)),
             licence,
             vintage,
             rows,

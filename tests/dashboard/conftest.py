@@ -122,8 +122,13 @@ def browser():
 
 @pytest.fixture
 def page(browser, base_url):
+    # the tests' own probes (wait_for_function with a string) are eval'd in the page, which the
+    # Content-Security-Policy forbids; tests/dashboard/test_csp_browser.py runs with it enforced
     ctx = browser.new_context(
-        viewport={"width": 1280, "height": 800}, accept_downloads=True, base_url=base_url
+        viewport={"width": 1280, "height": 800},
+        accept_downloads=True,
+        base_url=base_url,
+        bypass_csp=True,
     )
     pg = ctx.new_page()
     errors: list[str] = []

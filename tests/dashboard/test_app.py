@@ -42,7 +42,11 @@ def test_main_parses_host_port_and_never_debugs_by_default(monkeypatch, mini_db)
     monkeypatch.delenv("TI_DEBUG", raising=False)
     monkeypatch.setattr(main, "create_app", lambda db: Fake())
     main.main(["--host", "127.0.0.1", "--port", "8123"])
-    assert seen == {"host": "127.0.0.1", "port": 8123, "debug": False}
+    assert {k: seen[k] for k in ("host", "port", "debug")} == {
+        "host": "127.0.0.1",
+        "port": 8123,
+        "debug": False,
+    }
 
 
 def _layout(client, referrer):

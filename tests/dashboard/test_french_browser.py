@@ -162,7 +162,9 @@ def test_every_page_speaks_french(page, real_db):
 
 
 def test_the_demonstration_progress_page_speaks_french(browser, demo_url):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=demo_url)
+    ctx = browser.new_context(
+        viewport={"width": 1280, "height": 800}, base_url=demo_url, bypass_csp=True
+    )
     page = ctx.new_page()
     try:
         page.goto("/progres?registre=demo")

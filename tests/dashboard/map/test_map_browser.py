@@ -127,7 +127,7 @@ def test_hostile_name_is_shown_as_text(browser, mini_db):
     from dashboard.testing import serve
 
     with serve(create_app(mini_db).server) as url:
-        ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+        ctx = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
         pg = ctx.new_page()
         dialogs = []
         pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -261,7 +261,9 @@ def test_manual_thresholds_and_a_bad_one(page, ui):
 
 
 def test_copy_link_copies_the_address(browser, base_url, ui):
-    ctx = browser.new_context(base_url=base_url, permissions=["clipboard-read", "clipboard-write"])
+    ctx = browser.new_context(
+        base_url=base_url, permissions=["clipboard-read", "clipboard-write"], bypass_csp=True
+    )
     pg = ctx.new_page()
     pg.goto("/?couche=epci&dep=76")
     ui.wait_features(pg, 19)

@@ -79,7 +79,9 @@ def test_territory_profile_opens_from_the_map(page, ui):
 
 
 def test_demo_registry_is_labelled(browser, demo_url):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=demo_url)
+    ctx = browser.new_context(
+        viewport={"width": 1280, "height": 800}, base_url=demo_url, bypass_csp=True
+    )
     page = ctx.new_page()
     try:
         page.goto("/progres")
