@@ -104,8 +104,10 @@ def _filter(q: Gateway) -> tuple[str | None, str | None, str | None]:
 
 
 def register(server, q: Gateway) -> None:
-    """Add the layer routes to the Flask ``server``, the stored layers read in advance."""
-    geometry.warm(q)
+    """Add the layer routes to the Flask ``server``, the stored layers read in advance (when
+    the database can be served: a damaged one gets the maintenance page, not a crash)."""
+    if q.available() is None:
+        geometry.warm(q)
 
     @server.route("/_carte/geo")
     def carte_geo():
