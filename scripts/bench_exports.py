@@ -23,7 +23,8 @@ from etl.config import get_paths
 CASES = [
     ("map PNG (2023 territories, France)", "/_export/carte/carte.png?couche=ti2023", 2.0),
     ("map PNG (EPCI, France)", "/_export/carte/carte.png?couche=epci", 2.0),
-    ("chart SVG (pace, jobs)", "/_export/progres/rythme.svg?objectif=jobs", None),
+    # the goals' gauge and pace exist only where a registry measures them: a real-data chart here
+    ("chart SVG (France Relance, France)", "/_export/progres/france-relance-france.svg", None),
     ("territory PDF (Axe Seine)", "/_export/territoire/fiche.pdf?vague=2023&id=ti-2802", 10.0),
 ]
 
