@@ -127,10 +127,15 @@ def test_keyboard_skip_link_focus_ring_and_polygons_out_of_the_tab_order(page):
 def test_a_map_shows_that_it_is_loading(page):
     """The layer is held back: the map says so (text and aria-busy) until it is drawn."""
     held = []
-    page.route("**/_carte/geo*", lambda route: held.append(route))  # answered later
+    # every map data answer held: the layer, its circles, the outlines, the chefs-lieux and the
+    # place names (loading.js counts the map drawn once anything is drawn on it)
+    page.route("**/_carte/**", lambda route: held.append(route))
     page.goto("/")
     page.wait_for_function("document.querySelector('#carte-map.leaflet-container')")
-    page.wait_for_function("document.querySelector('#carte-map').getAttribute('aria-busy')")
+    # "false" is a truthy string: wait for the busy state itself, then read what it shows
+    page.wait_for_function(
+        "document.querySelector('#carte-map').getAttribute('aria-busy') === 'true'"
+    )
     state = page.evaluate(
         "(() => { const m = document.querySelector('#carte-map');"
         " return [getComputedStyle(m, '::after').content, m.getAttribute('aria-busy')]; })()"
