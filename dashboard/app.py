@@ -18,7 +18,7 @@ from flask import has_request_context, request
 
 from dashboard import http_policy
 from dashboard.core import components as C
-from dashboard.core import delivery, routes
+from dashboard.core import delivery, geometry, routes
 from dashboard.core.gateway import Gateway, QueryError
 from dashboard.core.provenance import built_at, vintage_summary
 from dashboard.core.urlstate import UrlState
@@ -72,7 +72,10 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
     if not path.is_file():
         raise FileNotFoundError(f"{path}: database not found; build it with `python -m etl build`")
     q = Gateway(path)
-    q.available()  # checks the file now (logged when damaged), not at the first visit
+    # the file checked now (logged when damaged), not at the first visit; the stored layers
+    # read before anyone asks, from a database that can be served (else: maintenance page)
+    if q.available() is None:
+        geometry.warm(q)
     pages = load_pages()
     server = flask.Flask(__name__)
     server.config.update(delivery.compress_settings())  # read when Dash sets up compression

@@ -104,10 +104,8 @@ def _filter(q: Gateway) -> tuple[str | None, str | None, str | None]:
 
 
 def register(server, q: Gateway) -> None:
-    """Add the layer routes to the Flask ``server``, the stored layers read in advance (when
-    the database can be served: a damaged one gets the maintenance page, not a crash)."""
-    if q.available() is None:
-        geometry.warm(q)
+    """Add the layer routes to the Flask ``server`` (the app reads the stored layers in
+    advance, :func:`dashboard.core.geometry.warm`)."""
 
     @server.route("/_carte/geo")
     def carte_geo():
