@@ -54,10 +54,10 @@ def _measured(q: Gateway, args: Args):
     figure of the goal's definition is loaded (the page then shows "non mesurable")."""
     name = _goal(args)
     demo = args.get("registre") == "demo"
-    g = PQ.goal(q, name)
-    m = PQ.measured_by(q, name, demo=demo) if g is not None else None
+    m = PQ.measured_by(q, name, demo=demo)  # None when the goal is not loaded either
     if m is None:
         return None
+    g = PQ.goal(q, name)
     return name, g, m, PACE.progress(g, m["stock"], m["last"]), demo
 
 
