@@ -19,8 +19,8 @@ PAGES = [
 PHONE = {"width": 390, "height": 844}
 # the page is drawn: its h1, no map or chart loading, no callback running, every table's header
 # and rows rendered (ag-grid renders them over a few frames after its data arrives), and
-# assets/a11y.js's repairs applied (it runs a frame after each change: a busy machine caught
-# axe between the two)
+# assets/a11y.js's repairs applied, to the map's polygons and circles too (it runs a frame after
+# each change: a busy machine caught axe between the two)
 READY = """() => document.querySelector('#page') && document.querySelector('#page h1')
   && !document.querySelector('[aria-busy="true"]')
   && !document.querySelector('[data-dash-is-loading="true"]')
@@ -32,7 +32,9 @@ READY = """() => document.querySelector('#page') && document.querySelector('#pag
   && [...document.querySelectorAll('.ag-header-row')]
        .every(r => !r.offsetParent || r.querySelector('[role="columnheader"]'))
   && [...document.querySelectorAll('.dash-dropdown-focus-target')]
-       .every(el => el.tabIndex === -1)"""
+       .every(el => el.tabIndex === -1)
+  && [...document.querySelectorAll('path.leaflet-interactive')]
+       .every(p => p.getAttribute('tabindex') === '-1')"""
 
 
 def _ready(page) -> None:
