@@ -17,15 +17,16 @@ PAGES = [
     "/comparer?couche=ti2023&cmp=ti-2802,ti-8413",
 ]
 PHONE = {"width": 390, "height": 844}
-# the page is drawn: its h1, no map or chart loading, no callback running, every table's header
-# and rows rendered (ag-grid renders them over a few frames after its data arrives), and
+# the page is drawn: its h1, no map or chart loading, no callback running, every shown table's
+# columns, header and rows rendered (ag-grid renders them over a few frames after its data arrives), and
 # assets/a11y.js's repairs applied, to the map's polygons and circles too (it runs a frame after
 # each change: a busy machine caught axe between the two)
 READY = """() => document.querySelector('#page') && document.querySelector('#page h1')
   && !document.querySelector('[aria-busy="true"]')
   && !document.querySelector('[data-dash-is-loading="true"]')
-  && [...document.querySelectorAll('.ag-root[aria-colcount]:not([aria-colcount="0"])')]
-       .every(g => g.querySelector('.ag-header-row [role="columnheader"]')
+  && [...document.querySelectorAll('.ag-root')].filter(g => g.offsetParent)
+       .every(g => !['0', null].includes(g.getAttribute('aria-colcount'))
+                   && g.querySelector('.ag-header-row [role="columnheader"]')
                    && (g.querySelector('.ag-center-cols-container [role="row"]')
                        || g.querySelector('.ag-overlay-no-rows-center')
                        || g.getAttribute('aria-rowcount') === '1'))
