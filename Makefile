@@ -8,6 +8,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8050
 # worker processes of the production server: one per core, at most 4 (each 500-600 MB, see BENCHMARKS.md)
 WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 4 ? n : 4 )))
+# test processes (pytest-xdist): the browser tests wait on chromium and the server, so two
+# processes use both cores of a 2-core machine; TEST_WORKERS=0 runs the suite in one process
+TEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help env etl run serve test test-fast bench lint demo clean
@@ -37,11 +40,11 @@ demo: $(STAMP) ## load the opt-in demonstration registry (données fictives) int
 	$(PY) -m etl build
 	$(PY) -m etl demo
 
-test: $(STAMP) ## run the whole test suite (unit, ETL, integration over the mirror, browser)
-	$(PY) -m pytest -q
+test: $(STAMP) ## run the whole test suite (unit, ETL, integration over the mirror, browser), TEST_WORKERS processes
+	$(PY) -m pytest -q -n $(TEST_WORKERS)
 
 test-fast: $(STAMP) ## run the tests that need neither the mirror nor a browser
-	$(PY) -m pytest -q -m "not integration and not browser"
+	$(PY) -m pytest -q -n $(TEST_WORKERS) -m "not integration and not browser"
 
 bench: $(STAMP) ## run the benchmarks and print the numbers recorded in BENCHMARKS.md
 	$(PY) -m etl build

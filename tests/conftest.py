@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from etl import redraw
+from etl.atomic import WriterBusy
 from etl.config import Paths, get_paths
 from etl.context import BuildContext
 from etl.db import Database
@@ -79,9 +81,18 @@ def real_paths() -> Paths:
 
 @pytest.fixture(scope="session")
 def real_db(real_paths) -> Path:
-    """The project's database built from the real mirror (a no-op when already up to date)."""
-    build(real_paths)
-    return real_paths.database
+    """The project's database built from the real mirror (a no-op when already up to date).
+    The test processes (pytest-xdist) share that file: one builds it, the others wait for the
+    writer's lock and then find it up to date."""
+    deadline = time.monotonic() + 900
+    while True:
+        try:
+            build(real_paths)
+            return real_paths.database
+        except WriterBusy:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 @pytest.fixture(scope="module")
