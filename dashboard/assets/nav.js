@@ -16,6 +16,11 @@
   var started = 0;
   var path = window.location.pathname;
   var fresh = true;  // no address written since the page was drawn
+  // after Back or Forward: the state (address without ``vue``) the page is rebuilt for. The
+  // page on screen until then may still report its own state (a map move ending, a callback
+  // answering late): such a write is dropped, not written over the address gone back to. The
+  // rebuilt page's first write of that state, or the user's next input, ends the wait.
+  var restoring = null;
 
   function state(search) {
     // the address without the map's view: what a user changed
@@ -51,6 +56,10 @@
       var nothing = window.dash_clientside.no_update;
       if (!entry || typeof entry.search !== "string" || entry.search.length > 2000) { return nothing; }
       if (entry.search !== "" && entry.search.charAt(0) !== "?") { return nothing; }
+      if (restoring !== null) {
+        if (state(entry.search) !== restoring) { return nothing; }
+        restoring = null;
+      }
       if (!pending) { pending = {}; started = Date.now(); }
       pending.search = entry.search;
       pending.path = window.location.pathname;
@@ -67,12 +76,16 @@
     var samePage = now === path;
     path = now;
     fresh = true;
+    restoring = samePage ? state(window.location.search) : null;
     // another page: dcc.Location reports the new path and the router renders it
     if (samePage && window.dash_clientside.set_props) {
       window.dash_clientside.set_props("ti-popstate", {
         data: { path: now, search: window.location.search, at: Date.now() }
       });
     }
+  });
+  ["pointerdown", "keydown"].forEach(function (type) {
+    window.addEventListener(type, function () { restoring = null; }, true);
   });
   window.addEventListener("_dashprivate_pushstate", function () {
     path = window.location.pathname;

@@ -238,6 +238,29 @@ def test_back_after_two_filter_changes_restores_the_first_view(page, ui):
     assert page.errors == []
 
 
+def test_a_late_write_of_the_page_left_by_back_does_not_replace_the_address(page, ui):
+    """Back rebuilds the page from the address gone back to; the page on screen until then may
+    still report its state (a map move ending late, on a busy machine): that write is dropped."""
+    page.goto("/")
+    ui.wait_features(page, 183)
+    ui.settle(page)
+    ui.pick(page, "carte-reg", "Normandie", "28 — Normandie")
+    page.wait_for_function("location.search.includes('reg=28')")
+    ui.settle(page)
+    length = page.evaluate("history.length")
+    page.go_back()
+    page.wait_for_function("!location.search.includes('reg=')")
+    # what the Normandie page would write if its answer came after the Back
+    page.evaluate("window.dash_clientside.tiNav.write({search: '?couche=ti2023&reg=28'})")
+    page.wait_for_timeout(1500)  # the writes are flushed 300 ms after the last one
+    assert "reg=" not in page.evaluate("location.search")
+    assert page.evaluate("history.length") == length
+    # the user's next input ends the wait: a change is written again
+    ui.pick(page, "carte-reg", "Normandie", "28 — Normandie")
+    page.wait_for_function("location.search.includes('reg=28')")
+    assert page.errors == []
+
+
 def test_years_change_map_and_proportional_circles(page, ui):
     page.goto("/?couche=epci&dep=76")
     ui.wait_features(page, 19)
