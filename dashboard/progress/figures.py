@@ -109,21 +109,40 @@ def pace_figure(progress: P.Progress, series: list[tuple[date, float]], title: s
             )
         )
     if pr.pace is not None and pr.pace.central > 0 and pr.achieved < g.value:
-        left = pr.stock.value + g.value - pr.last.value
-        end = pr.last.latest + timedelta(days=round(left / pr.pace.central * P.DAYS_PER_YEAR))
+        x, y, name = observed_line(pr)
         fig.add_trace(
-            go.Scatter(
-                x=[pr.last.latest, end],
-                y=[pr.last.value, pr.stock.value + g.value],
-                mode="lines",
-                name="Rythme observé prolongé",
-                line={"dash": "dot", "color": COLORS[1]},
-            )
+            go.Scatter(x=x, y=y, mode="lines", name=name, line={"dash": "dot", "color": COLORS[1]})
         )
     fig.add_hline(y=pr.stock.value + g.value, line={"color": "#666", "width": 1})
     fig.update_yaxes(rangemode="tozero", tickformat=",.0f", title={"text": g.definition.unit})
     fig.update_layout(legend={"orientation": "h", "y": -0.25})
     return styled(fig, title, height=380)
+
+
+PROLONG_AFTER_DEADLINE = 5  # years the observed pace is drawn past the furthest horizon
+
+
+def observed_line(pr: P.Progress) -> tuple[list[date], list[float], str]:
+    """The observed pace prolonged from the last figure until the goal is reached, or, when
+    that is far off, until :data:`PROLONG_AFTER_DEADLINE` years after the furthest deadline (a
+    slow pace would stretch the chart over centuries; the sentences give the year): the
+    points of the line and its legend."""
+    left = pr.stock.value + pr.goal.value - pr.last.value
+    end = pr.last.latest + timedelta(days=round(left / pr.pace.central * P.DAYS_PER_YEAR))
+    cap = date(max(pr.deadline.values()) + PROLONG_AFTER_DEADLINE, 12, 31)
+    if end <= cap:
+        return (
+            [pr.last.latest, end],
+            [pr.last.value, pr.stock.value + pr.goal.value],
+            ("Rythme observé prolongé"),
+        )
+    years = (cap - pr.last.latest).days / P.DAYS_PER_YEAR
+    value = pr.last.value + pr.pace.central * years
+    return (
+        [pr.last.latest, cap],
+        [pr.last.value, value],
+        (f"Rythme observé prolongé (jusqu'en {cap.year} ; potentiel atteint {pr.reach.text()})"),
+    )
 
 
 def pace_sentences(progress: P.Progress, registry: str) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from dashboard.progress import pace as P
@@ -127,3 +128,24 @@ def test_stock_at_a_day_is_the_last_figure_known_by_then():
 def test_figure_dates_in_order():
     with pytest.raises(ValueError, match="before earliest"):
         P.Figure(PROJECTS, 1, date(2024, 2, 1), date(2024, 1, 1))
+
+
+def test_the_observed_pace_is_drawn_to_the_goal_or_five_years_past_the_last_deadline():
+    from dashboard.progress.figures import observed_line, pace_figure
+
+    # 3,000 projects in two years: 1,500 a year, the 15,000 reached in 2033 (before 2043)
+    fast = P.progress(GOAL, on(0, R), on(3_000, date(2025, 11, 9)))
+    x, y, name = observed_line(fast)
+    assert x[0] == date(2025, 11, 9) and x[-1].year == 2033 and y[-1] == 15_000
+    assert name == "Rythme observé prolongé"
+    # 44 projects in two years: 22 a year, 15,000 reached in 2702; the line stops at the end of
+    # 2043 (2038 + 5) at 44 + 22 x 18.14 years = 443 projects, the legend gives the year
+    slow = P.progress(GOAL, on(0, R), on(44, date(2025, 11, 9)))
+    x, y, name = observed_line(slow)
+    assert x[-1] == date(2043, 12, 31)
+    days = (date(2043, 12, 31) - date(2025, 11, 9)).days
+    assert y[-1] == pytest.approx(44 + 22 * days / 365.25, rel=1e-3)
+    assert "jusqu'en 2043" in name and slow.reach.text() in name
+    fig = pace_figure(slow, [(R, 0), (date(2025, 11, 9), 44)], "Projets")
+    last = max(max(pd.to_datetime(t.x)) for t in fig.data)
+    assert last.year <= 2043
