@@ -405,9 +405,12 @@ def grid_columns(table: pd.DataFrame, decimals: int, sort: tuple[str, str] | Non
             col["valueFormatter"] = {"function": f"tiFmt(params.value, {d})"}
             col["width"] = 120 if cid == COL_RANK else 180
         if cid in (COL_NAME, COL_DEP, COL_CLASS, COL_FOND_CLASS):
-            col.update({"wrapText": True, "autoHeight": True, "flex": 1, "minWidth": 160})
+            # fixed widths, not flex: a table narrower than its flex columns (on a phone) keeps
+            # its cells hidden (ag-grid's delayed render) until it is scrolled into view, out
+            # of reach of a screen reader's table navigation until then
+            col.update({"wrapText": True, "autoHeight": True, "width": 200, "minWidth": 160})
             if cid == COL_NAME:
-                col["minWidth"] = 220
+                col.update({"width": 260, "minWidth": 220})
         if sort and sort[0] == cid:
             col["sort"] = sort[1]
         cols.append(col)
