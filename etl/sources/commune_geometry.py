@@ -34,7 +34,9 @@ def read(mirror: Path) -> tuple[gpd.GeoDataFrame, list[SourceFile]]:
     """
     path = require_file(mirror / FILES["communes"])
     try:
-        raw = lzma.open(path).read()
+        # one call: the GIL is released for the whole decompression (a stream read in 8 kB
+        # chunks takes the GIL back a thousand times, each a wait while another thread runs)
+        raw = lzma.decompress(path.read_bytes())
     except (lzma.LZMAError, EOFError) as e:
         raise SourceError(path, f"not a readable lzma/xz stream: {e}") from None
     try:
