@@ -11,6 +11,7 @@ The steps and their order are listed in ``etl.pipeline.STEPS``; nothing register
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field, fields
 
 import geopandas as gpd
@@ -66,9 +67,12 @@ class Foundation:
     # territory_<wave>), index = key; population, n_communes, main_departement, geometry;
     # area_and_overlap adds area_km2 and anct_overlap
     layers: dict[str, gpd.GeoDataFrame] | None = None
-    # display_geometries: the ``shape`` table, and the overseas extents the insets were built with
-    shape: pd.DataFrame | None = None
+    # start_commune_shapes: the overseas extents the insets are built with, and the communes'
+    # rows of ``shape`` being computed on a thread of their own
     extents: dict[str, tuple[float, float, float, float]] | None = None
+    commune_shapes: Future[pd.DataFrame] | None = None
+    # display_geometries: the ``shape`` table
+    shape: pd.DataFrame | None = None
 
     def need(self, *names: str) -> None:
         """Raise when a field a step needs has not been computed (a step run out of order)."""

@@ -18,15 +18,16 @@ The coordinates are already on the grid of their level (``geo.simplify.LEVELS``)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+
+import shapely
 
 from etl import labels
 from etl.config import WAVES
 from etl.context import BuildContext
 from etl.db import Database
-from geo.encode import feature_collection, features_to_geobuf, gzipped
+from geo.encode import feature_collection, gzipped, polygons_to_geobuf
 
 # shape layer -> (table of its units, key column, wave of a territory layer)
 MAP_LAYERS = {
@@ -45,9 +46,9 @@ _DDL = (
     "body BLOB NOT NULL, body_gzip BLOB NOT NULL)"
 )
 _SHAPES = {
-    True: "SELECT key, ST_AsGeoJSON(geom_inset) AS g FROM shape WHERE layer = ? AND level = ? "
+    True: "SELECT key, ST_AsWKB(geom_inset) AS g FROM shape WHERE layer = ? AND level = ? "
     "AND geom_inset IS NOT NULL ORDER BY key",
-    False: "SELECT key, ST_AsGeoJSON(geom) AS g FROM shape WHERE layer = ? AND level = ? "
+    False: "SELECT key, ST_AsWKB(geom) AS g FROM shape WHERE layer = ? AND level = ? "
     "AND geom IS NOT NULL ORDER BY key",
 }
 _REDRAW_COMMUNES = (
@@ -80,31 +81,26 @@ def _names(db: Database, layer: str) -> dict[str, str]:
     return {k: str(n).strip() for k, n in rows}
 
 
-def _encode(
-    layer: str, level: str, inset: bool, features: Iterable[tuple[Mapping, str]], fmt: str
-) -> Layer:
-    props_geoms = list(features)
-    n = sum(1 for _, g in props_geoms if g)
-    if fmt == "geobuf":
-        body = features_to_geobuf(props_geoms, PRECISION[level])
-    else:
-        body = feature_collection(props_geoms)
-    return Layer(layer, level, inset, fmt, n, body, gzipped(body))
-
-
 def shape_layer(db: Database, layer: str, level: str, inset: bool, names: bool) -> Layer:
     """A layer of ``shape`` as Geobuf, properties ``key`` (and ``name`` when ``names``)."""
     rows = db.rows(_SHAPES[inset], [layer, level])
     name_of = _names(db, layer) if names else {}
-    feats = (({"key": k, "name": name_of.get(k, k)} if names else {"key": k}, g) for k, g in rows)
-    return _encode(layer, level, inset, feats, "geobuf")
+    props = [{"key": k, "name": name_of.get(k, k)} if names else {"key": k} for k, _ in rows]
+    # WKB to shapely to protobuf: no GeoJSON text written and parsed again
+    geoms = shapely.from_wkb([bytes(g) for _, g in rows])
+    body = polygons_to_geobuf(props, geoms, PRECISION[level])
+    n = int((~shapely.is_missing(geoms)).sum())
+    return Layer(layer, level, inset, "geobuf", n, body, gzipped(body))
 
 
 def redraw_communes(db: Database) -> Layer:
     """The communes of the national change map, as GeoJSON with their change class ``c``."""
     rows = db.rows(_REDRAW_COMMUNES)
-    feats = (({"key": k, "name": str(n).strip(), "c": c}, g) for k, n, c, g in rows)
-    return _encode("redraw_commune", "coarse", True, feats, "geojson")
+    body = feature_collection(
+        ({"key": k, "name": str(n).strip(), "c": c}, g) for k, n, c, g in rows
+    )
+    n = sum(1 for *_, g in rows if g)
+    return Layer("redraw_commune", "coarse", True, "geojson", n, body, gzipped(body))
 
 
 def layers(db: Database) -> list[Layer]:

@@ -30,6 +30,11 @@ STEPS: tuple[BuildStep, ...] = (
     BuildStep(
         "Communes : polygones 2026 et couverture sans chevauchement", communes.build_communes
     ),
+    # the communes' display geometries are computed on a thread of their own from here on
+    BuildStep(
+        "Communes : géométries d'affichage (lancées à côté des étapes suivantes)",
+        display.start_commune_shapes,
+    ),
     BuildStep("Membres des territoires", members.territory_members),
     BuildStep(
         "Dissolution : EPCI, EPT, arrondissements, départements, régions, territoires",

@@ -65,13 +65,14 @@ def areas_km2(gdf: gpd.GeoDataFrame, departement: pd.Series | str) -> pd.Series:
     # a position is needed only where the département has no CRS of its own (collectivities)
     needs_pos = sub.isna() | sub.astype(str).str.startswith("98")
     pos = gdf.loc[needs_pos[needs_pos].index].geometry.representative_point()
-    crs_of = pd.Series(
-        [
-            metric_crs(d, pos[i].x, pos[i].y) if needs_pos[i] else metric_crs(d)
-            for i, d in sub.items()
-        ],
-        index=sub.index,
-    )
+    # one look-up per département (35,000 communes, about 100 départements)
+    known = sub[~needs_pos]
+    crs_of = known.map({d: metric_crs(d) for d in known.unique()})
+    if len(pos):
+        placed = pd.Series(
+            [metric_crs(sub[i], p.x, p.y) for i, p in pos.items()], index=pos.index, dtype=object
+        )
+        crs_of = pd.concat([crs_of, placed]).reindex(sub.index)
     for crs, idx in crs_of.groupby(crs_of).groups.items():
         out.loc[idx] = gdf.loc[idx].geometry.to_crs(crs).area / 1e6
     return out

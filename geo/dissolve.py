@@ -8,6 +8,7 @@ any hole that holds no other commune (a gap left by simplification, not an encla
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -37,11 +38,11 @@ def clean_coverage(gdf: gpd.GeoDataFrame, *, gap_width: float = 0.0) -> CleanRes
     geoms = out.geometry.to_numpy()[has]
     if not len(geoms):
         return CleanResult(out, 0, 0)
-    invalid = ~shapely.is_empty(shapely.coverage_invalid_edges(geoms))
+    tree = shapely.STRtree(geoms)
+    invalid = _invalid_edges(geoms, tree)
     n_invalid = int(invalid.sum())
     if not n_invalid:
         return CleanResult(out, 0, 0)
-    tree = shapely.STRtree(geoms)
     ring = np.flatnonzero(invalid)
     for _ in range(2):
         ring = np.unique(tree.query(geoms[ring], predicate="intersects")[1])
@@ -55,6 +56,27 @@ def clean_coverage(gdf: gpd.GeoDataFrame, *, gap_width: float = 0.0) -> CleanRes
     )
     out.loc[out.index[has], col] = gpd.GeoSeries(cleaned, index=out.index[has], crs=out.crs)
     return CleanResult(out, n_invalid, len(ring))
+
+
+def _invalid_edges(geoms: np.ndarray, tree: shapely.STRtree, parts: int = 2) -> np.ndarray:
+    """Which polygons have an edge their neighbours do not match (GEOS coverage validation),
+    the layer cut in ``parts`` run on as many threads (GEOS releases the GIL).
+
+    GEOS checks each polygon against the polygons whose envelope meets its own: each part is
+    checked together with those neighbours, and only its own answers are kept, so the answer
+    is the one of the whole layer in one call.
+    """
+    if len(geoms) < 2000:  # not worth a thread
+        return ~shapely.is_empty(shapely.coverage_invalid_edges(geoms))
+
+    def check(own: np.ndarray) -> np.ndarray:
+        near = np.union1d(own, tree.query(geoms[own])[1])
+        edges = shapely.coverage_invalid_edges(geoms[near])
+        return ~shapely.is_empty(edges[np.searchsorted(near, own)])
+
+    chunks = np.array_split(np.arange(len(geoms)), parts)
+    with ThreadPoolExecutor(parts) as ex:
+        return np.concatenate(list(ex.map(check, chunks)))
 
 
 @dataclass

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+import shapely
 
 EMPTY = b'{"type":"FeatureCollection","features":[]}'
 GZIP_LEVEL = 6
@@ -56,6 +59,162 @@ def features_to_geobuf(features: Iterable[tuple[Mapping, str | None]], precision
         ],
     }
     return _encoder().encode(doc, precision)
+
+
+def polygons_to_geobuf(
+    properties: Sequence[Mapping[str, str]], geometries: np.ndarray, precision: int
+) -> bytes:
+    """:func:`features_to_geobuf` of polygons given as shapely geometries: the same bytes,
+    written by numpy without GeoJSON text in between (35,000 communes: ~1.5 s -> ~0.15 s).
+
+    ``properties[i]`` (text values only) goes with ``geometries[i]``; features whose geometry
+    is missing are left out. Any other kind of geometry or property value goes through
+    :func:`features_to_geobuf`.
+    """
+    if precision < 0 or precision > 8:
+        raise ValueError(f"precision must be 0-8 decimals, got {precision}")
+    geoms = np.asarray(geometries, dtype=object)
+    if len(properties) != len(geoms):
+        raise ValueError(
+            f"expected one properties mapping a geometry, got {len(properties)} "
+            f"for {len(geoms)} geometries"
+        )
+    keep = ~shapely.is_missing(geoms)
+    props = [p for p, k in zip(properties, keep, strict=True) if k]
+    geoms = geoms[keep]
+    types = shapely.get_type_id(geoms)
+    polygonal = np.isin(types, (3, 6)) & ~shapely.is_empty(geoms)  # Polygon, MultiPolygon
+    if not polygonal.all() or not all(isinstance(v, str) for p in props for v in p.values()):
+        texts = shapely.to_geojson(geoms)
+        return features_to_geobuf(zip(props, texts, strict=True), precision)
+    return _Polygons(props, geoms, types == 6, precision).encode()
+
+
+class _Polygons:
+    """The protobuf of geobuf's ``Data`` message for a FeatureCollection of polygons, written as
+    the ``protobuf`` package serialises it (fields in number order, packed repeated numbers).
+
+    Per feature: ``geometry`` (1: ``type`` 1, ``lengths`` 2, ``coords`` 3 as zigzag varints,
+    each ring without its closing point, its first point absolute and the others as deltas),
+    ``values`` (13: one string value per property) and ``properties`` (14: key index, value
+    index pairs); the keys, in the order they first appear, lead the message.
+    """
+
+    def __init__(self, props, geoms: np.ndarray, multi: np.ndarray, precision: int) -> None:
+        self.props, self.geoms, self.multi, self.precision = props, geoms, multi, precision
+
+    def encode(self) -> bytes:
+        parts = shapely.get_parts(self.geoms, return_index=True)
+        polys, owner = parts
+        n_rings = shapely.get_num_interior_rings(polys) + 1
+        rings = shapely.get_rings(polys)
+        # every ring's coordinates, its closing point dropped, rounded to the grid
+        coords, ring_of = shapely.get_coordinates(rings, return_index=True)
+        sizes = np.bincount(ring_of, minlength=len(rings))
+        last = np.cumsum(sizes) - 1
+        keep = np.ones(len(coords), bool)
+        keep[last] = False
+        ints = np.rint(coords[keep] * float(10**self.precision)).astype(np.int64)
+        sizes = sizes - 1
+        deltas = np.diff(ints, axis=0, prepend=np.zeros((1, 2), np.int64))
+        starts = np.cumsum(sizes) - sizes
+        deltas[starts[sizes > 0]] = ints[starts[sizes > 0]]
+        flat = deltas.ravel()
+        zigzag = ((flat << 1) ^ (flat >> 63)).view(np.uint64)
+        data, nbytes = _varints(zigzag)
+        # bytes of each feature's coordinates: its rings are consecutive
+        ring_owner = np.repeat(owner, n_rings)
+        byte_ends = np.cumsum(nbytes)
+        ring_value_ends = np.cumsum(sizes) * 2
+        ring_bytes_end = np.where(ring_value_ends > 0, byte_ends[ring_value_ends - 1], 0)
+        per_ring = np.diff(ring_bytes_end, prepend=0)
+        feat_bytes = np.bincount(ring_owner, weights=per_ring, minlength=len(self.geoms))
+        feat_end = np.cumsum(feat_bytes).astype(np.int64)
+        n_parts = np.bincount(owner, minlength=len(self.geoms))
+        ring_sizes = sizes.tolist()
+        rings_per_part = n_rings.tolist()
+        keys: dict[str, int] = {}
+        out = []
+        ring_i = part_i = 0
+        pos = 0
+        # Python lists: one element of each read per feature
+        feature_ends, multis = feat_end.tolist(), self.multi.tolist()
+        for i, (props, np_) in enumerate(zip(self.props, n_parts.tolist(), strict=True)):
+            # lengths: as geobuf writes them for a Polygon and for a MultiPolygon
+            if multis[i]:
+                nr = rings_per_part[part_i : part_i + np_]
+                total = sum(nr)
+                lengths = []
+                if np_ != 1 or nr[0] != 1:
+                    lengths.append(np_)
+                    k = ring_i
+                    for r in nr:
+                        lengths.append(r)
+                        lengths.extend(ring_sizes[k : k + r])
+                        k += r
+            else:
+                total = rings_per_part[part_i]
+                lengths = ring_sizes[ring_i : ring_i + total] if total != 1 else []
+            ring_i += total
+            part_i += np_
+            end = feature_ends[i]
+            geometry = b"\x08\x05" if multis[i] else b"\x08\x04"
+            if lengths:
+                geometry += _field(b"\x12", _uvarints(lengths))
+            if end > pos:
+                geometry += _field(b"\x1a", data[pos:end])
+            pos = end
+            feature = _field(b"\x0a", geometry)
+            pairs = []
+            for j, (key, value) in enumerate(props.items()):
+                if key not in keys:
+                    keys[key] = len(keys)
+                feature += _field(b"\x6a", _field(b"\x0a", value.encode()))
+                pairs += (keys[key], j)
+            if pairs:
+                feature += _field(b"\x72", _uvarints(pairs))
+            out.append(_field(b"\x0a", feature))
+        head = b"".join(_field(b"\x0a", k.encode()) for k in keys)
+        head += b"\x10\x02\x18" + _uvarints([self.precision])
+        return head + _field(b"\x22", b"".join(out))
+
+
+# the varints of 0 ... 16383, the lengths and small numbers of almost every field
+_SMALL = [bytes([i]) if i < 0x80 else bytes([(i & 0x7F) | 0x80, i >> 7]) for i in range(1 << 14)]
+
+
+def _uvarints(values) -> bytes:
+    """Unsigned integers as protobuf varints, one after the other."""
+    if all(v < 0x80 for v in values):
+        return bytes(values)
+    out = bytearray()
+    for v in values:
+        while v >= 0x80:
+            out.append((v & 0x7F) | 0x80)
+            v >>= 7
+        out.append(v)
+    return bytes(out)
+
+
+def _field(tag: bytes, payload: bytes) -> bytes:
+    """A length-delimited protobuf field (a string, a message, packed numbers) after its tag
+    (field number << 3 | 2, one byte for the field numbers below 16)."""
+    n = len(payload)
+    return tag + (_SMALL[n] if n < 16384 else _uvarints([n])) + payload
+
+
+def _varints(values: np.ndarray) -> tuple[bytes, np.ndarray]:
+    """Unsigned 64-bit integers as protobuf varints, and the number of bytes of each."""
+    v = values.astype(np.uint64)
+    nbytes = np.ones(len(v), np.int64)
+    for k in range(1, 10):
+        nbytes += v >= np.uint64(1 << (7 * k))
+    total = int(nbytes.sum())
+    owner = np.repeat(np.arange(len(v)), nbytes)
+    shift = np.arange(total) - np.repeat(np.cumsum(nbytes) - nbytes, nbytes)
+    byte = (v[owner] >> (7 * shift).astype(np.uint64)) & np.uint64(0x7F)
+    more = shift < nbytes[owner] - 1
+    return (byte.astype(np.uint8) | (more.astype(np.uint8) << 7)).tobytes(), nbytes
 
 
 def _encoder():

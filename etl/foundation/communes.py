@@ -51,11 +51,13 @@ def _commune_polygons(
     communes: pd.DataFrame, geo: gpd.GeoDataFrame, ctx: BuildContext
 ) -> gpd.GeoSeries:
     """A polygon for every 2026 commune: its own, or the union of its predecessors' (mergers)."""
+    # plain dicts: one look-up per commune (35,000), not a pandas index look-up each
     com = geo[(geo["type"] == "COM") & geo.geometry.notna()]
-    by_code = pd.Series(com.geometry.to_numpy(), index=com["code"])
+    by_code = dict(zip(com["code"], com.geometry.to_numpy(), strict=True))
     old = geo[(geo["type"] != "COM") & geo.geometry.notna()]
-    old_by_code = pd.Series(old.geometry.to_numpy(), index=old["code"])
-    old_by_code = old_by_code[~old_by_code.index.duplicated()]
+    old_by_code = {}
+    for c, g in zip(old["code"], old.geometry.to_numpy(), strict=True):
+        old_by_code.setdefault(c, g)  # the first row of a code, as before
     out, rebuilt, missing = [], [], []
     used = set()
     for code, preds in zip(communes["code"], communes["predecessors"], strict=True):
@@ -67,13 +69,13 @@ def _commune_polygons(
         # a commune nouvelle: its predecessors, as communes or as delegated communes
         codes = list(dict.fromkeys([*preds, code]))
         parts = [
-            by_code[c] if c in by_code.index else old_by_code[c]
+            by_code[c] if c in by_code else old_by_code[c]
             for c in codes
-            if c in by_code.index or c in old_by_code.index
+            if c in by_code or c in old_by_code
         ]
         if parts:
             out.append(shapely.make_valid(shapely.union_all(parts)))
-            used.update(c for c in codes if c in by_code.index)
+            used.update(c for c in codes if c in by_code)
             rebuilt.append(code)
         else:
             out.append(None)
@@ -100,7 +102,7 @@ def _commune_polygons(
         len(missing) - len(miss_prog),
         "outside the programme",
     )
-    unused = sorted(set(by_code.index) - used)
+    unused = sorted(set(by_code) - used)
     ctx.check(
         "polygon_without_commune",
         "geometry code not in COG 2026",

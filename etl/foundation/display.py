@@ -15,15 +15,36 @@ from geo.insets import INSET_BY_DEP, departement_extents, with_insets
 from geo.simplify import COMMUNE_LEVELS, LEVELS, geojson_bytes, round_coordinates, simplify_layer
 
 
+def start_commune_shapes(ctx: BuildContext) -> None:
+    """Start the display geometries of the communes on a thread of their own (``extents`` and
+    the future ``commune_shapes`` of ``ctx.foundation``).
+
+    The 35,000 communes are the longest job of :func:`display_geometries` (about 4 s, most of
+    it one GEOS call that cannot be split): started as soon as the communes exist, they are
+    simplified while the members, dissolves and areas are computed, and
+    :func:`display_geometries` waits for them. An error is raised by that step.
+    """
+    f = ctx.foundation
+    f.need("communes")
+    communes = f.communes
+    f.extents = departement_extents(communes, communes["departement"])
+    cidx = communes.set_index("code")
+    pool = ThreadPoolExecutor(1, thread_name_prefix="commune-shapes")
+    f.commune_shapes = pool.submit(
+        _shapes, "commune", cidx[["geometry"]], cidx["departement"], f.extents, ctx, COMMUNE_LEVELS
+    )
+    pool.shutdown(wait=False)  # the thread ends with its one job
+
+
 def display_geometries(ctx: BuildContext) -> None:
-    """Fill ``shape`` (the rows of the ``shape`` table) and ``extents`` of ``ctx.foundation``."""
+    """Fill ``shape`` (the rows of the ``shape`` table) of ``ctx.foundation``, the communes'
+    rows from :func:`start_commune_shapes` (run here when no step started them)."""
     f = ctx.foundation
     f.need("communes", "layers", "anct")
-    communes, layers, anct = f.communes, f.layers, f.anct
-    extents = departement_extents(communes, communes["departement"])
+    if f.commune_shapes is None:
+        start_commune_shapes(ctx)
+    layers, anct, extents = f.layers, f.anct, f.extents
     jobs = [(k, fr, fr["main_departement"], LEVELS) for k, fr in layers.items()]
-    cidx = communes.set_index("code")
-    jobs.append(("commune", cidx[["geometry"]], cidx["departement"], COMMUNE_LEVELS))
     for layer in ("departement", "region"):
         ref = anct.layers[layer].set_index("code")
         dep = (
@@ -40,9 +61,8 @@ def display_geometries(ctx: BuildContext) -> None:
                 sorted(jobs, key=lambda j: -len(j[1])),
             )
         )
-    shape = pd.concat(shapes, ignore_index=True)
-    f.shape = shape
-    f.extents = extents
+    # the communes first, as when they were the largest job of this step
+    f.shape = pd.concat([f.commune_shapes.result(), *shapes], ignore_index=True)
 
 
 def _shapes(

@@ -28,21 +28,17 @@ def _resolve_members(
     wave: territories.Wave, cogd: cog.Cog, ctx: BuildContext
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Members of each territory with their kind, and the communes they hold."""
-    epci = cogd.epci.set_index("siren")
-    ept = cogd.ept.set_index("siren")
-    com = cogd.communes.set_index("siren")
+    # SIREN -> (kind, name), looked up in this order: EPCI, then EPT, then commune
+    lookup: dict = {}
+    for kind, frame in (("commune", cogd.communes), ("EPT", cogd.ept), ("EPCI", cogd.epci)):
+        lookup.update(zip(frame["siren"], ((kind, n) for n in frame["name"]), strict=True))
     kinds, names = [], []
     column = "liste_geo" if wave.wave == "2023" else "siren_groupement"
     for tid, siren in zip(wave.members["territory_id"], wave.members["siren"], strict=True):
-        if siren in epci.index:
-            kinds.append("EPCI")
-            names.append(epci.at[siren, "name"])
-        elif siren in ept.index:
-            kinds.append("EPT")
-            names.append(ept.at[siren, "name"])
-        elif siren in com.index:
-            kinds.append("commune")
-            names.append(com.at[siren, "name"])
+        found = lookup.get(siren)
+        if found is not None:
+            kinds.append(found[0])
+            names.append(found[1])
         else:
             raise SourceError(
                 wave.file.path,

@@ -23,16 +23,15 @@ INPUTS = (
 def read_sources(ctx: BuildContext) -> None:
     """Fill ``cog``, ``waves``, ``anct`` and ``polygons`` of ``ctx.foundation``."""
     f, mirror = ctx.foundation, ctx.paths.mirror
-    # the commune polygons (lzma + WKB: GIL-free work) are read in a second thread while the
-    # JSON files are parsed in this one
+    # the commune polygons (lzma, WKB, validity: GIL-free work) are read and checked in a
+    # second thread while the JSON files are parsed in this one
     with ThreadPoolExecutor(1) as ex:
-        polygons = ex.submit(commune_geometry.read, mirror)
+        polygons = ex.submit(_polygons, mirror)
         f.cog = cog.read(mirror)
         f.waves = territories.read(mirror)
         f.anct = anct_admin.read(mirror)
-        geo, files = polygons.result()
+        geo, files, inv = polygons.result()
     ctx.files += [*f.cog.files, *(w.file for w in f.waves), *f.anct.files, *files]
-    inv = invalid_reasons(geo.geometry)
     ctx.check(
         "invalid_geometries",
         "commune polygons (input, COM/COMD/COMA)",
@@ -43,3 +42,9 @@ def read_sources(ctx: BuildContext) -> None:
     if len(inv):
         geo.loc[inv.index, "geometry"] = shapely.make_valid(geo.geometry[inv.index].to_numpy())
     f.polygons = geo
+
+
+def _polygons(mirror):
+    """The commune polygons, their files and the reason of each invalid one."""
+    geo, files = commune_geometry.read(mirror)
+    return geo, files, invalid_reasons(geo.geometry)

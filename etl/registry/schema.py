@@ -22,7 +22,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
-import openpyxl
 import pandas as pd
 
 from etl.config import WAVES
@@ -196,6 +195,8 @@ def _xlsx_parts(path: Path) -> None:
 def _read_xlsx(path: Path) -> pd.DataFrame:
     """The first sheet as text cells, streamed: limits checked cell by cell, formulas and error
     cells refused (their value would be lost or wrong), values beyond the header refused."""
+    import openpyxl  # here: 0.09 s of imports that a build without workbooks does not need
+
     _xlsx_parts(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=False)

@@ -36,6 +36,7 @@ def test_the_steps_in_order():
     assert [s.run for s in STEPS] == [
         read.read_sources,
         communes.build_communes,
+        display.start_commune_shapes,
         members.territory_members,
         dissolve.dissolve_layers,
         compare.area_and_overlap,

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 
 import geobuf
+import numpy as np
 import pytest
+import shapely
 
-from geo.encode import feature_collection, features_to_geobuf, to_geobuf
+from geo.encode import feature_collection, features_to_geobuf, polygons_to_geobuf, to_geobuf
 
 RING = [[1.0, 2.0], [1.5, 2.0], [1.5, 2.5], [1.0, 2.0]]
 
@@ -60,3 +62,35 @@ def test_features_straight_to_geobuf_are_the_same_bytes():
     assert features_to_geobuf(feats, 4) == to_geobuf(feature_collection(feats), 4)
     with pytest.raises(ValueError, match="0-8 decimals"):
         features_to_geobuf(feats, 9)
+
+
+def test_polygons_straight_from_shapely_are_the_same_bytes():
+    hole = [(1.1, 2.1), (1.2, 2.1), (1.2, 2.2), (1.1, 2.1)]
+    far = [(5.0, 5.0), (6.0, 5.0), (6.0, 6.0), (5.0, 5.0)]
+    geoms = [
+        shapely.Polygon(RING),
+        shapely.Polygon(RING, [hole]),  # two rings: lengths written
+        None,  # no geometry: left out
+        shapely.MultiPolygon([shapely.Polygon(far)]),  # one part, one ring: no lengths
+        shapely.MultiPolygon([shapely.Polygon(RING, [hole]), shapely.Polygon(far)]),
+        # large coordinates: varints of several bytes
+        shapely.Polygon([(-170.12345, -80.5), (170.5, -80.5), (170.5, 80.25), (-170.12345, -80.5)]),
+    ]
+    props = [{"key": f"k{i}", "name": "Évreux" if i % 2 else ""} for i in range(len(geoms))]
+    texts = [None if g is None else shapely.to_geojson(g) for g in geoms]
+    for precision in (3, 4, 6):
+        expected = features_to_geobuf(zip(props, texts, strict=True), precision)
+        assert polygons_to_geobuf(props, np.array(geoms, dtype=object), precision) == expected
+
+
+def test_polygons_of_other_kinds_take_the_geojson_way():
+    geoms = np.array([shapely.Point(1.5, 2.5), shapely.Polygon(RING)], dtype=object)
+    props = [{"key": "a", "n": 3}, {"key": "b", "n": 4}]
+    texts = shapely.to_geojson(geoms)
+    assert polygons_to_geobuf(props, geoms, 4) == features_to_geobuf(
+        zip(props, texts, strict=True), 4
+    )
+    with pytest.raises(ValueError, match="0-8 decimals"):
+        polygons_to_geobuf(props, geoms, 9)
+    with pytest.raises(ValueError, match="one properties mapping a geometry"):
+        polygons_to_geobuf(props[:1], geoms, 4)
