@@ -104,8 +104,7 @@ class _Polygons:
         self.props, self.geoms, self.multi, self.precision = props, geoms, multi, precision
 
     def encode(self) -> bytes:
-        parts = shapely.get_parts(self.geoms, return_index=True)
-        polys, owner = parts
+        polys, owner = shapely.get_parts(self.geoms, return_index=True)
         n_rings = shapely.get_num_interior_rings(polys) + 1
         rings = shapely.get_rings(polys)
         # every ring's coordinates, its closing point dropped, rounded to the grid

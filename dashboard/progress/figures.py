@@ -130,19 +130,12 @@ def observed_line(pr: P.Progress) -> tuple[list[date], list[float], str]:
     left = pr.stock.value + pr.goal.value - pr.last.value
     end = pr.last.latest + timedelta(days=round(left / pr.pace.central * P.DAYS_PER_YEAR))
     cap = date(max(pr.deadline.values()) + PROLONG_AFTER_DEADLINE, 12, 31)
+    name = "Rythme observé prolongé"
     if end <= cap:
-        return (
-            [pr.last.latest, end],
-            [pr.last.value, pr.stock.value + pr.goal.value],
-            ("Rythme observé prolongé"),
-        )
-    years = (cap - pr.last.latest).days / P.DAYS_PER_YEAR
-    value = pr.last.value + pr.pace.central * years
-    return (
-        [pr.last.latest, cap],
-        [pr.last.value, value],
-        (f"Rythme observé prolongé (jusqu'en {cap.year} ; potentiel atteint {pr.reach.text()})"),
-    )
+        return [pr.last.latest, end], [pr.last.value, pr.stock.value + pr.goal.value], name
+    value = pr.last.value + pr.pace.central * (cap - pr.last.latest).days / P.DAYS_PER_YEAR
+    name += f" (jusqu'en {cap.year} ; potentiel atteint {pr.reach.text()})"
+    return [pr.last.latest, cap], [pr.last.value, value], name
 
 
 def pace_sentences(progress: P.Progress, registry: str) -> list[str]:
