@@ -19,8 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from etl.atomic import new_database, remove_stale, writer_lock
 from etl.config import PROJECT_ROOT, Paths
@@ -28,6 +27,9 @@ from etl.context import BuildContext, BuildStep
 from etl.db import Database, DatabaseDamaged, verify
 from etl.readers import sha256
 from etl.registry.store import kept_files, remove_staged
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SCHEMA_VERSION = "1"
 
@@ -123,6 +125,8 @@ def stored_fingerprint(database: Path) -> str | None:
 
 
 def _write_meta(ctx: BuildContext, fp: str, digests: dict[str, str]) -> None:
+    import pandas as pd
+
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
     src = pd.DataFrame(
         [
@@ -207,6 +211,8 @@ def build(
 
 
 def _run(paths: Paths, steps, fp: str, digests: dict[str, str], progress, start) -> BuildResult:
+    import pandas as pd
+
     with new_database(paths.database) as d:
         ctx = BuildContext(paths=paths, db=d)
         for step in steps:

@@ -10,20 +10,24 @@ The steps and their order are listed in ``etl.pipeline.STEPS``; nothing register
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field, fields
-
-import geopandas as gpd
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from etl.config import Paths
 from etl.db import Database
 from etl.errors import EtlError
 from etl.readers import SourceFile
-from etl.sources.anct_admin import AnctAdmin
-from etl.sources.cog import Cog
-from etl.sources.territories import Wave
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+    from etl.sources.anct_admin import AnctAdmin
+    from etl.sources.cog import Cog
+    from etl.sources.territories import Wave
 
 
 @dataclass(frozen=True)
@@ -33,14 +37,24 @@ class BuildStep:
     Parameters
     ----------
     name : the label the CLI prints with the step's time (French, as the rest of the CLI)
-    run : ``run(ctx)``, adds tables to ``ctx.db``
+    target : ``run(ctx)``, adds tables to ``ctx.db``; or where to find it, ``"module:function"``,
+        imported when the step runs (a build that finds nothing to do imports no step module,
+        nor pandas or the geometry libraries they need)
     inputs : mirror-relative paths (or absolute ones) the step reads, hashed into the build's
         fingerprint; a function returning them when they depend on the environment
     """
 
     name: str
-    run: Callable[[BuildContext], None]
+    target: Callable[[BuildContext], None] | str
     inputs: tuple[str, ...] | Callable[[], tuple[str, ...]] = ()
+
+    @property
+    def run(self) -> Callable[[BuildContext], None]:
+        """The step's function (imported now when ``target`` names it)."""
+        if callable(self.target):
+            return self.target
+        module, _, function = self.target.partition(":")
+        return getattr(importlib.import_module(module), function)
 
     def input_files(self) -> tuple[str, ...]:
         """The files the step reads, resolved now (see ``inputs``)."""

@@ -10,12 +10,13 @@ import hashlib
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import duckdb_extensions
-import pandas as pd
-import shapely
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _IDENT_OK = set("abcdefghijklmnopqrstuvwxyz0123456789_")
 
@@ -123,6 +124,9 @@ class Database:
 
         Returns the number of rows written.
         """
+        import pandas as pd
+        import shapely
+
         geometry = list(geometry)
         frame = pd.DataFrame({c: df[c] for c in df.columns})
         for c in geometry:
@@ -147,6 +151,7 @@ class Database:
     ):
         """Run a query whose ``geometry`` column is WKB (``ST_AsWKB``) and return a GeoDataFrame."""
         import geopandas as gpd
+        import shapely
 
         df = self.df(sql, params)
         # pandas 3 may hand back pd.NA for a NULL (or empty) geometry

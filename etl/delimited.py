@@ -11,12 +11,13 @@ import io
 import re
 from collections.abc import Iterable
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from etl.errors import SourceError
 from etl.readers import read_text, require_columns
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 
@@ -26,6 +27,9 @@ def read_csv(path: Path, required: Iterable[str], *, delimiter: str | None = Non
 
     ``delimiter=None`` picks ';' or ',' from the header line. Blank lines are skipped.
     """
+    import numpy as np
+    import pandas as pd
+
     text = read_text(path).lstrip("\ufeff")
     lines = text.splitlines()
     if not lines or not lines[0].strip():
@@ -80,6 +84,9 @@ def numbers(
 
     ``decimal_comma`` accepts French writing ("1 234,5"; spaces as thousands separators).
     """
+    import numpy as np
+    import pandas as pd
+
     txt = values.fillna("").astype(str).str.strip()
     if decimal_comma:
         txt = txt.str.replace(_SPACES, "", regex=True).str.replace(",", ".", regex=False)
@@ -106,6 +113,8 @@ def numbers(
 
 def dates(path: Path, values: pd.Series, column: str) -> pd.Series:
     """ISO dates 'YYYY-MM-DD' -> datetime64; the first malformed one raises with its row."""
+    import pandas as pd
+
     d = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
     bad = d.isna()
     if bad.any():
@@ -126,6 +135,8 @@ def require_values(path: Path, df: pd.DataFrame, columns: Iterable[str]) -> None
 
 def unique(path: Path, df: pd.DataFrame, key: list[str]) -> None:
     """No two rows share ``key``; the error names both rows and the key."""
+    import pandas as pd
+
     dup = df[df.duplicated(key, keep=False)]
     if len(dup):
         first = tuple(dup.iloc[0][key])

@@ -17,10 +17,13 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from etl.config import WAVES
 from etl.db import Database
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LAYERS = (
     *(f"territory_{w}" for w in WAVES),
@@ -89,6 +92,8 @@ def frame(
     is_demo: bool = False,
 ) -> pd.DataFrame:
     """Indicator rows for one indicator: a small constructor that keeps the column order."""
+    import pandas as pd
+
     n = len(value)
     return pd.DataFrame(
         {

@@ -4,6 +4,11 @@
 stored fingerprint) all use :func:`build` and :func:`fingerprint` of this module. Nothing adds a
 step by being imported: a new step is a new line here. A step reads the tables (or, in the
 foundation, the ``ctx.foundation`` frames) of the steps above it.
+
+Each step names its function as ``"module:function"``, imported when the step runs: a build
+that finds nothing to do reads the step names and input files only (the source modules that
+declare them import pandas and the geometry libraries inside their functions), and answers in
+well under a second.
 """
 
 from __future__ import annotations
@@ -12,61 +17,74 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from etl import build as runner
-from etl import display_layer, redraw
 from etl.build import BuildResult
 from etl.config import Paths
 from etl.context import BuildStep
-from etl.foundation import communes, compare, display, dissolve, members, read, tables
-from etl.registry import store
+from etl.foundation import read
 from etl.sources import ditp, fonds_vert, france_relance, published_figures, urssaf
 
 STEPS: tuple[BuildStep, ...] = (
     # the foundation: communes, groupings, territories and their geometry
     BuildStep(
         "Lecture des sources (COG 2026, territoires, ANCT, polygones communaux)",
-        read.read_sources,
+        "etl.foundation.read:read_sources",
         read.INPUTS,
     ),
     BuildStep(
-        "Communes : polygones 2026 et couverture sans chevauchement", communes.build_communes
+        "Communes : polygones 2026 et couverture sans chevauchement",
+        "etl.foundation.communes:build_communes",
     ),
     # the communes' display geometries are computed on a thread of their own from here on
     BuildStep(
         "Communes : géométries d'affichage (lancées à côté des étapes suivantes)",
-        display.start_commune_shapes,
+        "etl.foundation.display:start_commune_shapes",
     ),
-    BuildStep("Membres des territoires", members.territory_members),
+    BuildStep("Membres des territoires", "etl.foundation.members:territory_members"),
     BuildStep(
         "Dissolution : EPCI, EPT, arrondissements, départements, régions, territoires",
-        dissolve.dissolve_layers,
+        "etl.foundation.dissolve:dissolve_layers",
     ),
     BuildStep(
         "Surfaces (Lambert-93, projections locales outre-mer) et comparaison ANCT",
-        compare.area_and_overlap,
+        "etl.foundation.compare:area_and_overlap",
     ),
     BuildStep(
         "Géométries d'affichage simplifiées (3 niveaux, encarts outre-mer)",
-        display.display_geometries,
+        "etl.foundation.display:display_geometries",
     ),
-    BuildStep("Écriture des tables du socle", tables.write_tables),
+    BuildStep("Écriture des tables du socle", "etl.foundation.tables:write_tables"),
     # progress toward the programme's goals: each family of indicators replaces its own rows
-    BuildStep("Chiffres publiés du programme", published_figures.load, (published_figures.FILE,)),
+    BuildStep(
+        "Chiffres publiés du programme",
+        "etl.sources.published_figures:load",
+        (published_figures.FILE,),
+    ),
     BuildStep(
         "France Relance : entreprises industrielles bénéficiaires",
-        france_relance.load,
+        "etl.sources.france_relance:load",
         tuple(v[0] for v in france_relance.FILES.values()),
     ),
     BuildStep(
-        "Baromètre DITP : emplois industriels et sites", ditp.load, tuple(ditp.FILES.values())
+        "Baromètre DITP : emplois industriels et sites",
+        "etl.sources.ditp:load",
+        tuple(ditp.FILES.values()),
     ),
     # $TI_URSSAF_FILE (absolute) replaces the mirror sample and takes part in the fingerprint
-    BuildStep("Urssaf : établissements et effectifs par commune x APE", urssaf.load, urssaf.inputs),
-    BuildStep("Registre des projets : Fonds vert 2024 (PACA)", fonds_vert.load, (fonds_vert.FILE,)),
-    BuildStep("Registre des projets : registres importés", store.load_kept),
+    BuildStep(
+        "Urssaf : établissements et effectifs par commune x APE",
+        "etl.sources.urssaf:load",
+        urssaf.inputs,
+    ),
+    BuildStep(
+        "Registre des projets : Fonds vert 2024 (PACA)",
+        "etl.sources.fonds_vert:load",
+        (fonds_vert.FILE,),
+    ),
+    BuildStep("Registre des projets : registres importés", "etl.registry.store:load_kept"),
     # the redrawn map, from the foundation tables
-    BuildStep("Redécoupage 2018 → 2023 (tables)", redraw.run),
+    BuildStep("Redécoupage 2018 → 2023 (tables)", "etl.redraw:run"),
     # whole display layers encoded once for the browser, from the tables above
-    BuildStep("Couches d'affichage encodées (Geobuf, GeoJSON)", display_layer.write),
+    BuildStep("Couches d'affichage encodées (Geobuf, GeoJSON)", "etl.display_layer:write"),
 )
 
 

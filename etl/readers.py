@@ -6,15 +6,14 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import geopandas as gpd
-import numpy as np
-import pandas as pd
-import shapely
+from typing import TYPE_CHECKING, Any
 
 from etl.db import sha256  # noqa: F401 - the sources hash their files with it
 from etl.errors import SourceError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -119,6 +118,11 @@ def check_unique(path: Path, values: pd.Series, column: str) -> None:
 
 def read_geojson(path: Path, required: Iterable[str]) -> gpd.GeoDataFrame:
     """A GeoJSON FeatureCollection as a GeoDataFrame in WGS84, properties checked."""
+    import geopandas as gpd
+    import numpy as np
+    import pandas as pd
+    import shapely
+
     doc = read_json(path)
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         raise SourceError(path, "expected a GeoJSON FeatureCollection")

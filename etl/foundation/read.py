@@ -5,11 +5,8 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-import shapely
-
 from etl.context import BuildContext
 from etl.sources import anct_admin, cog, commune_geometry, territories
-from geo.validate import invalid_reasons
 
 # every input file of the foundation, relative to the mirror
 INPUTS = (
@@ -22,6 +19,8 @@ INPUTS = (
 
 def read_sources(ctx: BuildContext) -> None:
     """Fill ``cog``, ``waves``, ``anct`` and ``polygons`` of ``ctx.foundation``."""
+    import shapely  # imported when the step runs: etl.pipeline reads INPUTS without it
+
     f, mirror = ctx.foundation, ctx.paths.mirror
     # the commune polygons (lzma, WKB, validity: GIL-free work) are read and checked in a
     # second thread while the JSON files are parsed in this one
@@ -46,5 +45,7 @@ def read_sources(ctx: BuildContext) -> None:
 
 def _polygons(mirror):
     """The commune polygons, their files and the reason of each invalid one."""
+    from geo.validate import invalid_reasons
+
     geo, files = commune_geometry.read(mirror)
     return geo, files, invalid_reasons(geo.geometry)

@@ -20,15 +20,16 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from etl.config import WAVES
 from etl.db import Database
 from etl.delimited import read_csv
 from etl.errors import EtlError, SourceError
 from etl.readers import read_text
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 COLUMNS = (
     "identifiant",
@@ -120,6 +121,8 @@ class Validated:
 
 
 def _cell(v) -> str:
+    import numpy as np
+
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return ""
     if isinstance(v, datetime):
@@ -196,6 +199,7 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
     """The first sheet as text cells, streamed: limits checked cell by cell, formulas and error
     cells refused (their value would be lost or wrong), values beyond the header refused."""
     import openpyxl  # here: 0.09 s of imports that a build without workbooks does not need
+    import pandas as pd
 
     _xlsx_parts(path)
     try:
@@ -372,6 +376,8 @@ class Reference:
 
 def _parse_amount(s: pd.Series) -> pd.Series:
     """'1250000', '1 250 000,50' -> float; '' -> NaN; anything else -> NaN (flagged by the caller)."""
+    import pandas as pd
+
     out = pd.to_numeric(s.where(s != ""), errors="coerce").astype("float64")
     retry = out.isna() & (s != "")
     if retry.any():  # French writing: spaces as thousands separators, decimal comma
@@ -382,6 +388,9 @@ def _parse_amount(s: pd.Series) -> pd.Series:
 
 def _matches(s: pd.Series, pattern: re.Pattern) -> pd.Series:
     """Element-wise full match of text cells (a plain loop: faster than .str on object columns)."""
+    import numpy as np
+    import pandas as pd
+
     return pd.Series(
         np.fromiter((pattern.match(x) is not None for x in s), dtype=bool, count=len(s)),
         index=s.index,
@@ -390,6 +399,9 @@ def _matches(s: pd.Series, pattern: re.Pattern) -> pd.Series:
 
 def validate(df: pd.DataFrame, ref: Reference) -> Validated:
     """Check every row; return the good rows (normalised) and every error."""
+    import numpy as np
+    import pandas as pd
+
     errors: list[RowError] = []
 
     def flag(mask: pd.Series, column: str, reason: str) -> None:
@@ -545,6 +557,8 @@ def validate(df: pd.DataFrame, ref: Reference) -> Validated:
 
 
 def _date_text(dates: pd.Series, precision: pd.Series) -> pd.Series:
+    import pandas as pd
+
     iso = pd.to_datetime(dates).dt.strftime("%Y-%m-%d")
     return iso.where(precision == "day", iso.str[:7].where(precision == "month", iso.str[:4]))
 
@@ -552,6 +566,8 @@ def _date_text(dates: pd.Series, precision: pd.Series) -> pd.Series:
 def to_schema(rows: pd.DataFrame) -> pd.DataFrame:
     """Validated rows written back in the documented schema (so that they re-validate); numbers stay
     numbers, written by :func:`write_schema_csv`."""
+    import pandas as pd
+
     return pd.DataFrame(
         {
             "identifiant": rows["id"],
@@ -575,6 +591,9 @@ def to_schema(rows: pd.DataFrame) -> pd.DataFrame:
 
 def write_schema_csv(frame: pd.DataFrame, path: Path) -> None:
     """Write the registry copy (``;``, UTF-8): empty cells for unknown values, integers without '.0'."""
+    import numpy as np
+    import pandas as pd
+
     cols = []
     for c in frame.columns:
         s = frame[c]

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from etl import indicators as ind
 from etl.config import WAVES
@@ -24,6 +22,9 @@ from etl.db import Database
 from etl.errors import SourceError
 from etl.readers import SourceFile, sha256
 from etl.registry.schema import PROJECT_COLUMNS, Reference, read_file, validate
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 REAL_LICENCE = "registre importé (licence déclarée par son fournisseur)"
 PLACE_COLUMNS = (
@@ -50,6 +51,9 @@ METRICS = (  # indicator suffix, label, unit, column or None for a count
 
 def place(projects: pd.DataFrame, db: Database) -> pd.DataFrame:
     """Add the places of each project (``PLACE_COLUMNS``) from its commune, EPCI or territory."""
+    import numpy as np
+    import pandas as pd
+
     p = projects.reset_index(drop=True).copy()
     com = db.df(
         "SELECT code, epci_siren, ept_siren, arrondissement, departement, region FROM commune"
@@ -105,6 +109,8 @@ def _indicator_rows(db: Database, is_demo: bool, prefix: str, source: str) -> pd
     """Sums of the ``project`` table by place, one indicator per metric (SQL: fast at any size).
 
     A sum over projects that all leave the column empty is NULL, so no row is written for it."""
+    import pandas as pd
+
     tag = " (données fictives)" if is_demo else ""
     sums = ", ".join(
         "sum(" + col + ") AS " + suffix if col else "count(*) AS " + suffix
@@ -184,6 +190,8 @@ _TEXT = tuple(
 
 def _typed(p: pd.DataFrame) -> pd.DataFrame:
     """Column types that map to the documented SQL types, even when a column is all empty."""
+    import pandas as pd
+
     out = pd.DataFrame(index=p.index)
     for c in list(PROJECT_COLUMNS + PLACE_COLUMNS) + ["is_demo"]:
         s = p[c]
@@ -214,6 +222,8 @@ def store(
     label: str,
 ) -> int:
     """Replace registry ``name`` in ``project``/``registry`` by ``rows`` (placed here)."""
+    import pandas as pd
+
     ensure_tables(db)
     placed = place(rows, db)
     placed.insert(0, "registry", name)

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-import geopandas as gpd
+from typing import TYPE_CHECKING
 
 from etl.readers import SourceFile, check_unique, read_geojson
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 NAME = "anct_admin"
 LICENCE = (
@@ -37,6 +39,8 @@ class AnctAdmin:
 
 
 def read(mirror: Path) -> AnctAdmin:
+    import geopandas as gpd
+
     layers, files = {}, []
     for layer, (rel, code, name) in FILES.items():
         path = mirror / rel

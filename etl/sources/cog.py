@@ -9,11 +9,13 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from etl.errors import SourceError
 from etl.readers import SourceFile, check_unique, fr_int, read_json, require_fields
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 NAME = "cog"
 LICENCE = (
@@ -82,6 +84,8 @@ def _members(path: Path, rec: dict, i: int) -> list[str]:
 
 
 def _groupings(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    import pandas as pd
+
     recs = read_json(path)
     require_fields(path, recs, ["code", "nom", "type", "membres"], key="code")
     rows, mem = [], []
@@ -98,6 +102,8 @@ def _groupings(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def read(mirror: Path) -> Cog:
     """Read and check the six COG files."""
+    import pandas as pd
+
     p = {k: mirror / v for k, v in FILES.items()}
 
     recs = read_json(p["communes"])

@@ -8,14 +8,13 @@ from __future__ import annotations
 import io
 import lzma
 from pathlib import Path
-
-import geopandas as gpd
-import numpy as np
-import pandas as pd
-import shapely
+from typing import TYPE_CHECKING
 
 from etl.errors import SourceError
 from etl.readers import SourceFile, fr_int, require_columns, require_file
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 NAME = "commune_geometry"
 LICENCE = (
@@ -32,6 +31,11 @@ def read(mirror: Path) -> tuple[gpd.GeoDataFrame, list[SourceFile]]:
 
     One row per (code, type); rows without geometry are kept.
     """
+    import geopandas as gpd
+    import numpy as np
+    import pandas as pd
+    import shapely
+
     path = require_file(mirror / FILES["communes"])
     try:
         # one call: the GIL is released for the whole decompression (a stream read in 8 kB

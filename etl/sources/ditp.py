@@ -15,12 +15,15 @@ by région.
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from etl import indicators as ind
 from etl.delimited import dates, numbers, read_csv, require_values, unique
 from etl.errors import SourceError
 from etl.readers import SourceFile
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 NAME = "ditp"
 LICENCE = "données publiques de l'État (licence non précisée par la source)"
@@ -55,6 +58,8 @@ _LEVEL = {"NAT": "france", "REG": "region", "DEPT": "departement"}
 
 def read_indicator(path, indicator_id: str, regions: set[str]) -> pd.DataFrame:
     """Dated rows of one indicator file: values and targets, zone codes checked."""
+    import pandas as pd
+
     raw = read_csv(path, COLUMNS, delimiter=",")
     require_values(path, raw, ["indic_id", "enforce_zone_id", "maille"])
     other = raw[raw.indic_id != indicator_id]
@@ -127,6 +132,8 @@ def read_indicator(path, indicator_id: str, regions: set[str]) -> pd.DataFrame:
 
 def load(ctx) -> None:
     """Build step: table ``ditp`` and région indicators."""
+    import pandas as pd
+
     mirror = ctx.paths.mirror
     regions = {r[0] for r in ctx.db.rows("SELECT code FROM region")}
     meta_path = mirror / FILES["meta"]

@@ -10,13 +10,16 @@ validation as an imported registry (``etl.registry.schema.validate``).
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from etl.delimited import numbers, read_csv, require_values, unique
 from etl.errors import SourceError
 from etl.readers import SourceFile
 from etl.registry.schema import Reference, validate
 from etl.registry.store import store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 NAME = "fonds-vert-2024"
 FILE = "fonds-vert-2024/fonds_vert_2024_paca_territoires_industrie_transition_ecologique.csv"
@@ -40,6 +43,8 @@ SOURCE = (
 
 def read(path, communes: pd.DataFrame) -> pd.DataFrame:
     """The file as registry rows (text cells in the documented schema), checked."""
+    import pandas as pd
+
     raw = read_csv(path, COLUMNS, delimiter=",")
     if raw.empty:
         raise SourceError(path, "no project row")

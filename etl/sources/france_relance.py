@@ -15,13 +15,15 @@ département and région, value at the end of each year (December).
 from __future__ import annotations
 
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from etl import indicators as ind
 from etl.delimited import dates, numbers, read_csv, require_values, unique
 from etl.errors import SourceError
 from etl.readers import SourceFile
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 NAME = "france_relance"
 LICENCE = "Licence Ouverte 2.0 (Etalab, baromètre des résultats de l'action publique)"
@@ -54,6 +56,8 @@ _COMMON = ("id_indicateur", "date", "valeur", "unite")
 
 def read_level(path: Path, level: str, known: set[str] | None) -> pd.DataFrame:
     """One file of one level, checked; ``known`` = valid codes of the level (None for France)."""
+    import pandas as pd
+
     _, code_col, name_col = FILES[level]
     req = [*_COMMON, code_col] + ([name_col] if name_col else [])
     raw = read_csv(path, req, delimiter=",")
@@ -101,6 +105,8 @@ def read_level(path: Path, level: str, known: set[str] | None) -> pd.DataFrame:
 
 def load(ctx) -> None:
     """Build step: table ``france_relance`` and its département / région indicators."""
+    import pandas as pd
+
     d = ctx.db
     known = {
         "departement": {r[0] for r in d.rows("SELECT code FROM departement")},

@@ -44,11 +44,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from etl.errors import SourceError
 from etl.readers import SourceFile, read_text, require_columns
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 NAME = "published_figures"
 FILE = "published-figures/programme_milestones.csv"
@@ -209,6 +211,8 @@ def period(text: str) -> tuple[date, str]:
 
 def read(path: Path) -> pd.DataFrame:
     """Read and check the file; every error names the row (1-based, header excluded) and column."""
+    import pandas as pd
+
     out = []
     for i, rec in _records(path, COLUMNS):
         for c in ("date", "scope", "metric", "value", "unit", "source_title", "source_url"):
@@ -298,6 +302,8 @@ def read(path: Path) -> pd.DataFrame:
 
 def _read_curated(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
     """A curated table of the project (UTF-8 CSV, every cell filled)."""
+    import pandas as pd
+
     out = []
     for i, rec in _records(path, columns):
         for c in columns:
@@ -355,6 +361,8 @@ def labelled(path: Path, figures: pd.DataFrame, labels: pd.DataFrame,
              definitions: pd.DataFrame) -> pd.DataFrame:  # fmt: skip
     """The figures with their French label, definition, scope, phase and unit; a figure of the
     file without a curated label is an error naming its row."""
+    import pandas as pd
+
     keys = labels.set_index(["scope", "metric"])
     idx = pd.MultiIndex.from_frame(figures[["scope", "metric"]])
     missing = ~idx.isin(keys.index)
@@ -387,6 +395,8 @@ def labelled(path: Path, figures: pd.DataFrame, labels: pd.DataFrame,
 def goals(path: Path, figures: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``goal`` (the curated goals) and ``goal_source`` (the rows of the file that publish them,
     each checked to quote both numbers; none when the file does not hold them)."""
+    import pandas as pd
+
     g = pd.DataFrame(
         [
             {
@@ -461,6 +471,8 @@ def _goal_point(path: Path, figures: pd.DataFrame, p: GoalPoint) -> pd.Series:
 def goal_series(path: Path, figures: pd.DataFrame) -> pd.DataFrame:
     """The curated figures nearest to each goal, joined to the figures; a missing figure is an
     error. ``note`` says (in French) why each can or cannot measure the goal."""
+    import pandas as pd
+
     rows = []
     for p in GOAL_SERIES:
         h = _goal_point(path, figures, p)

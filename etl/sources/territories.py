@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-import geopandas as gpd
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from etl.errors import SourceError
 from etl.readers import SourceFile, check_unique, read_geojson
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
 
 NAME = "territories"
 LICENCE = "Licence Ouverte 2.0 (ANCT, data.gouv.fr « Programme Territoires d'industrie »)"
@@ -59,6 +61,9 @@ def _check_ids(path: Path, ids: pd.Series, column: str) -> None:
 
 
 def read_2023(mirror: Path) -> Wave:
+    import geopandas as gpd
+    import pandas as pd
+
     path = mirror / FILES["2023"]
     gdf = read_geojson(path, ["id_territoire", "lib_territoire", "liste_geo"])
     _check_ids(path, gdf["id_territoire"], "id_territoire")
@@ -101,6 +106,9 @@ def read_2023(mirror: Path) -> Wave:
 
 
 def read_2018(mirror: Path) -> Wave:
+    import geopandas as gpd
+    import pandas as pd
+
     path = mirror / FILES["2018"]
     gdf = read_geojson(path, ["id_ti", "lib_ti", "lib_groupement", "siren_groupement"])
     _check_ids(path, gdf["id_ti"], "id_ti")

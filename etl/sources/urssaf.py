@@ -47,13 +47,15 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from etl import indicators as ind
 from etl.errors import SourceError
 from etl.readers import SourceFile, read_json
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
 NAME = "urssaf"
 ENV = "TI_URSSAF_FILE"
@@ -163,6 +165,9 @@ def _header(path: Path) -> list[str]:
 
 
 def _numbers(path: Path, chunk: pd.DataFrame, col: str, first_row: int) -> np.ndarray:
+    import numpy as np
+    import pandas as pd
+
     txt = chunk[col]
     if txt.dtype == np.float64:  # fast path: the parser already read numbers (empty -> NaN)
         num = txt.to_numpy()
@@ -200,6 +205,9 @@ def read_communes(path: Path, successors: dict[str, str], *, chunksize: int = CH
 def _read_communes(
     path: Path, successors: dict[str, str], chunksize: int, *, numeric: bool
 ) -> CommuneData:
+    import numpy as np
+    import pandas as pd
+
     header = _header(path)
     years = _years(path, header)
     est_cols = [f"Nombre d'établissements {y}" for y in years]
@@ -289,6 +297,8 @@ def _read_communes(
 
 def memberships(db) -> pd.DataFrame:
     """(layer, key, commune_code) for every layer, from the foundation tables."""
+    import pandas as pd
+
     c = db.df("SELECT code, epci_siren, arrondissement, departement, region FROM commune")
     parts = [pd.DataFrame({"layer": "commune", "key": c.code, "commune_code": c.code})]
     for layer, col in (
@@ -314,6 +324,9 @@ def memberships(db) -> pd.DataFrame:
 
 def aggregate(data: CommuneData, db) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(employment, employment_coverage) for every layer, as described in the module docstring."""
+    import numpy as np
+    import pandas as pd
+
     mem = memberships(db)
     pop = db.df("SELECT code AS commune_code, population FROM commune")
     have = set(data.frame.index.get_level_values(0))
@@ -379,6 +392,8 @@ def aggregate(data: CommuneData, db) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def indicators(emp: pd.DataFrame, cov: pd.DataFrame) -> pd.DataFrame:
     """Map indicators: coverage for every unit with data, values for completely covered units."""
+    import pandas as pd
+
     e = emp[emp.layer.isin(ind.LAYERS)]
     frames = []
     c = cov[cov.layer.isin(ind.LAYERS) & (cov.n_communes_with_data > 0)]

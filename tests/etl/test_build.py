@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
+import sys
 
 from typer.testing import CliRunner
 
@@ -47,3 +49,30 @@ def test_the_copied_foundation_builds_when_inputs_are_good(last_good, progress_s
     _, paths, good = last_good
     assert build(paths, progress_steps, force=True).status == "built"
     assert hashlib.sha256(paths.database.read_bytes()).hexdigest() != good
+
+
+def test_rebuild_without_change_imports_no_dataframe_or_geometry_library(processed):
+    """A no-change build (the most common call: ``make run``) answers in well under a second:
+    it reads the step names and input files without importing a step's libraries."""
+    code = "\n".join(
+        [
+            "import runpy, sys",
+            "sys.argv = ['etl', 'build', '--mirror', sys.argv[1], '--db', sys.argv[2]]",
+            "try:",
+            "    runpy.run_module('etl', run_name='__main__')",
+            "except SystemExit as e:",
+            "    assert not e.code, e.code",
+            "heavy = ('pandas', 'geopandas', 'shapely', 'pyproj', 'pyogrio', 'numpy')",
+            "print('IMPORTED', [m for m in heavy if m in sys.modules])",
+        ]
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("TI_URSSAF_FILE", "TI_DB")}
+    res = subprocess.run(
+        [sys.executable, "-c", code, str(processed.mirror), str(processed.database)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert "À jour" in res.stdout, res.stdout + res.stderr
+    assert "IMPORTED []" in res.stdout, res.stdout
