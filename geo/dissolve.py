@@ -87,9 +87,16 @@ class DissolveResult:
     full_unions: int = 0  # groups that were not a clean coverage and needed a full overlay union
 
 
-def _fill_empty_holes(geoms: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, int, int]:
-    """Fill interior rings that contain none of ``points`` (representative points of all units)."""
-    tree = shapely.STRtree(points) if len(points) else None
+def hole_tree(points: np.ndarray) -> shapely.STRtree:
+    """The spatial index :func:`dissolve` looks holes up in: ``points`` (a point inside every
+    unit that may lie in a hole) without the missing or empty ones. Build it once when several
+    dissolves share the points (35,000 communes: ~0.1 s a tree)."""
+    points = np.asarray(points, dtype=object)
+    return shapely.STRtree(points[~(shapely.is_missing(points) | shapely.is_empty(points))])
+
+
+def _fill_empty_holes(geoms: np.ndarray, tree: shapely.STRtree) -> tuple[np.ndarray, int, int]:
+    """Fill interior rings that contain none of the points of ``tree`` (a point in each unit)."""
     filled = kept = 0
     out = geoms.copy()
     for i, g in enumerate(geoms):
@@ -101,7 +108,7 @@ def _fill_empty_holes(geoms: np.ndarray, points: np.ndarray) -> tuple[np.ndarray
             for k in range(shapely.get_num_interior_rings(part)):
                 ring = shapely.get_interior_ring(part, k)
                 hole = shapely.Polygon(ring)
-                if tree is not None and len(tree.query(hole, predicate="contains")):
+                if len(tree.query(hole, predicate="contains")):
                     keep_rings.append(ring)
                     kept += 1
                 else:
@@ -118,7 +125,7 @@ def dissolve(
     *,
     aggfunc: dict[str, str] | None = None,
     fill_holes: bool = True,
-    hole_points: np.ndarray | None = None,
+    hole_points: np.ndarray | shapely.STRtree | None = None,
 ) -> DissolveResult:
     """Union the geometries of ``gdf`` grouped by column ``by``.
 
@@ -131,7 +138,7 @@ def dissolve(
     hole_points : a point inside every unit that may lie in a hole (default: a point on the
         surface of each row of ``gdf``). Pass those of the whole layer when ``gdf`` holds only
         some of its units (e.g. the member communes of territories): an enclave of non-member
-        communes must stay a hole.
+        communes must stay a hole. Or their :func:`hole_tree`, built once for several dissolves.
 
     Returns
     -------
@@ -162,12 +169,13 @@ def dissolve(
     unions = shapely.make_valid(unions)
     filled = kept = 0
     if fill_holes and len(unions):
-        if hole_points is None:
-            points = shapely.point_on_surface(gdf.geometry[has_geom].to_numpy())
+        if isinstance(hole_points, shapely.STRtree):
+            tree = hole_points
+        elif hole_points is None:
+            tree = hole_tree(shapely.point_on_surface(gdf.geometry[has_geom].to_numpy()))
         else:
-            points = np.asarray(hole_points, dtype=object)
-            points = points[~(shapely.is_missing(points) | shapely.is_empty(points))]
-        unions, filled, kept = _fill_empty_holes(unions, points)
+            tree = hole_tree(hole_points)
+        unions, filled, kept = _fill_empty_holes(unions, tree)
     geo = pd.Series(unions, index=pd.Index(uniq, name=by))
     if aggfunc:
         attrs = sub.groupby(by).agg(aggfunc)

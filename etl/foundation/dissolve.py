@@ -11,7 +11,7 @@ import pandas as pd
 import shapely
 
 from etl.context import BuildContext
-from geo.dissolve import dissolve
+from geo.dissolve import dissolve, hole_tree
 from geo.validate import invalid_reasons
 
 # the layers that group communes by a column of ``commune`` (the territories group them by
@@ -57,8 +57,9 @@ def dissolve_layers(ctx: BuildContext) -> None:
             )
         )
 
-    # one point inside every commune, so that an enclave of non-members stays a hole
-    commune_points = shapely.point_on_surface(cc.geometry.to_numpy())
+    # one point inside every commune, so that an enclave of non-members stays a hole: their
+    # index is built once for the seven layers
+    commune_points = hole_tree(shapely.point_on_surface(cc.geometry.to_numpy()))
 
     def run(job):
         layer, frame, key = job
@@ -67,14 +68,15 @@ def dissolve_layers(ctx: BuildContext) -> None:
         fr["main_departement"] = _main_value(
             frame.dropna(subset=[key]), key, "departement", "population"
         ).reindex(fr.index)
-        return layer, fr, r
+        # checked on the job's thread (GEOS releases the GIL), not after all the dissolves
+        return layer, fr, r, len(invalid_reasons(fr.geometry))
 
     # shapely releases the GIL in its unions: two layers at a time
     with ThreadPoolExecutor(2) as ex:
         done = list(ex.map(run, jobs))
-    filled = sum(r.holes_filled for _, _, r in done)
-    full = sum(r.full_unions for _, _, r in done)
-    layers = {layer: fr for layer, fr, _ in done}
+    filled = sum(r.holes_filled for _, _, r, _ in done)
+    full = sum(r.full_unions for _, _, r, _ in done)
+    layers = {layer: fr for layer, fr, _, _ in done}
     ctx.check(
         "sliver_holes_filled",
         "all dissolved layers",
@@ -88,7 +90,7 @@ def dissolve_layers(ctx: BuildContext) -> None:
         "groups whose communes were not a clean coverage",
         "warning" if full else "info",
     )
-    bad = {k: len(invalid_reasons(v.geometry)) for k, v in layers.items()}
+    bad = {layer: n for layer, _, _, n in done}
     ctx.check(
         "invalid_geometries",
         "dissolved layers (output)",
