@@ -61,7 +61,10 @@ def read_text(path: Path, encoding: str = "utf-8") -> str:
 
 
 def read_json(path: Path) -> Any:
-    text = read_text(path)
+    return _parse_json(path, read_text(path))
+
+
+def _parse_json(path: Path, text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
@@ -123,7 +126,8 @@ def read_geojson(path: Path, required: Iterable[str]) -> gpd.GeoDataFrame:
     import pandas as pd
     import shapely
 
-    doc = read_json(path)
+    text = read_text(path)
+    doc = _parse_json(path, text)
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         raise SourceError(path, "expected a GeoJSON FeatureCollection")
     feats = doc.get("features")
@@ -139,16 +143,26 @@ def read_geojson(path: Path, required: Iterable[str]) -> gpd.GeoDataFrame:
                 )
         if not (f or {}).get("geometry"):
             raise SourceError(path, "feature has no geometry", row=i, column="geometry")
-    # GEOS parses the geometries (much faster than building them coordinate by coordinate)
-    texts = [json.dumps(f["geometry"]) for f in feats]
-    geoms = shapely.from_geojson(texts, on_invalid="ignore")
-    bad = np.flatnonzero(shapely.is_missing(geoms))
-    if len(bad):
-        raise SourceError(
-            path,
-            f"unreadable geometry: {texts[bad[0]][:80]}",
-            row=int(bad[0]) + 1,
-            column="geometry",
-        )
+    # GEOS parses the geometries (much faster than building them coordinate by coordinate):
+    # the whole file in one call, the features' geometries in order; when it cannot, each
+    # geometry alone, written back as JSON, to name the one that fails
+    whole = shapely.from_geojson(text, on_invalid="ignore")
+    if (
+        whole is not None
+        and shapely.get_type_id(whole) == shapely.GeometryType.GEOMETRYCOLLECTION
+        and shapely.get_num_geometries(whole) == len(feats)
+    ):
+        geoms = shapely.get_geometry(whole, np.arange(len(feats)))
+    else:
+        texts = [json.dumps(f["geometry"]) for f in feats]
+        geoms = shapely.from_geojson(texts, on_invalid="ignore")
+        bad = np.flatnonzero(shapely.is_missing(geoms))
+        if len(bad):
+            raise SourceError(
+                path,
+                f"unreadable geometry: {texts[bad[0]][:80]}",
+                row=int(bad[0]) + 1,
+                column="geometry",
+            )
     props = pd.DataFrame([f.get("properties") or {} for f in feats])
     return gpd.GeoDataFrame(props, geometry=geoms, crs="EPSG:4326")
