@@ -15,9 +15,15 @@ def territory_members(ctx: BuildContext) -> None:
     """Fill ``territory_member`` and ``territory_commune`` of ``ctx.foundation``."""
     f = ctx.foundation
     f.need("cog", "waves")
+    # SIREN -> (kind, name), looked up in this order: EPCI, then EPT, then commune; plain lists
+    # (iterating a pandas string column costs microseconds a value), built once for both waves
+    lookup: dict = {}
+    for kind, frame in (("commune", f.cog.communes), ("EPT", f.cog.ept), ("EPCI", f.cog.epci)):
+        names = frame["name"].tolist()
+        lookup.update(zip(frame["siren"].tolist(), ((kind, n) for n in names), strict=True))
     members, tcs = [], []
     for w in f.waves:
-        m, tc = _resolve_members(w, f.cog, ctx)
+        m, tc = _resolve_members(w, f.cog, lookup, ctx)
         members.append(m)
         tcs.append(tc)
     f.territory_member = pd.concat(members, ignore_index=True)
@@ -25,16 +31,14 @@ def territory_members(ctx: BuildContext) -> None:
 
 
 def _resolve_members(
-    wave: territories.Wave, cogd: cog.Cog, ctx: BuildContext
+    wave: territories.Wave, cogd: cog.Cog, lookup: dict, ctx: BuildContext
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Members of each territory with their kind, and the communes they hold."""
-    # SIREN -> (kind, name), looked up in this order: EPCI, then EPT, then commune
-    lookup: dict = {}
-    for kind, frame in (("commune", cogd.communes), ("EPT", cogd.ept), ("EPCI", cogd.epci)):
-        lookup.update(zip(frame["siren"], ((kind, n) for n in frame["name"]), strict=True))
+    """Members of each territory with their kind (``lookup``: SIREN -> (kind, name)), and the
+    communes they hold."""
     kinds, names = [], []
     column = "liste_geo" if wave.wave == "2023" else "siren_groupement"
-    for tid, siren in zip(wave.members["territory_id"], wave.members["siren"], strict=True):
+    ids, sirens = wave.members["territory_id"].tolist(), wave.members["siren"].tolist()
+    for tid, siren in zip(ids, sirens, strict=True):
         found = lookup.get(siren)
         if found is not None:
             kinds.append(found[0])
