@@ -64,7 +64,8 @@
     if (!map) { return; }
     var ti = setUp(map);
     if (h.canvas) { s.renderer = ti.canvas; s.weight = 0.3; s.opacity = 0.6; }
-    if (h.rows !== ti.rowsUrl) { ti.rowsUrl = h.rows; if (h.rows) { loadRows(h.rows); } }
+    // each new style data (a page built again by Back keeps its map) says where the rows are
+    if (h !== ti.hideout) { ti.hideout = h; ti.rowsUrl = h.rows; if (h.rows) { loadRows(h.rows); } }
     var cfg = h.labels;
     if (cfg && (!ti.cfg || ti.cfg.chefs !== cfg.chefs || ti.cfg.communes !== cfg.communes)) {
       ti.cfg = cfg;
@@ -90,15 +91,22 @@
     return n;
   }
 
-  // the rows of a large table (the communes) come after the map: fetched now, handed to the
-  // grid once the map is drawn, unless another view has replaced them meanwhile
+  // the rows of the page's first table, and of a large table (the communes), come after the
+  // map: fetched now, handed to the grid once the map is drawn and the page is idle, unless
+  // another view has replaced them meanwhile
+  var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 50); };
   function loadRows(url) {
     getJSON(url, function (rows) {
-      function apply() {
+      function current() {
         var ti = state.map && state.map._ti;
-        if (!ti || ti.rowsUrl !== url) { return; }
+        return ti && ti.rowsUrl === url;
+      }
+      function apply() {
+        if (!current()) { return; }
         if (featureCount() < 0) { requestAnimationFrame(apply); return; }
-        window.dash_clientside.set_props("carte-grid", { rowData: rows });
+        idle(function () {
+          if (current()) { window.dash_clientside.set_props("carte-grid", { rowData: rows }); }
+        }, { timeout: 1000 });
       }
       apply();
     });
@@ -209,7 +217,7 @@
       var colors = h.colors || {};
       var c = colors[feature.properties.key];
       var s = {
-        fillColor: c || h.nodata || "#d9d9d9", fillOpacity: 0.85,
+        fillColor: c || h.fill || h.nodata || "#d9d9d9", fillOpacity: 0.85,
         color: "#ffffff", weight: 0.7, opacity: 1, className: "ti-feature"
       };
       drawing(context && context.map, h, s);
@@ -219,9 +227,11 @@
     hover: function () {
       return { weight: 2.5, color: "#161616" };
     },
+    // a tooltip reads the polygons' style data (the circles' layer has only their radii)
     tooltip: function (feature, layer, context) {
-      if (context && context.hideout) { state.hideout = context.hideout; }
-      if (state.hideout.canvas) {
+      var h = (context && context.hideout) || state.hideout;
+      if (h.values) { state.hideout = h; }
+      if (h.canvas) {
         // one tooltip for the whole layer, not 35,000: Leaflet hands the group the hovered
         // feature (the group is known once the feature is added, right after this call)
         // (one layer of each GeoJSON component is kept: the polygons', the circles')
