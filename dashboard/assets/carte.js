@@ -112,17 +112,14 @@
     });
   }
 
-  function groupTooltip(layer, on) {
+  function groupTooltip(layer) {
     var parents = layer._eventParents || {};
     Object.keys(parents).forEach(function (id) {
       var group = parents[id];
-      if (on && !group._tiTooltip) {
+      if (!group._tiTooltip) {
         group._tiTooltip = true;
         group.bindTooltip(function (child) { return tooltipNode(child.feature); },
                           { sticky: true, className: "ti-tooltip" });
-      } else if (!on && group._tiTooltip) {
-        group._tiTooltip = false;
-        group.unbindTooltip();
       }
     });
   }
@@ -231,24 +228,20 @@
     tooltip: function (feature, layer, context) {
       var h = (context && context.hideout) || state.hideout;
       if (h.values) { state.hideout = h; }
-      if (h.canvas) {
-        // one tooltip for the whole layer, not 35,000: Leaflet hands the group the hovered
-        // feature (the group is known once the feature is added, right after this call)
-        // (one layer of each GeoJSON component is kept: the polygons', the circles')
-        if (state.tipCtx !== context) { state.tipCtx = context; state.tipLayers.push(layer); }
-        if (!state.tipTimer) {
-          state.tipTimer = setTimeout(function () {
-            var layers = state.tipLayers;
-            state.tipTimer = null;
-            state.tipLayers = [];
-            state.tipCtx = null;
-            layers.forEach(function (l) { groupTooltip(l, true); });
-          }, 0);
-        }
-        return;
+      // one tooltip for the whole layer, not one per feature (35,000 communes, 2,510 EPCI
+      // polygons and circles): Leaflet hands the group the hovered feature (the group is known
+      // once the feature is added, right after this call; one layer of each GeoJSON component
+      // is kept: the polygons', the circles')
+      if (state.tipCtx !== context) { state.tipCtx = context; state.tipLayers.push(layer); }
+      if (!state.tipTimer) {
+        state.tipTimer = setTimeout(function () {
+          var layers = state.tipLayers;
+          state.tipTimer = null;
+          state.tipLayers = [];
+          state.tipCtx = null;
+          layers.forEach(groupTooltip);
+        }, 0);
       }
-      groupTooltip(layer, false);
-      layer.bindTooltip(function () { return tooltipNode(feature); }, { sticky: true, className: "ti-tooltip" });
     },
     // proportional circles: the radius (px) of each key comes with the hideout, so that a
     // change of scale restyles the circles without reloading them
