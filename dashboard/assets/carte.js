@@ -105,11 +105,28 @@
         if (!current()) { return; }
         if (featureCount() < 0) { requestAnimationFrame(apply); return; }
         idle(function () {
-          if (current()) { window.dash_clientside.set_props("carte-grid", { rowData: rows }); }
+          if (!current()) { return; }
+          window.dash_clientside.set_props("carte-grid", { rowData: rows });
+          showSelected(rows.length, 20);
         }, { timeout: 1000 });
       }
       apply();
     });
+  }
+
+  // the unit selected by the address (a shared link, Back) is selected in the table once its
+  // rows are there: its row is then scrolled into the table's view
+  function showSelected(n, tries) {
+    if (!window.dash_ag_grid || !window.dash_ag_grid.getApiAsync) { return; }
+    window.dash_ag_grid.getApiAsync("carte-grid").then(function (api) {
+      function look(left) {
+        if (api.isDestroyed() || left <= 0) { return; }
+        var nodes = api.getDisplayedRowCount() === n ? api.getSelectedNodes() : [];
+        if (nodes.length) { api.ensureNodeVisible(nodes[0], "middle"); return; }
+        requestAnimationFrame(function () { look(left - 1); });  // no selection yet, or none
+      }
+      look(tries);
+    }, function () {});
   }
 
   function groupTooltip(layer) {

@@ -49,6 +49,21 @@ def test_hover_on_a_circle_shows_its_unit_name_and_value(page, ui):
     assert re.search(r"\d hab\.", text)
 
 
+def test_an_address_with_a_selection_selects_its_row_once_the_rows_come(page, ui, real_db):
+    # the first table's rows come after the map: the unit of the address is then selected
+    # in the table and its row shown, however far down it is
+    from dashboard.core.gateway import Gateway
+
+    key, name = Gateway(real_db).rows(
+        "SELECT siren, name FROM epci ORDER BY population ASC NULLS FIRST LIMIT 1"
+    )[0]
+    page.goto(f"/?couche=epci&sel={key}")
+    page.locator("#carte-panel-title", has_text=name).wait_for()
+    row = page.locator("#tableau .ag-row-selected")
+    row.first.wait_for()
+    assert key in row.first.inner_text() and ui.grid_row_count(page) == 1255
+
+
 def test_click_opens_the_panel(page, ui):
     page.goto("/")
     ui.wait_features(page, 183)
