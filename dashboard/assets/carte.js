@@ -64,7 +64,8 @@
     if (!map) { return; }
     var ti = setUp(map);
     if (h.canvas) { s.renderer = ti.canvas; s.weight = 0.3; s.opacity = 0.6; }
-    if (h.rows !== ti.rowsUrl) { ti.rowsUrl = h.rows; if (h.rows) { loadRows(h.rows); } }
+    // each new style data (a page built again by Back keeps its map) says where the rows are
+    if (h !== ti.hideout) { ti.hideout = h; ti.rowsUrl = h.rows; if (h.rows) { loadRows(h.rows); } }
     var cfg = h.labels;
     if (cfg && (!ti.cfg || ti.cfg.chefs !== cfg.chefs || ti.cfg.communes !== cfg.communes)) {
       ti.cfg = cfg;
@@ -90,31 +91,52 @@
     return n;
   }
 
-  // the rows of a large table (the communes) come after the map: fetched now, handed to the
-  // grid once the map is drawn, unless another view has replaced them meanwhile
+  // the rows of the page's first table, and of a large table (the communes), come after the
+  // map: fetched now, handed to the grid once the map is drawn and the page is idle, unless
+  // another view has replaced them meanwhile
+  var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 50); };
   function loadRows(url) {
     getJSON(url, function (rows) {
-      function apply() {
+      function current() {
         var ti = state.map && state.map._ti;
-        if (!ti || ti.rowsUrl !== url) { return; }
+        return ti && ti.rowsUrl === url;
+      }
+      function apply() {
+        if (!current()) { return; }
         if (featureCount() < 0) { requestAnimationFrame(apply); return; }
-        window.dash_clientside.set_props("carte-grid", { rowData: rows });
+        idle(function () {
+          if (!current()) { return; }
+          window.dash_clientside.set_props("carte-grid", { rowData: rows });
+          showSelected(rows.length, 20);
+        }, { timeout: 1000 });
       }
       apply();
     });
   }
 
-  function groupTooltip(layer, on) {
+  // the unit selected by the address (a shared link, Back) is selected in the table once its
+  // rows are there: its row is then scrolled into the table's view
+  function showSelected(n, tries) {
+    if (!window.dash_ag_grid || !window.dash_ag_grid.getApiAsync) { return; }
+    window.dash_ag_grid.getApiAsync("carte-grid").then(function (api) {
+      function look(left) {
+        if (api.isDestroyed() || left <= 0) { return; }
+        var nodes = api.getDisplayedRowCount() === n ? api.getSelectedNodes() : [];
+        if (nodes.length) { api.ensureNodeVisible(nodes[0], "middle"); return; }
+        requestAnimationFrame(function () { look(left - 1); });  // no selection yet, or none
+      }
+      look(tries);
+    }, function () {});
+  }
+
+  function groupTooltip(layer) {
     var parents = layer._eventParents || {};
     Object.keys(parents).forEach(function (id) {
       var group = parents[id];
-      if (on && !group._tiTooltip) {
+      if (!group._tiTooltip) {
         group._tiTooltip = true;
         group.bindTooltip(function (child) { return tooltipNode(child.feature); },
                           { sticky: true, className: "ti-tooltip" });
-      } else if (!on && group._tiTooltip) {
-        group._tiTooltip = false;
-        group.unbindTooltip();
       }
     });
   }
@@ -209,7 +231,7 @@
       var colors = h.colors || {};
       var c = colors[feature.properties.key];
       var s = {
-        fillColor: c || h.nodata || "#d9d9d9", fillOpacity: 0.85,
+        fillColor: c || h.fill || h.nodata || "#d9d9d9", fillOpacity: 0.85,
         color: "#ffffff", weight: 0.7, opacity: 1, className: "ti-feature"
       };
       drawing(context && context.map, h, s);
@@ -219,26 +241,24 @@
     hover: function () {
       return { weight: 2.5, color: "#161616" };
     },
+    // a tooltip reads the polygons' style data (the circles' layer has only their radii)
     tooltip: function (feature, layer, context) {
-      if (context && context.hideout) { state.hideout = context.hideout; }
-      if (state.hideout.canvas) {
-        // one tooltip for the whole layer, not 35,000: Leaflet hands the group the hovered
-        // feature (the group is known once the feature is added, right after this call)
-        // (one layer of each GeoJSON component is kept: the polygons', the circles')
-        if (state.tipCtx !== context) { state.tipCtx = context; state.tipLayers.push(layer); }
-        if (!state.tipTimer) {
-          state.tipTimer = setTimeout(function () {
-            var layers = state.tipLayers;
-            state.tipTimer = null;
-            state.tipLayers = [];
-            state.tipCtx = null;
-            layers.forEach(function (l) { groupTooltip(l, true); });
-          }, 0);
-        }
-        return;
+      var h = (context && context.hideout) || state.hideout;
+      if (h.values) { state.hideout = h; }
+      // one tooltip for the whole layer, not one per feature (35,000 communes, 2,510 EPCI
+      // polygons and circles): Leaflet hands the group the hovered feature (the group is known
+      // once the feature is added, right after this call; one layer of each GeoJSON component
+      // is kept: the polygons', the circles')
+      if (state.tipCtx !== context) { state.tipCtx = context; state.tipLayers.push(layer); }
+      if (!state.tipTimer) {
+        state.tipTimer = setTimeout(function () {
+          var layers = state.tipLayers;
+          state.tipTimer = null;
+          state.tipLayers = [];
+          state.tipCtx = null;
+          layers.forEach(groupTooltip);
+        }, 0);
       }
-      groupTooltip(layer, false);
-      layer.bindTooltip(function () { return tooltipNode(feature); }, { sticky: true, className: "ti-tooltip" });
     },
     // proportional circles: the radius (px) of each key comes with the hideout, so that a
     // change of scale restyles the circles without reloading them

@@ -22,7 +22,7 @@ from dashboard.map.callbacks import (
     initial_sort,
     on_controls,
     on_select,
-    on_view,
+    view_outputs,
 )
 from dashboard.map.report import report_link
 from dashboard.map.state import from_url
@@ -91,9 +91,9 @@ def layout(q: Gateway, state: UrlState):
     selection = {"couche": st.couche, "key": st.sel} if st.sel else pinned(q, state)
     # every output starts filled in, so no callback runs on load (the map is drawn sooner)
     (geo_url, hideout, legend, rows, _cols, status, points_url, base_dep, base_reg, frames,
-     circles_url, _h, message) = on_view(
-        q, st.couche, st.ind, st.annee, st.depuis, st.classes, st.nb, st.portee, st.palette,
-        K.format_thresholds(st.seuils), st.rep, st.fond, st.reg, st.dep, st.arr)  # fmt: skip
+     circles_url, circles_hideout, message) = view_outputs(
+        q, (st.couche, st.ind, st.annee, st.depuis, st.classes, st.nb, st.portee, st.palette,
+        K.format_thresholds(st.seuils), st.rep, st.fond, st.reg, st.dep, st.arr), inline_rows=0)  # fmt: skip
     v = view_model(q, st)
     columns = grid_columns(v.table, v.measure.decimals, initial_sort(state.tri))
     panel, sel_url = on_select(q, selection, st.couche, st.reg, st.dep, st.arr)
@@ -258,7 +258,7 @@ def layout(q: Gateway, state: UrlState):
                                 pointToLayer=ns("circle"),
                                 style=ns("circleStyle"),
                                 onEachFeature=ns("tooltip"),
-                                hideout=hideout,
+                                hideout=circles_hideout,
                                 bubblingMouseEvents=False,
                             ),
                             dl.GeoJSON(
@@ -314,7 +314,7 @@ def layout(q: Gateway, state: UrlState):
                     C.loading(
                         C.grid(
                             cid("grid"),
-                            rows,
+                            rows or None,  # None: ag-grid's "loading" sign until the rows come
                             columns,
                             420,
                             props={

@@ -5,6 +5,7 @@ database and one headless chromium per session, with the helpers the browser tes
 from __future__ import annotations
 
 import shutil
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -206,11 +207,17 @@ def option_labels(page, dropdown_id: str, text: str, expect: str) -> list[str]:
 
 
 def grid_row_count(page) -> int:
-    """Rows of the table under the map (ag-grid's own count of displayed rows)."""
-    return page.evaluate(
-        "(async () => { const api = await dash_ag_grid.getApiAsync('carte-grid');"
-        " return api.getDisplayedRowCount(); })()"
-    )
+    """Rows of the table under the map (ag-grid's own count of displayed rows), once it has
+    them: a page's first table comes after the map (its rows are null until then)."""
+    deadline = time.monotonic() + 30
+    while True:
+        n = page.evaluate(
+            "(async () => { const api = await dash_ag_grid.getApiAsync('carte-grid');"
+            " return api.getGridOption('rowData') == null ? -1 : api.getDisplayedRowCount(); })()"
+        )
+        if n >= 0 or time.monotonic() > deadline:
+            return n
+        page.wait_for_timeout(100)
 
 
 @pytest.fixture(scope="session")

@@ -48,13 +48,16 @@ def test_on_view_draws_counts_as_circles_over_a_neutral_fill(q):
     url, hideout, legend, rows, cols, status, points, base_dep, base_reg, frames = out[:10]
     circles, circle_hideout, message = out[10:]
     assert url.startswith("/_carte/geo?couche=ti2023")
-    assert set(hideout["colors"]) == {"ti-2801", "ti-2802"}
-    assert set(hideout["colors"].values()) == {NEUTRAL_FILL}  # population: circles, no colours
+    # population: circles over one neutral fill, sent once rather than per unit
+    assert hideout["colors"] == {} and hideout["fill"] == NEUTRAL_FILL
     # the largest value has the largest radius; areas are proportional: r = 28 * sqrt(v / vmax)
-    assert hideout["radius"]["ti-2801"] == 28.0
-    assert hideout["radius"]["ti-2802"] == round(28 * math.sqrt(10_000 / 141_000), 2)
+    assert circle_hideout["radius"]["ti-2801"] == 28.0
+    assert circle_hideout["radius"]["ti-2802"] == round(28 * math.sqrt(10_000 / 141_000), 2)
     assert circles.startswith("/_carte/centres?couche=ti2023&ind=population")
-    assert hideout["values"]["ti-2801"] == "141\u202f000 hab." and circle_hideout == hideout
+    assert hideout["values"]["ti-2801"] == "141\u202f000 hab."
+    # each layer gets what it draws: the radii only to the circles, the values (tooltips) only
+    # to the polygons
+    assert "radius" not in hideout and "values" not in circle_hideout
     assert [r["Nom"] for r in rows] == ["Rouen Vallée", "<img src=x onerror=alert(1)>"]
     assert [r["Rang national"] for r in rows] == [1, 2]
     assert [r["Département"] for r in rows] == ["76 — Seine-Maritime"] * 2
@@ -141,7 +144,8 @@ def test_years_one_entry_per_indicator_and_a_change_map(q):
 def test_circles_over_a_rate_in_colour(q):
     out = M.on_view(q, *view(fond="density"))
     hideout, rows = out[1], out[3]
-    assert hideout["fondLabel"] == "Densité de population" and hideout["radius"]
+    assert hideout["fondLabel"] == "Densité de population" and out[11]["radius"]
+    assert out[11]["fondLabel"] == "Densité de population"  # the circles' colour over a rate
     assert len(set(hideout["colors"].values())) == 2
     assert "Densité de population (hab./km²)" in rows[0] and "Classe (couleur)" in rows[0]
     # a count cannot be the colour under circles, nor may a rate be drawn as circles

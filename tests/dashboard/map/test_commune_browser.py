@@ -55,6 +55,7 @@ def test_a_departements_communes_in_map_and_table_then_a_click(page, ui, real_q)
     page.goto("/?couche=commune&dep=76")
     page.wait_for_function(DRAWN, arg=n, timeout=60000)
     page.wait_for_function(GRID_ROWS, arg=n, timeout=60000)
+    page.locator(".ag-center-cols-container [col-id='nom']").first.wait_for()  # rows drawn
     names = page.locator(".ag-center-cols-container [col-id='nom']").all_inner_texts()
     assert names and all(nm.strip() for nm in names)
     # every row of the table, not only those drawn: exactly the département's communes

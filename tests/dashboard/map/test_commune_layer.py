@@ -42,7 +42,7 @@ def test_national_view_draws_every_commune_on_a_canvas_with_its_table(q):
     url, hideout, _legend, rows, cols, status, *_ = M.on_view(q, *view())
     assert url.startswith("/_carte/geo?couche=commune&v=")
     assert hideout["canvas"] is True and hideout["rows"] is None  # 9 rows: in the layout
-    assert set(hideout["colors"]) == set(COMMUNES)
+    assert set(hideout["values"]) == set(COMMUNES) and hideout["fill"]  # circles: one fill
     assert [r["Nom"] for r in rows][:2] == ["Rouen", "Darnétal"]
     assert rows[0]["Code commune"] == "76001" and rows[0]["Population municipale (hab.)"] == 110000
     assert status == "9 entités affichées — Communes"
@@ -73,6 +73,23 @@ def test_a_large_table_comes_from_its_route_exactly(q, client, monkeypatch):
     # hostile arguments: the default view, never an error
     r = client.get("/_carte/rows?couche=<script>&ind=' OR 1=1&dep=" + "x" * 500)
     assert r.status_code == 200 and len(json.loads(r.data)) == 2  # the two 2023 territories
+
+
+def test_the_first_layout_carries_no_rows_nor_style_data_twice(q, client):
+    # the map is drawn before the table: the page's first layout sends the address of its rows
+    # (ag-grid shows its "loading" sign meanwhile), whatever the size of the table
+    found = {c.id: c for c in layout(q, UrlState.parse("?couche=ti2023"))._traverse()
+             if getattr(c, "id", None) in ("carte-grid", "carte-geo", "carte-circles")}  # fmt: skip
+    grid, geo, circles = found["carte-grid"], found["carte-geo"], found["carte-circles"]
+    assert grid.rowData is None and geo.hideout["rows"].startswith("/_carte/rows?couche=ti2023")
+    got = json.loads(client.get(geo.hideout["rows"]).data)
+    assert got == M.view_model(q, M.validate(q, "ti2023", "population")).table.to_dict("records")
+    assert [r["Nom"] for r in got] == ["Rouen Vallée", "<img src=x onerror=alert(1)>"]
+    # a callback answers with its rows: the map is already there
+    assert len(M.on_view(q, *view("ti2023"))[3]) == 2
+    # the values and colours go to the polygons only, the radii to the circles only
+    assert set(geo.hideout["values"]) == {"ti-2801", "ti-2802"} and "radius" not in geo.hideout
+    assert set(circles.hideout) == {"radius", "fondLabel", "canvas"}
 
 
 def test_the_panel_of_a_commune_names_and_links_what_holds_it(q, page_text):

@@ -31,6 +31,39 @@ def test_hover_shows_name_and_value(page, ui):
     assert "Population municipale" in text and re.search(r"\d", text)
 
 
+def test_hover_on_a_circle_shows_its_unit_name_and_value(page, ui):
+    # the circles' layer carries only their radii: its tooltip reads the polygons' values
+    page.goto("/")
+    ui.wait_features(page, 183)
+    box = page.evaluate(
+        "() => { const b = [...document.querySelectorAll('path.ti-circle-mark')]"
+        ".map(p => p.getBoundingClientRect()).sort((a, b) => b.width - a.width)[0];"
+        " return [b.x + b.width / 2, b.y + b.height / 2, b.width]; }"
+    )
+    assert box[2] > 10  # the largest circle is drawn
+    page.mouse.move(box[0], box[1])
+    tip = page.locator(".ti-tooltip")
+    tip.wait_for()
+    text = tip.inner_text()
+    assert tip.locator("strong").inner_text() and "Population municipale" in text
+    assert re.search(r"\d hab\.", text)
+
+
+def test_an_address_with_a_selection_selects_its_row_once_the_rows_come(page, ui, real_db):
+    # the first table's rows come after the map: the unit of the address is then selected
+    # in the table and its row shown, however far down it is
+    from dashboard.core.gateway import Gateway
+
+    key, name = Gateway(real_db).rows(
+        "SELECT siren, name FROM epci ORDER BY population ASC NULLS FIRST LIMIT 1"
+    )[0]
+    page.goto(f"/?couche=epci&sel={key}")
+    page.locator("#carte-panel-title", has_text=name).wait_for()
+    row = page.locator("#tableau .ag-row-selected")
+    row.first.wait_for()
+    assert key in row.first.inner_text() and ui.grid_row_count(page) == 1255
+
+
 def test_click_opens_the_panel(page, ui):
     page.goto("/")
     ui.wait_features(page, 183)
