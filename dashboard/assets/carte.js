@@ -65,7 +65,7 @@
     var ti = setUp(map);
     if (h.canvas) { s.renderer = ti.canvas; s.weight = 0.3; s.opacity = 0.6; }
     // each new style data (a page built again by Back keeps its map) says where the rows are
-    if (h !== ti.hideout) { ti.hideout = h; ti.rowsUrl = h.rows; if (h.rows) { loadRows(h.rows); } }
+    if (h !== ti.hideout) { ti.hideout = h; if (h.rows) { loadRows(h.rows); } }
     var cfg = h.labels;
     if (cfg && (!ti.cfg || ti.cfg.chefs !== cfg.chefs || ti.cfg.communes !== cfg.communes)) {
       ti.cfg = cfg;
@@ -99,7 +99,7 @@
     getJSON(url, function (rows) {
       function current() {
         var ti = state.map && state.map._ti;
-        return ti && ti.rowsUrl === url;
+        return ti && ti.hideout && ti.hideout.rows === url;
       }
       function apply() {
         if (!current()) { return; }

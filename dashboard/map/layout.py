@@ -314,7 +314,9 @@ def layout(q: Gateway, state: UrlState):
                     C.loading(
                         C.grid(
                             cid("grid"),
-                            rows or None,  # None: ag-grid's "loading" sign until the rows come
+                            # None: ag-grid's "loading" sign until the rows come (an empty
+                            # view has no rows to come: its empty table at once)
+                            None if hideout["rows"] else rows,
                             columns,
                             420,
                             props={
