@@ -27,6 +27,7 @@ from collections.abc import Callable
 from flask import Response, request
 from werkzeug.exceptions import HTTPException
 
+from dashboard.core.delivery import asset_cache_control
 from dashboard.core.gateway import Gateway, Unavailable
 from etl.db import DAMAGE_ERRORS, DatabaseError
 
@@ -246,6 +247,9 @@ def install(app, q: Gateway, is_page: Callable[[str], bool]) -> None:
     def decorate(response: Response) -> Response:
         for k, v in headers.items():
             response.headers.setdefault(k, v)
+        cache = asset_cache_control(request, response.status_code)
+        if cache:
+            response.headers["Cache-Control"] = cache
         if _wants_page() and response.status_code == 200 and not is_page(request.path):
             response.status_code = 404  # the shell still says "Page introuvable"
         return response

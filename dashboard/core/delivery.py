@@ -89,6 +89,24 @@ def static_key(request) -> str:
     return ""
 
 
+# Dash names each file of assets/ with its modification time (``?m=``): such a URL never
+# changes content, so a return visit takes it from the browser's cache without asking (Flask
+# sends ``no-cache``: 16 revalidations a page). Without ``m=``, Flask's answer is kept.
+ASSET_CACHE = "public, max-age=31536000, immutable"
+
+
+def asset_cache_control(request, status: int) -> str | None:
+    """``Cache-Control`` of a file of assets/ requested by its fingerprinted URL, else None."""
+    if (
+        status in (200, 304)
+        and request.method in ("GET", "HEAD")
+        and request.path.startswith("/assets/")
+        and request.args.get("m", "").replace(".", "", 1).isdigit()
+    ):
+        return ASSET_CACHE
+    return None
+
+
 def compress_settings() -> dict:
     """Flask settings of flask-compress: gzip (as Dash sets it), static bundles cached."""
     return {

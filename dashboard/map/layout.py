@@ -81,10 +81,12 @@ def layout(q: Gateway, state: UrlState):
     view = parse_view(state.vue)
     if view:
         map_kwargs = {"center": view[0], "zoom": view[1]}
-    else:  # dash-leaflet needs a centre and zoom; the viewport then fits the bounds exactly
+    else:  # the map is created fitted to the bounds, in the size it has on screen, with no
+        # zoom guessed beforehand: dash-leaflet would animate the fitted view to that zoom,
+        # starting before the layers are drawn and drawing all of them a second time after.
+        # (It needs a centre to report the view: the bounds' own, the fitted one.)
         bounds = initial_bounds(q, st)
-        center, zoom = center_zoom(bounds)
-        map_kwargs = {"center": center, "zoom": zoom, "viewport": {"bounds": bounds}}
+        map_kwargs = {"bounds": bounds, "center": center_zoom(bounds)[0]}
     (ind_opts, _, years, year, no_years, since, since_v, pal_opts, pal, reps, rep, rates, fond,
      no_fond, no_classes) = on_controls(q, st.couche, st.ind, st.annee, st.depuis, st.rep, st.fond,
                             st.palette)  # fmt: skip

@@ -135,3 +135,17 @@ def test_index_drops_the_polyfill_for_the_runtime_dash_needs(client):
     assert runtime and scripts.index(runtime[0]) < scripts.index(renderer[0])
     body = client.get(runtime[0]).get_data(as_text=True)
     assert "regeneratorRuntime = runtime" in body and "MIT" in body
+
+
+def test_assets_named_by_their_time_are_cached_for_good_the_others_revalidated(client, app):
+    # a return visit takes the assets from its cache without asking (Flask says no-cache)
+    html = client.get("/").get_data(as_text=True)
+    assets = re.findall(r'(/assets/[^"?]+\?m=[0-9.]+)', html)
+    assert any(a.startswith("/assets/carte.js?m=") for a in assets)
+    for url in assets:
+        r = client.get(url)
+        assert r.status_code == 200 and r.headers["Cache-Control"] == delivery.ASSET_CACHE, url
+    bare = client.get(assets[0].split("?")[0])
+    assert bare.status_code == 200 and "immutable" not in bare.headers.get("Cache-Control", "")
+    for url in ("/assets/carte.js?m=x", "/assets/absent.js?m=1"):
+        assert "immutable" not in client.get(url).headers.get("Cache-Control", ""), url

@@ -64,6 +64,31 @@ def test_an_address_with_a_selection_selects_its_row_once_the_rows_come(page, ui
     assert key in row.first.inner_text() and ui.grid_row_count(page) == 1255
 
 
+# counts, from the moment Leaflet is defined, the zoom animations and the polygon projections
+COUNT_DRAWING = """
+(function wait() {
+  if (!window.L || !L.Polyline) { return setTimeout(wait, 1); }
+  var c = window.__tiCount = { zoomanim: 0, projected: 0 };
+  var project = L.Polyline.prototype._project;
+  L.Polyline.prototype._project = function () { c.projected++; return project.apply(this, arguments); };
+  var fire = L.Map.prototype.fire;
+  L.Map.prototype.fire = function (t) { if (t === "zoomanim") { c.zoomanim++; c.stack = new Error().stack; } return fire.apply(this, arguments); };
+})();
+"""
+
+
+def test_the_first_view_is_fitted_at_once_and_each_polygon_drawn_once(page, ui):
+    # an animated fit started before the layers came, then projected all of them again
+    page.add_init_script(COUNT_DRAWING)
+    page.goto("/?couche=epci")
+    ui.wait_features(page, 1255)
+    page.wait_for_timeout(800)  # an animated fit ends 250 ms after it starts
+    count = page.evaluate("window.__tiCount")
+    assert count["zoomanim"] == 0, count
+    # 1,255 EPCI plus the outlines of départements and régions, each projected once
+    assert 1255 < count["projected"] < 2 * 1255
+
+
 def test_click_opens_the_panel(page, ui):
     page.goto("/")
     ui.wait_features(page, 183)
