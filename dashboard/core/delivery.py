@@ -32,17 +32,22 @@ _POLYFILL = re.compile(r'<script src="[^"]*/polyfill@[^"]*"></script>\s*')
 
 
 def hint_tags(hints: list[tuple[str, str]]) -> str:
-    """``<link rel="preload">`` tags for ``(href, as)`` pairs (``as`` is ``fetch`` or ``script``).
+    """``<link rel="preload">`` tags for ``(href, kind)`` pairs: ``kind`` is ``script``,
+    ``fetch``, or ``data``: a fetch the page needs only once its scripts have run (a map's
+    layers), at low priority, so that on the browser's six connections the scripts go first.
 
-    ``fetch`` hints carry ``crossorigin="anonymous"``: a ``fetch()`` is a CORS request with
-    same-origin credentials, which only such a hint matches.
+    ``fetch`` and ``data`` hints carry ``crossorigin="anonymous"``: a ``fetch()`` is a CORS
+    request with same-origin credentials, which only such a hint matches.
     """
     out = []
     for href, kind in hints:
-        if kind not in ("fetch", "script"):
-            raise ValueError(f"preload 'as' must be 'fetch' or 'script', got {kind!r}")
-        cors = ' crossorigin="anonymous"' if kind == "fetch" else ""
-        out.append(f'<link rel="preload" href="{html.escape(href)}" as="{kind}"{cors}>')
+        if kind not in ("fetch", "script", "data"):
+            raise ValueError(f"preload kind must be 'fetch', 'data' or 'script', got {kind!r}")
+        extra = ' crossorigin="anonymous"' if kind != "script" else ""
+        if kind == "data":
+            extra += ' fetchpriority="low"'
+        as_ = "script" if kind == "script" else "fetch"
+        out.append(f'<link rel="preload" href="{html.escape(href)}" as="{as_}"{extra}>')
     return "\n".join(out)
 
 

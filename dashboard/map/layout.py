@@ -49,7 +49,7 @@ def preload(q: Gateway, state: UrlState) -> list[tuple[str, str]]:
     """What the map draws first, for the index page's preload hints: the layer and its outlines
     (the same URLs as the layout's), then dash-leaflet's GeoJSON and Geobuf chunks."""
     urls = data_urls(q, from_url(q, state))
-    data = [(u, "fetch") for u in urls.values() if u != EMPTY_URL]
+    data = [(u, "data") for u in urls.values() if u != EMPTY_URL]
     return data + delivery.map_chunk_hints()
 
 

@@ -41,6 +41,10 @@ def test_index_hints_exactly_the_urls_the_map_then_loads(client, q):
     hints = _hints(client.get("/?couche=epci&dep=28").get_data(as_text=True))
     geo, *_rest = on_view(q, "epci", None, None, None, "28", None)
     assert (geo, "fetch", "anonymous") in hints
+    html = client.get("/?couche=epci&dep=28").get_data(as_text=True)
+    # the layers wait for the scripts on the browser's connections; the layout does not
+    assert re.search(r'<link rel="preload" href="/_carte/geo[^>]*fetchpriority="low">', html)
+    assert not re.search(r'href="/_dash-layout"[^>]*fetchpriority', html)
     assert ("/_dash-layout", "fetch", "anonymous") in hints
     assert ("/_dash-dependencies", "fetch", "anonymous") in hints
     assert ("/_dash-component-suites/dash_leaflet/async-geobuf.js", "script", None) in hints
@@ -104,7 +108,12 @@ def test_hint_tags_escape_and_refuse_unknown_kinds():
     assert tag == (
         '<link rel="preload" href="/x?a=1&amp;b=&quot;2&quot;" as="fetch" crossorigin="anonymous">'
     )
-    with pytest.raises(ValueError, match="'fetch' or 'script'"):
+    # a map's layers: fetched once the scripts are served (six connections to share)
+    assert delivery.hint_tags([("/_carte/geo", "data")]) == (
+        '<link rel="preload" href="/_carte/geo" as="fetch" crossorigin="anonymous"'
+        ' fetchpriority="low">'
+    )
+    with pytest.raises(ValueError, match="'data' or 'script'"):
         delivery.hint_tags([("/x", "style")])
 
 

@@ -89,6 +89,25 @@ def test_the_first_view_is_fitted_at_once_and_each_polygon_drawn_once(page, ui):
     assert 1255 < count["projected"] < 2 * 1255
 
 
+def test_the_tables_component_is_fetched_once_the_map_is_drawn(page, ui):
+    # ag-grid's chunk and grid are built after the map, then the table fills as before
+    page.add_init_script(
+        """new MutationObserver(function (_, obs) {
+             if (document.querySelector('.leaflet-overlay-pane path.ti-feature')) {
+               window.__tiDrawnAt = performance.now(); obs.disconnect(); }
+           }).observe(document, {childList: true, subtree: true});"""
+    )
+    page.goto("/?couche=epci")
+    ui.wait_features(page, 1255)
+    assert ui.grid_row_count(page) == 1255
+    drawn, chunk = page.evaluate(
+        "[window.__tiDrawnAt, performance.getEntriesByType('resource')"
+        ".filter(r => /dash_ag_grid\\/async-community/.test(r.name)).map(r => r.startTime)]"
+    )
+    assert len(chunk) == 1 and chunk[0] >= drawn
+    assert page.errors == []
+
+
 def test_click_opens_the_panel(page, ui):
     page.goto("/")
     ui.wait_features(page, 183)
