@@ -10,6 +10,9 @@ Features are ordered by key; units without a display geometry are left out. Rows
   unit's name, stripped);
 - the base outlines ``base_departement`` and ``base_region``: national view (``coarse``, insets,
   3 decimals) and true position (``medium``, 4 decimals), property ``key``;
+- the national view on screen (level ``national``): each map layer but the communes, and the two
+  base outlines, simplified again from ``coarse`` (:data:`geo.simplify.NATIONAL`), insets, 3
+  decimals: what the explorer draws first, until it is zoomed in;
 - ``redraw_commune``: the communes of the national change map (``coarse``, insets), GeoJSON,
   properties ``key``, ``name`` and ``c`` (``redraw_commune.change_class``).
 
@@ -28,6 +31,7 @@ from etl.config import WAVES
 from etl.context import BuildContext
 from etl.db import Database
 from geo.encode import feature_collection, gzipped, polygons_to_geobuf
+from geo.simplify import NATIONAL, simplify_array
 
 # shape layer -> (table of its units, key column, wave of a territory layer)
 MAP_LAYERS = {
@@ -81,16 +85,25 @@ def _names(db: Database, layer: str) -> dict[str, str]:
     return {k: str(n).strip() for k, n in rows}
 
 
-def shape_layer(db: Database, layer: str, level: str, inset: bool, names: bool) -> Layer:
-    """A layer of ``shape`` as Geobuf, properties ``key`` (and ``name`` when ``names``)."""
+def shape_layer(
+    db: Database, layer: str, level: str, inset: bool, names: bool, national: bool = False
+) -> list[Layer]:
+    """A layer of ``shape`` as Geobuf, properties ``key`` (and ``name`` when ``names``); with
+    ``national``, the same simplified again for the national view on screen (level
+    ``national``, :data:`geo.simplify.NATIONAL`) after it."""
     rows = db.rows(_SHAPES[inset], [layer, level])
     name_of = _names(db, layer) if names else {}
     props = [{"key": k, "name": name_of.get(k, k)} if names else {"key": k} for k, _ in rows]
     # WKB to shapely to protobuf: no GeoJSON text written and parsed again
     geoms = shapely.from_wkb([bytes(g) for _, g in rows])
-    body = polygons_to_geobuf(props, geoms, PRECISION[level])
     n = int((~shapely.is_missing(geoms)).sum())
-    return Layer(layer, level, inset, "geobuf", n, body, gzipped(body))
+    body = polygons_to_geobuf(props, geoms, PRECISION[level])
+    out = [Layer(layer, level, inset, "geobuf", n, body, gzipped(body))]
+    if national:
+        simple = simplify_array(geoms, NATIONAL)
+        body = polygons_to_geobuf(props, simple, PRECISION[level])
+        out.append(Layer(layer, NATIONAL.name, inset, "geobuf", n, body, gzipped(body)))
+    return out
 
 
 def redraw_communes(db: Database) -> Layer:
@@ -109,10 +122,13 @@ def layers(db: Database) -> list[Layer]:
     # while the Geobuf layers are encoded (pure Python) in this one
     with ThreadPoolExecutor(1) as pool:
         communes = pool.submit(redraw_communes, db)
-        out = [shape_layer(db, layer, "coarse", True, names=True) for layer in MAP_LAYERS]
+        out = []
+        for layer in MAP_LAYERS:
+            # not the ~35,000 communes: 1.3 s of the build for a third of their points
+            out += shape_layer(db, layer, "coarse", True, names=True, national=layer != "commune")
         for layer in BASE_LAYERS:
-            out.append(shape_layer(db, layer, "coarse", True, names=False))
-            out.append(shape_layer(db, layer, "medium", False, names=False))
+            out += shape_layer(db, layer, "coarse", True, names=False, national=True)
+            out += shape_layer(db, layer, "medium", False, names=False)
         out.append(communes.result())
     return out
 

@@ -34,6 +34,11 @@ LEVELS = (
     Level("coarse", 0.008, 0.001, keep_valid=True),
 )
 
+# The national view on screen (France across ~700 px: ~1.5 km a pixel, less on a phone): the
+# coarse level simplified again to about a pixel (half its points), which the map draws until
+# it is zoomed in past that scale; exports and every other view keep the coarse level.
+NATIONAL = Level("national", 0.016, 0.001, keep_valid=True)
+
 # Communes: the source is already generalised to about the "medium" detail, so that level only
 # rounds coordinates (35,000 polygons: simplifying them again would cost seconds for nothing).
 COMMUNE_LEVELS = (Level("medium", 0.0, 0.0001), LEVELS[2])
@@ -69,7 +74,13 @@ def simplify_layer(gdf: gpd.GeoDataFrame, level: Level) -> gpd.GeoSeries:
     """
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise TypeError(f"expected GeoDataFrame, got {type(gdf).__name__}")
-    geoms = gdf.geometry.to_numpy()
+    out = simplify_array(gdf.geometry.to_numpy(), level)
+    return gpd.GeoSeries(out, index=gdf.index, crs=gdf.crs)
+
+
+def simplify_array(geoms: np.ndarray, level: Level) -> np.ndarray:
+    """:func:`simplify_layer` over an array of geometries (missing ones stay missing)."""
+    geoms = np.asarray(geoms, dtype=object)
     has = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     out = np.array(geoms, dtype=object)
     if has.any():
@@ -84,7 +95,7 @@ def simplify_layer(gdf: gpd.GeoDataFrame, level: Level) -> gpd.GeoSeries:
         if bad.any():
             simp[bad] = round_coordinates(geoms[has][bad], level.grid, keep_valid=level.keep_valid)
         out[has] = simp
-    return gpd.GeoSeries(out, index=gdf.index, crs=gdf.crs)
+    return out
 
 
 def geojson_bytes(geoms: gpd.GeoSeries) -> int:

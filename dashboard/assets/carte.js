@@ -56,6 +56,7 @@
     map._ti = { canvas: canvas, labels: L.layerGroup([], { pane: "tiLabels" }).addTo(map),
                 cfg: null, chefs: [], boxes: {}, box: null };
     map.on("moveend", function () { placeLabels(map); });
+    map.on("zoomend", function () { detailed(map); });
     state.map = map;
     return map._ti;
   }
@@ -65,7 +66,11 @@
     var ti = setUp(map);
     if (h.canvas) { s.renderer = ti.canvas; s.weight = 0.3; s.opacity = 0.6; }
     // each new style data (a page built again by Back keeps its map) says where the rows are
-    if (h !== ti.hideout) { ti.hideout = h; if (h.rows) { loadRows(h.rows); } }
+    if (h !== ti.hideout) {
+      ti.hideout = h;
+      if (h.rows) { loadRows(h.rows); }
+      detailed(map);
+    }
     var cfg = h.labels;
     if (cfg && (!ti.cfg || ti.cfg.chefs !== cfg.chefs || ti.cfg.communes !== cfg.communes)) {
       ti.cfg = cfg;
@@ -75,6 +80,18 @@
         if (ti.cfg === cfg) { ti.chefs = rows; placeLabels(map); }
       });
     }
+  }
+
+  // the national view is drawn first at its lightest level; zoomed in past ``detail.zoom``, its
+  // layer and outlines are loaded again at the coarse level (dashboard/map/callbacks.py
+  // detail_urls), once per view
+  function detailed(map) {
+    var ti = map._ti, d = ti && ti.hideout && ti.hideout.detail;
+    if (!d || ti.detailed === d || map.getZoom() < d.zoom) { return; }
+    ti.detailed = d;
+    Object.keys(d.urls).forEach(function (name) {
+      window.dash_clientside.set_props("carte-" + name, { url: d.urls[name] });
+    });
   }
 
   // polygons drawn (SVG paths, or what the commune canvas painted); with ``circles``, the

@@ -313,15 +313,21 @@ def grid(
         "getLocaleText": GRID_LOCALE,
         **options,
     }
-    return dag.AgGrid(
-        id=id,
-        className="ag-theme-alpine ti-grid",
-        rowData=rows,
-        columnDefs=columns,
-        defaultColDef={"sortable": True, "resizable": True, "filter": True},
-        dashGridOptions=grid_options,
-        style={"height": f"{height}px"},
-        **(props or {}),
+    # the grid is built after the page's maps (assets/carte.js): its place is kept meanwhile,
+    # so that nothing below it moves when it comes (CSS: .ti-grid-slot)
+    return html.Div(
+        className="ti-grid-slot",
+        style={"--ti-grid-h": f"{height}px"},
+        children=dag.AgGrid(
+            id=id,
+            className="ag-theme-alpine ti-grid",
+            rowData=rows,
+            columnDefs=columns,
+            defaultColDef={"sortable": True, "resizable": True, "filter": True},
+            dashGridOptions=grid_options,
+            style={"height": f"{height}px"},
+            **(props or {}),
+        ),
     )
 
 

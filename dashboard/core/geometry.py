@@ -45,7 +45,7 @@ _CHEF_LIEU_SQL = {
     "FROM arrondissement WHERE chef_lieu_geom_inset IS NOT NULL ORDER BY code",
 }
 _LAYER_OF_SHAPE = {lay.shape: lay.id for lay in LAYERS.values()}
-PRECISION = {"coarse": 3, "medium": 4, "fine": 5}  # decimals of the grid of each level
+PRECISION = {"national": 3, "coarse": 3, "medium": 4, "fine": 5}  # decimals of each level's grid
 
 
 def stored_layer(
@@ -63,6 +63,12 @@ def stored_layer(
         return (rows[0][0], bytes(rows[0][1]), bytes(rows[0][2])) if rows else None
 
     return q.memo(("stored_layer", layer, level, inset), load)
+
+
+def national_level(q: Gateway, layer: str) -> str:
+    """The level of ``layer`` the national view draws first: ``national`` where the build
+    stored it (every map layer but the communes, the base outlines), else ``coarse``."""
+    return "national" if stored_layer(q, layer, "national", True) is not None else "coarse"
 
 
 def warm(q: Gateway) -> int:

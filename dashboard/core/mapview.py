@@ -19,16 +19,26 @@ def _url(path: str, params: dict) -> str:
     return path + "?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
 
-def layer_url(q: Gateway, layer_id: str, reg=None, dep=None, arr=None) -> str:
-    """URL of a map layer (Geobuf), whole or cut to a filter (validated codes)."""
+def layer_url(
+    q: Gateway, layer_id: str, reg=None, dep=None, arr=None, national: bool = False
+) -> str:
+    """URL of a map layer (Geobuf), whole or cut to a filter (validated codes); ``national``:
+    the whole layer at the level drawn first by the national view (see ``/_carte/geo``)."""
+    whole = not (reg or dep or arr)
     return _url(
-        "/_carte/geo", {"couche": layer_id, "reg": reg, "dep": dep, "arr": arr, "v": q.version}
+        "/_carte/geo",
+        {"couche": layer_id, "reg": reg, "dep": dep, "arr": arr,
+         "niveau": "national" if national and whole else None, "v": q.version},
+    )  # fmt: skip
+
+
+def base_url(q: Gateway, kind: str, inset: bool, national: bool = False) -> str:
+    """URL of the département or région outlines (Geobuf) drawn under every map; ``national``
+    as :func:`layer_url` (for the national view, ``inset``)."""
+    level = "national" if national and inset else None
+    return _url(
+        "/_carte/base", {"kind": kind, "inset": int(inset), "niveau": level, "v": q.version}
     )
-
-
-def base_url(q: Gateway, kind: str, inset: bool) -> str:
-    """URL of the département or région outlines (Geobuf) drawn under every map."""
-    return _url("/_carte/base", {"kind": kind, "inset": int(inset), "v": q.version})
 
 
 def points_url(q: Gateway, reg=None, dep=None, arr=None) -> str:

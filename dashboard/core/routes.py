@@ -119,15 +119,18 @@ def register(server, q: Gateway) -> None:
 
             # codes validated above: at most every layer x (région, département, arrondissement)
             return geobuf_response(q.memo(("carte_geo", layer.id, reg, dep, arr), cut), q.version)
-        return geobuf_response(
-            geometry.geobuf(q, layer.shape, level="coarse", inset=True), q.version
-        )
+        level = _national(layer.shape)
+        return geobuf_response(geometry.geobuf(q, layer.shape, level=level, inset=True), q.version)
+
+    def _national(shape: str) -> str:
+        # ``niveau=national``: the explorer's first national view (its coarse level once zoomed)
+        return geometry.national_level(q, shape) if _arg("niveau") == "national" else "coarse"
 
     @server.route("/_carte/base")
     def carte_base():
         kind = "base_region" if _arg("kind") == "region" else "base_departement"
         inset = _arg("inset") != "0"
-        level = "coarse" if inset else "medium"
+        level = _national(kind) if inset else "medium"
         return geobuf_response(
             geometry.geobuf(q, kind, level=level, inset=inset, with_names=False), q.version
         )

@@ -17,6 +17,7 @@ from dashboard.core.admin import admin_units, filter_bounds, filter_options, val
 from dashboard.core.admin import bounds as unit_bounds
 from dashboard.core.compare import region_name, unit_comparison
 from dashboard.core.gateway import Gateway
+from dashboard.core.geometry import national_level
 from dashboard.core.indicators import families
 from dashboard.core.layers import DEFAULT_LAYER, LAYERS, get_layer, has_key
 from dashboard.core.links import MAP_PATH
@@ -112,14 +113,18 @@ def on_filter(q: Gateway, reg, dep, arr):
 
 def on_view(q: Gateway, *values):
     """Everything that depends on the layer, indicator, year, classes and filters (inputs in the
-    order of :data:`dashboard.map.state.VIEW_KEYS`)."""
-    return view_outputs(q, values, INLINE_ROWS)
+    order of :data:`dashboard.map.state.VIEW_KEYS`), then the map's zoom (a state: the national
+    view of a map zoomed in is loaded at the coarse level at once, see :func:`detail_urls`)."""
+    n = len(VIEW_KEYS)
+    return view_outputs(q, values[:n], INLINE_ROWS, values[n] if len(values) > n else None)
 
 
-def view_outputs(q: Gateway, values, inline_rows: int):
+def view_outputs(q: Gateway, values, inline_rows: int, zoom=None):
     """The outputs of :func:`on_view`, the table's rows inline up to ``inline_rows`` rows (the
-    page's first layout sends none: the map is drawn first, see :func:`table_rows`)."""
+    page's first layout sends none: the map is drawn first, see :func:`table_rows`); ``zoom``
+    the map's, when known."""
     st = from_inputs(q, values)
+    zoomed = isinstance(zoom, int | float) and not isinstance(zoom, bool) and zoom >= DETAIL_ZOOM
     v = view_model(q, st)
     legend = C.legend(v.legend, v.legend_title, v.note, v.scale_note) if v.legend else []
     if v.circles:
@@ -130,9 +135,9 @@ def view_outputs(q: Gateway, values, inline_rows: int):
     status = (
         f"{n} {'entité affichée' if n <= 1 else 'entités affichées'} — {get_layer(st.couche).label}"
     )
-    urls = data_urls(q, st)
+    urls = data_urls(q, st, national=not zoomed)
     rows, rows_url = table_rows(q, st, v.table, inline_rows)
-    hideout = with_drawing(q, st, v.hideout, rows_url)
+    hideout = with_drawing(q, st, v.hideout, rows_url, national=not zoomed)
     polygons = polygons_hideout(hideout)
     return (
         urls["geo"],
@@ -151,7 +156,9 @@ def view_outputs(q: Gateway, values, inline_rows: int):
     )
 
 
-def with_drawing(q: Gateway, st: MapState, hideout: dict, rows_url: str | None = None) -> dict:
+def with_drawing(
+    q: Gateway, st: MapState, hideout: dict, rows_url: str | None = None, national: bool = True
+) -> dict:
     """The style data of the map plus how to draw it (read by ``assets/carte.js``): ``canvas``
     for the ~35,000 communes (one canvas, not 35,000 SVG paths), ``labels`` the URLs of the
     place names of the view (overseas insets in the national view), ``rows`` the address of
@@ -161,6 +168,26 @@ def with_drawing(q: Gateway, st: MapState, hideout: dict, rows_url: str | None =
         "canvas": get_layer(st.couche).table == "commune",
         "labels": labels_urls(q, not st.filtered),
         "rows": rows_url,
+        "detail": detail_urls(q, st) if national else None,
+    }
+
+
+DETAIL_ZOOM = 6.5  # from this zoom a pixel is under the national level's ~1.5 km: coarse level
+
+
+def detail_urls(q: Gateway, st: MapState) -> dict | None:
+    """The national view draws its ``national`` level first (half the points of ``coarse``);
+    zoomed in from :data:`DETAIL_ZOOM`, the map loads these URLs instead (component of the page
+    -> URL, read by ``assets/carte.js``). None for a filtered view (drawn at the ``medium`` level)."""
+    if st.filtered:
+        return None
+    return {
+        "zoom": DETAIL_ZOOM,
+        "urls": {
+            "geo": layer_url(q, st.couche),
+            "base-dep": base_url(q, "departement", True),
+            "base-reg": base_url(q, "region", True),
+        },
     }
 
 
@@ -199,15 +226,17 @@ def table_rows(
     return [], rows_url(q, {f.name: getattr(url, f.name) for f in fields(url) if f.name != "extra"})
 
 
-def data_urls(q: Gateway, st: MapState) -> dict[str, str]:
-    """The URL each data layer of the map loads for a state (component name -> URL)."""
+def data_urls(q: Gateway, st: MapState, national: bool = True) -> dict[str, str]:
+    """The URL each data layer of the map loads for a state (component name -> URL); the
+    national view at its ``national`` level unless ``national`` is False (a map zoomed in)."""
+    national_layer = national and national_level(q, get_layer(st.couche).shape) == "national"
     return {
-        "geo": layer_url(q, st.couche, st.reg, st.dep, st.arr),
+        "geo": layer_url(q, st.couche, st.reg, st.dep, st.arr, national=national_layer),
         "points": (
             points_url(q, st.reg, st.dep, st.arr) if st.couche == "arrondissement" else EMPTY_URL
         ),
-        "base-dep": base_url(q, "departement", not st.filtered),
-        "base-reg": base_url(q, "region", not st.filtered),
+        "base-dep": base_url(q, "departement", not st.filtered, national=national),
+        "base-reg": base_url(q, "region", not st.filtered, national=national),
         "frames": EMPTY_URL if st.filtered else frames_url(q),
         "circles": (
             centres_url(q, st.couche, st.ind, st.annee, st.reg, st.dep, st.arr)

@@ -16,6 +16,7 @@ from dashboard.core.mapview import EMPTY_URL, center_zoom
 from dashboard.core.theme import SELECTED_COLOR
 from dashboard.core.urlstate import UrlState, parse_view
 from dashboard.map.callbacks import (
+    DETAIL_ZOOM,
     PIN_KEY,
     PIN_LAYER,
     data_urls,
@@ -48,7 +49,8 @@ def cid(name: str) -> str:
 def preload(q: Gateway, state: UrlState) -> list[tuple[str, str]]:
     """What the map draws first, for the index page's preload hints: the layer and its outlines
     (the same URLs as the layout's), then dash-leaflet's GeoJSON and Geobuf chunks."""
-    urls = data_urls(q, from_url(q, state))
+    view = parse_view(state.vue)
+    urls = data_urls(q, from_url(q, state), national=not (view and view[1] >= DETAIL_ZOOM))
     data = [(u, "data") for u in urls.values() if u != EMPTY_URL]
     return data + delivery.map_chunk_hints()
 
@@ -95,7 +97,8 @@ def layout(q: Gateway, state: UrlState):
     (geo_url, hideout, legend, rows, _cols, status, points_url, base_dep, base_reg, frames,
      circles_url, circles_hideout, message) = view_outputs(
         q, (st.couche, st.ind, st.annee, st.depuis, st.classes, st.nb, st.portee, st.palette,
-        K.format_thresholds(st.seuils), st.rep, st.fond, st.reg, st.dep, st.arr), inline_rows=0)  # fmt: skip
+        K.format_thresholds(st.seuils), st.rep, st.fond, st.reg, st.dep, st.arr), inline_rows=0,
+        zoom=view[1] if view else None)  # fmt: skip
     v = view_model(q, st)
     columns = grid_columns(v.table, v.measure.decimals, initial_sort(state.tri))
     panel, sel_url = on_select(q, selection, st.couche, st.reg, st.dep, st.arr)

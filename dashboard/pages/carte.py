@@ -29,7 +29,7 @@ WIRES = [
     Wire("dep.options arr.options dep.value arr.value map.viewport", FILTERS, cb.on_filter),
     Wire("geo.url geo.hideout legend.children grid.rowData grid.columnDefs status.children "
          "points.url base-dep.url base-reg.url frames.url circles.url circles.hideout "
-         "breaks-msg.children", VIEW, cb.on_view),
+         "breaks-msg.children", VIEW, cb.on_view, states="map.zoom"),
     Wire("panel-body.children sel-geo.url", "selection.data layer.value " + FILTERS, cb.on_select),
     Wire("search.options", "search.search_value", cb.on_search),
     Wire("layer.value selection.data! map.viewport!", "search.value", cb.on_pick,

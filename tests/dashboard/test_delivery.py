@@ -54,7 +54,7 @@ def test_index_hints_exactly_the_urls_the_map_then_loads(client, q):
 
 def test_index_hints_follow_the_address_and_survive_hostile_ones(client, q):
     national = [h for h, _, _ in _hints(client.get("/").get_data(as_text=True))]
-    assert f"/_carte/geo?couche=ti2023&v={q.version}" in national
+    assert f"/_carte/geo?couche=ti2023&niveau=national&v={q.version}" in national
     assert f"/_carte/frames?v={q.version}" in national
     r = client.get("/?couche=<script>&dep=' OR 1=1&ind=" + "x" * 3000)
     assert r.status_code == 200 and "<script>&" not in r.get_data(as_text=True)
@@ -158,3 +158,39 @@ def test_assets_named_by_their_time_are_cached_for_good_the_others_revalidated(c
     assert bare.status_code == 200 and "immutable" not in bare.headers.get("Cache-Control", "")
     for url in ("/assets/carte.js?m=x", "/assets/absent.js?m=1"):
         assert "immutable" not in client.get(url).headers.get("Cache-Control", ""), url
+
+
+def test_the_national_view_is_served_at_its_national_level_then_coarse(client, q):
+    # the explorer's first national view: the lightest level the build stored; coarse once
+    # zoomed in (no ``niveau``), and coarse for a layer without one (the communes)
+    def body(url):
+        r = client.get(url, headers={"Accept-Encoding": "identity"})
+        assert r.status_code == 200, url
+        return r.data
+
+    for layer, shape in (("epci", "epci"), ("ti2023", "territory_2023")):
+        national = geometry.stored_layer(q, shape, "national", True)[1]
+        coarse = geometry.stored_layer(q, shape, "coarse", True)[1]
+        assert national != coarse
+        assert body(f"/_carte/geo?couche={layer}&niveau=national&v={q.version}") == national
+        assert body(f"/_carte/geo?couche={layer}&v={q.version}") == coarse
+    commune = geometry.stored_layer(q, "commune", "coarse", True)[1]
+    assert body(f"/_carte/geo?couche=commune&niveau=national&v={q.version}") == commune
+    base = geometry.stored_layer(q, "base_departement", "national", True)[1]
+    assert body(f"/_carte/base?kind=departement&inset=1&niveau=national&v={q.version}") == base
+    # a filtered view is cut from the medium level whatever it asks
+    assert body("/_carte/geo?couche=epci&dep=76&niveau=national") == body(
+        "/_carte/geo?couche=epci&dep=76"
+    )
+
+
+def test_an_address_zoomed_in_preloads_and_draws_the_coarse_level(client, q):
+    zoomed = [
+        h for h, _, _ in _hints(client.get("/?couche=epci&vue=46,2,8").get_data(as_text=True))
+    ]
+    assert f"/_carte/geo?couche=epci&v={q.version}" in zoomed
+    assert not any("niveau" in h for h in zoomed)
+    body = client.get(
+        "/_dash-layout", headers={"Referer": "http://localhost/?couche=epci&vue=46,2,8"}
+    ).get_data(as_text=True)
+    assert f"/_carte/geo?couche=epci&v={q.version}" in json.dumps(json.loads(body))

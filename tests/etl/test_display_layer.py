@@ -31,18 +31,36 @@ def test_rows_of_the_table(db):
     )
     assert rows == [
         ("arrondissement", "coarse", True, "geobuf", 2),
+        ("arrondissement", "national", True, "geobuf", 2),
         ("base_departement", "coarse", True, "geobuf", 1),
         ("base_departement", "medium", False, "geobuf", 1),
+        ("base_departement", "national", True, "geobuf", 1),
         ("base_region", "coarse", True, "geobuf", 1),
         ("base_region", "medium", False, "geobuf", 1),
-        ("commune", "coarse", True, "geobuf", 9),
+        ("base_region", "national", True, "geobuf", 1),
+        ("commune", "coarse", True, "geobuf", 9),  # no national level for the communes
         ("departement", "coarse", True, "geobuf", 1),
+        ("departement", "national", True, "geobuf", 1),
         ("epci", "coarse", True, "geobuf", 2),
+        ("epci", "national", True, "geobuf", 2),
         ("redraw_commune", "coarse", True, "geojson", 9),
         ("region", "coarse", True, "geobuf", 1),
+        ("region", "national", True, "geobuf", 1),
         ("territory_2018", "coarse", True, "geobuf", 2),
+        ("territory_2018", "national", True, "geobuf", 2),
         ("territory_2023", "coarse", True, "geobuf", 2),
+        ("territory_2023", "national", True, "geobuf", 2),
     ]
+
+
+def test_the_national_level_has_the_same_units_valid_with_no_more_points(db):
+    # (its shapes over real data: tests/etl/test_real_mirror.py)
+    for layer in ("epci", "territory_2023", "base_departement"):
+        coarse, national = features(db, layer, "coarse"), features(db, layer, "national")
+        assert [p for p, _ in national] == [p for p, _ in coarse]
+        assert all(g.is_valid and not g.is_empty for _, g in national)
+        n = sum(shapely.get_num_coordinates(g) for _, g in national)
+        assert n <= sum(shapely.get_num_coordinates(g) for _, g in coarse)
 
 
 def test_gzip_body_is_the_body(db):
@@ -112,5 +130,5 @@ def test_validation_report_names_each_layer(db):
     sizes = dict(
         db.rows("SELECT subject, value FROM validation WHERE \"check\" = 'display_layer_bytes'")
     )
-    assert len(sizes) == 12 and all(v > 0 for v in sizes.values())
+    assert len(sizes) == 20 and all(v > 0 for v in sizes.values())
     assert set(sizes) >= {"epci/coarse/inset", "base_region/medium", "redraw_commune/coarse/inset"}

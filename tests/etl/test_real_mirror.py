@@ -135,3 +135,30 @@ def test_coarse_display_geometries_valid_after_rounding(db):
         "AND (NOT ST_IsValid(geom) OR NOT ST_IsValid(geom_inset))"
     )
     assert bad == 0
+
+
+def test_the_national_view_draws_half_the_points_with_the_same_france(db):
+    """The level the explorer draws first: each layer simplified again from coarse, together
+    (shared borders stay shared: the units cover what they covered, without overlapping)."""
+    import shapely
+
+    from geo.encode import from_geobuf
+
+    def shapes(layer, level):
+        body = db.scalar(
+            "SELECT body FROM display_layer WHERE layer = ? AND level = ? AND inset",
+            [layer, level],
+        )
+        doc = from_geobuf(bytes(body))
+        return [shapely.geometry.shape(f["geometry"]) for f in doc["features"]]
+
+    for layer, n in (("epci", 1255), ("territory_2023", 183), ("base_departement", 101)):
+        coarse, national = shapes(layer, "coarse"), shapes(layer, "national")
+        assert len(national) == len(coarse) == n
+        assert all(g.is_valid and not g.is_empty for g in national), layer
+        points = sum(shapely.get_num_coordinates(national))
+        assert points < 0.7 * sum(shapely.get_num_coordinates(coarse)), layer
+        whole, again = shapely.union_all(coarse), shapely.union_all(national)
+        assert abs(again.area - whole.area) < 0.005 * whole.area, layer
+        # no overlap between neighbours: the areas add up to the union's
+        assert sum(g.area for g in national) < 1.002 * again.area, layer

@@ -296,3 +296,20 @@ def test_filters_say_toutes_for_regions_and_tous_for_departements(q):
         if getattr(c, "id", None) in ("carte-reg", "carte-dep", "carte-arr")
     }
     assert found == {"carte-reg": "Toutes", "carte-dep": "Tous", "carte-arr": "Tous"}
+
+
+def test_the_national_view_is_light_until_the_map_is_zoomed_in(q):
+    # the map's zoom (a state of the view callback): at the national scale the national level,
+    # with the URLs to load once zoomed in; zoomed in already, the coarse level at once
+    url, hideout, *_, base_dep, base_reg = M.on_view(q, *view("epci"), 5.25)[:9]
+    assert "niveau=national" in url and "niveau=national" in base_dep + base_reg
+    detail = hideout["detail"]
+    assert detail["zoom"] == M.DETAIL_ZOOM
+    assert detail["urls"]["geo"] == url.replace("niveau=national&", "")
+    for zoom in (M.DETAIL_ZOOM, 9):
+        url, hideout, *_, base_dep, base_reg = M.on_view(q, *view("epci"), zoom)[:9]
+        assert "niveau" not in url + base_dep + base_reg and hideout["detail"] is None
+    # a filtered view is cut from the medium level: nothing to load later; hostile zooms ignored
+    assert M.on_view(q, *view("epci", dep="76"), 5)[1]["detail"] is None
+    for bad in ("9", True, None, [9], float("nan")):
+        assert "niveau=national" in M.on_view(q, *view("epci"), bad)[0]

@@ -94,7 +94,10 @@ def test_the_tables_component_is_fetched_once_the_map_is_drawn(page, ui):
     page.add_init_script(
         """new MutationObserver(function (_, obs) {
              if (document.querySelector('.leaflet-overlay-pane path.ti-feature')) {
-               window.__tiDrawnAt = performance.now(); obs.disconnect(); }
+               window.__tiDrawnAt = performance.now(); obs.disconnect();
+               const slot = document.querySelector('#tableau .ti-grid-slot');
+               window.__tiSlot = [slot.getBoundingClientRect().height,
+                                  !!slot.querySelector('.ti-grid')]; }
            }).observe(document, {childList: true, subtree: true});"""
     )
     page.goto("/?couche=epci")
@@ -105,6 +108,46 @@ def test_the_tables_component_is_fetched_once_the_map_is_drawn(page, ui):
         ".filter(r => /dash_ag_grid\\/async-community/.test(r.name)).map(r => r.startTime)]"
     )
     assert len(chunk) == 1 and chunk[0] >= drawn
+    # its place was kept: nothing under it moved when it came
+    slot = page.evaluate("window.__tiSlot")
+    assert slot == [420, False]
+    assert page.evaluate(
+        "document.querySelector('#tableau .ti-grid-slot').getBoundingClientRect().height"
+    ) == pytest.approx(420, abs=2)
+    assert page.errors == []
+
+
+def test_zoomed_in_the_national_view_loads_its_coarse_level(page, ui):
+    # drawn first at the national level (about a pixel at this zoom), reloaded at the coarse
+    # level past zoom 6.5, the outlines with it; the same units, the map still answers
+    seen = []
+    page.on("request", lambda r: seen.append(r.url) if "/_carte/" in r.url else None)
+    page.goto("/?couche=epci")
+    ui.wait_features(page, 1255)
+    assert any("/_carte/geo?couche=epci&niveau=national" in u for u in seen)
+    assert not any(re.search(r"/_carte/geo\?couche=epci&v=", u) for u in seen)
+    page.locator("#carte-map").focus()
+
+    def zoom() -> float:  # the view the address keeps (vue=lat,lng,zoom) after each move
+        m = re.search(r"vue=[^&]*%2C([0-9.]+)|vue=[^&]*,([0-9.]+)", page.url)
+        return float(next(g for g in m.groups() if g)) if m else 0.0
+
+    for _ in range(6):  # +0.5 a press
+        if zoom() >= 6.5:
+            break
+        before = page.url
+        page.keyboard.press("+")
+        page.wait_for_function(f"location.href !== {before!r}")
+    assert zoom() >= 6.5
+    page.wait_for_function(
+        "performance.getEntriesByType('resource').some(r => /_carte\\/geo\\?couche=epci&v=/.test(r.name))"
+        " && performance.getEntriesByType('resource').some(r =>"
+        " /_carte\\/base\\?kind=departement&inset=1&v=/.test(r.name))"
+    )
+    assert ui.wait_features(page, 1255) == 1255
+    x, y = ui.inside(page, 40)
+    page.mouse.move(x, y)
+    page.locator(".ti-tooltip").wait_for()
     assert page.errors == []
 
 
