@@ -85,13 +85,25 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
         title=TITLE,
         compress=True,
         assets_folder=str(ASSETS),
+        # the scripts and style sheets of assets/ go as one file each (delivery.AssetBundle)
+        assets_ignore=r"\.(js|css)$",
         suppress_callback_exceptions=True,
         update_title=None,
         index_string=INDEX,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     routes.register(app.server, q)  # the map layers every page draws
-    app.interpolate_index = _index_with_hints(app, pages, q)
+    bundles = {"js": delivery.AssetBundle(ASSETS, "js"), "css": delivery.AssetBundle(ASSETS, "css")}
+    by_url = {b.url: b for b in bundles.values()}
+
+    @server.route(delivery.AssetBundle.PREFIX + "<name>")
+    def asset_bundle(name: str):
+        bundle = by_url.get(delivery.AssetBundle.PREFIX + name)
+        if bundle is None:
+            flask.abort(404)
+        return bundle.response(request.headers.get("Accept-Encoding", ""))
+
+    app.interpolate_index = _index_with_hints(app, pages, q, bundles)
     nav = [(p.path, p.title) for p in pages if p.nav]
 
     def layout():
@@ -163,7 +175,7 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
     return app
 
 
-def _index_with_hints(app: dash.Dash, pages: list[Page], q: Gateway):
+def _index_with_hints(app: dash.Dash, pages: list[Page], q: Gateway, bundles: dict):
     """Dash's index page with ``<link rel="preload">`` hints in its head: what dash-renderer
     fetches first, and what the page at the requested address draws (its ``Page.preload``)."""
 
@@ -177,8 +189,9 @@ def _index_with_hints(app: dash.Dash, pages: list[Page], q: Gateway):
                     hints += page.preload(q, UrlState.parse("?" + request.query_string.decode()))
                 except (QueryError, UnicodeDecodeError):
                     pass  # a hostile address: the page itself will say so
-        parts["css"] = delivery.hint_tags(hints) + "\n" + parts.get("css", "")
-        parts["scripts"] = delivery.without_polyfill(parts.get("scripts", ""))
+        css = bundles["css"].tag() + "\n" + parts.get("css", "")
+        parts["css"] = delivery.hint_tags(hints) + "\n" + css
+        parts["scripts"] = bundles["js"].place(delivery.without_polyfill(parts.get("scripts", "")))
         return dash.Dash.interpolate_index(app, **parts)
 
     return interpolate_index

@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 MAX_REQUEST_BYTES = 20 * 1024 * 1024  # two scenario files as data URLs (CSV 2 MB + GeoJSON 12 MB)
 RETRY_AFTER = "60"
-STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
+STATIC_PREFIXES = ("/assets/", "/_ti/", "/_dash-component-suites/", "/_favicon.ico")
 CALLBACK_PATH = "/_dash-update-component"
 PAGE_ENDPOINTS = ("/", "/<path:path>")  # Dash's index and catch-all routes
 

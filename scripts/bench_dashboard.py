@@ -281,12 +281,13 @@ def bench_routes(db: Path, calls: int) -> dict:
     q = Gateway(db)
     v = q.version
     urls = {
-        "geo epci (France)": f"/_carte/geo?couche=epci&v={v}",
-        "geo ti2023 (France)": f"/_carte/geo?couche=ti2023&v={v}",
+        "geo epci (France, first)": f"/_carte/geo?couche=epci&niveau=national&v={v}",
+        "geo epci (France, zoomed)": f"/_carte/geo?couche=epci&v={v}",
+        "geo ti2023 (France, first)": f"/_carte/geo?couche=ti2023&niveau=national&v={v}",
         "geo commune (France)": f"/_carte/geo?couche=commune&v={v}",
         f"geo commune (dep {DEP})": f"/_carte/geo?couche=commune&dep={DEP}&v={v}",
         "geo epci (région 84)": f"/_carte/geo?couche=epci&reg=84&v={v}",
-        "base départements": f"/_carte/base?kind=departement&inset=1&v={v}",
+        "base départements": f"/_carte/base?kind=departement&inset=1&niveau=national&v={v}",
         "labels chefs-lieux": f"/_carte/labels?kind=chefs&inset=1&v={v}",
         "labels communes (box)": f"/_carte/labels?kind=communes&box=0.5,49,2,50&inset=1&v={v}",
         "sel commune": f"/_carte/sel?couche=commune&key=76540&inset=1&v={v}",
@@ -421,7 +422,9 @@ def bench_callbacks(db: Path, calls: int) -> dict:
         )
         # classes of France on every other call (the breaks over the whole layer)
         view = view_inputs(layer, dep, "france" if i % 2 else "vue")
-        t += _post(client, view_outputs, view, "carte-dep.value")
+        # (the map's zoom, a state: a filtered view is fitted to its unit)
+        zoom = [("carte-map", "zoom", 8)]
+        t += _post(client, view_outputs, view, "carte-dep.value", state=zoom)
         res["filter"].append(t)
         if (layer, dep) not in seen_f:
             res["filter_first"].append(t)

@@ -94,7 +94,9 @@ class Visitor(HttpUser):
     def switch_layer(self) -> None:
         layer = random.choice(LAYERS)
         self.fire("carte-geo.url", {"carte-layer.value": layer}, "callback: map view (layer)")
-        self.client.get(f"/_carte/geo?couche={layer}", name="/_carte/geo (national)")
+        self.client.get(
+            f"/_carte/geo?couche={layer}&niveau=national", name="/_carte/geo (national)"
+        )
 
     @task(2)
     def search_and_select(self) -> None:

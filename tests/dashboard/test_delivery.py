@@ -139,22 +139,40 @@ def test_index_drops_the_polyfill_for_the_runtime_dash_needs(client):
     html = client.get("/").get_data(as_text=True)
     scripts = re.findall(r'<script src="([^"]*)"', html)
     assert not any("polyfill@" in s for s in scripts)
-    runtime = [s for s in scripts if s.startswith("/assets/vendor/regenerator-runtime.js")]
+    # the runtime is the last file of the page's own scripts, served before dash-renderer
+    bundle = [s for s in scripts if s.startswith("/_ti/app.")]
     renderer = [s for s in scripts if "dash_renderer" in s]
-    assert runtime and scripts.index(runtime[0]) < scripts.index(renderer[0])
-    body = client.get(runtime[0]).get_data(as_text=True)
+    assert bundle and scripts.index(bundle[0]) < scripts.index(renderer[0])
+    body = client.get(bundle[0]).get_data(as_text=True)
+    assert "/* vendor/regenerator-runtime.js */" in body
     assert "regeneratorRuntime = runtime" in body and "MIT" in body
 
 
-def test_assets_named_by_their_time_are_cached_for_good_the_others_revalidated(client, app):
-    # a return visit takes the assets from its cache without asking (Flask says no-cache)
+def test_the_pages_own_scripts_and_styles_come_as_one_file_each_cached_for_good(client):
+    # 12 scripts and 4 style sheets of assets/ were 16 requests a page, revalidated each visit
     html = client.get("/").get_data(as_text=True)
-    assets = re.findall(r'(/assets/[^"?]+\?m=[0-9.]+)', html)
-    assert any(a.startswith("/assets/carte.js?m=") for a in assets)
-    for url in assets:
+    assert not re.search(r'(src|href)="/assets/[^"]*\.(js|css)', html)
+    urls = re.findall(r'(?:src|href)="(/_ti/app\.[0-9a-f]{16}\.(?:js|css))"', html)
+    assert sorted(u.rsplit(".", 1)[1] for u in urls) == ["css", "js"]
+    assets = Path(delivery.__file__).parent.parent / "assets"
+    for url in urls:
+        ext = url.rsplit(".", 1)[1]
         r = client.get(url)
-        assert r.status_code == 200 and r.headers["Cache-Control"] == delivery.ASSET_CACHE, url
-    bare = client.get(assets[0].split("?")[0])
+        assert r.status_code == 200 and r.headers["Cache-Control"] == delivery.ASSET_CACHE
+        body = r.get_data(as_text=True)
+        files = sorted(p for p in assets.rglob("*." + ext))
+        names = [p.relative_to(assets).as_posix() for p in files]
+        # every file, whole, in Dash's order (folders after the files beside them)
+        at = [body.index(f"/* {n} */") for n in names]
+        assert at == sorted(at) and names[-1 if ext == "js" else 0] in body
+        for p in files:
+            assert p.read_text(encoding="utf-8") in body
+        gz = client.get(url, headers={"Accept-Encoding": "gzip"})
+        assert gzip.decompress(gz.data).decode("utf-8") == body
+    assert client.get("/_ti/app.0123456789abcdef.js").status_code == 404
+    # a file of assets/ asked by its dated URL is cached for good, by its bare URL revalidated
+    assert client.get("/assets/carte.js?m=12.5").headers["Cache-Control"] == delivery.ASSET_CACHE
+    bare = client.get("/assets/carte.js")
     assert bare.status_code == 200 and "immutable" not in bare.headers.get("Cache-Control", "")
     for url in ("/assets/carte.js?m=x", "/assets/absent.js?m=1"):
         assert "immutable" not in client.get(url).headers.get("Cache-Control", ""), url
