@@ -321,23 +321,21 @@
     }
   };
 
-  // -- the tables' component after the maps ------------------------------------------------
+  // -- the explorer's table after its map -------------------------------------------------
   // React asks for ag-grid's component chunk (async-community.js: 250 kB to run, then a grid
   // to build, ~35-90 ms of the main thread here) in its first render of a page, before the
-  // map is drawn. Its script is held until every map of the page has drawn (at most HOLD_MS,
-  // for an empty view, which draws nothing). Dash keeps the table's properties meanwhile
-  // (rows, columns, selection): the grid is built with the last of them. Pages without a map
-  // get it at once.
+  // map is drawn. On the map explorer its script is held until the map's layer has drawn (at
+  // most HOLD_MS, for an empty view, which draws nothing). Dash keeps the table's properties
+  // meanwhile (rows, columns, selection): the grid is built with the last of them. Other pages
+  // (their maps may stay folded, undrawn) get it at once.
   var HOLD_MS = 4000;
-  var DRAWN = ".leaflet-overlay-pane path, .leaflet-overlay-pane canvas, .leaflet-tiCanvas-pane canvas";
   var GRID_CHUNK = /\/dash_ag_grid\/async-[^/?]*\.js/;
   var held = [];
   var append = document.head.appendChild;
 
   function mapWaiting() {
-    // the explorer's map waits for its layer (its outlines come first); another map for anything
-    return Array.prototype.some.call(document.querySelectorAll(".leaflet-container"),
-      function (m) { return m.id === "carte-map" ? featureCount() <= 0 : !m.querySelector(DRAWN); });
+    // the explorer's map waits for its layer (its outlines come first)
+    return document.getElementById("carte-map") !== null && featureCount() <= 0;
   }
 
   function release(since) {
