@@ -101,7 +101,9 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
         bundle = by_url.get(delivery.AssetBundle.PREFIX + name)
         if bundle is None:
             flask.abort(404)
-        return bundle.response(request.headers.get("Accept-Encoding", ""))
+        r = routes.compressed_response(bundle.body, bundle.gz, bundle.mimetype)
+        r.headers["Cache-Control"] = delivery.ASSET_CACHE  # the name says the content
+        return r
 
     app.interpolate_index = _index_with_hints(app, pages, q, bundles)
     nav = [(p.path, p.title) for p in pages if p.nav]

@@ -15,13 +15,15 @@ content (Dash's fingerprints, ``?m=`` of the assets, the version of a component 
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import html
 import os
 import re
 import threading
 from pathlib import Path
+
+from dashboard.core.routes import IMMUTABLE
+from geo.encode import gzipped
 
 # dash-leaflet loads its GeoJSON component and then, once a Geobuf layer has arrived, its
 # decoder as webpack chunks (``async-*.js``, loaded with a plain <script>: no crossorigin)
@@ -101,7 +103,7 @@ def static_key(request) -> str:
 # Dash names each file of assets/ with its modification time (``?m=``): such a URL never
 # changes content, so a return visit takes it from the browser's cache without asking (Flask
 # sends ``no-cache``: 16 revalidations a page). Without ``m=``, Flask's answer is kept.
-ASSET_CACHE = "public, max-age=31536000, immutable"
+ASSET_CACHE = IMMUTABLE
 
 
 def asset_cache_control(request, status: int) -> str | None:
@@ -144,7 +146,7 @@ class AssetBundle:
             f"/* {name} */\n" + p.read_text(encoding="utf-8")
             for name, p in zip(self.files, paths, strict=True)
         ).encode("utf-8")
-        self.gz = gzip.compress(self.body, 9)
+        self.gz = gzipped(self.body)
         self.mimetype = self.MIMETYPES[ext]
         self.url = f"{self.PREFIX}app.{hashlib.sha256(self.body).hexdigest()[:16]}.{ext}"
 
@@ -160,17 +162,6 @@ class AssetBundle:
         if at < 0:
             return scripts + "\n" + self.tag()
         return scripts[:at] + self.tag() + "\n" + scripts[at:]
-
-    def response(self, accept_encoding: str):
-        from flask import Response
-
-        zipped = "gzip" in (accept_encoding or "")
-        r = Response(self.gz if zipped else self.body, mimetype=self.mimetype)
-        if zipped:
-            r.headers["Content-Encoding"] = "gzip"
-        r.headers["Vary"] = "Accept-Encoding"
-        r.headers["Cache-Control"] = ASSET_CACHE
-        return r
 
 
 def compress_settings() -> dict:

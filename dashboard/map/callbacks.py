@@ -124,7 +124,7 @@ def view_outputs(q: Gateway, values, inline_rows: int, zoom=None):
     page's first layout sends none: the map is drawn first, see :func:`table_rows`); ``zoom``
     the map's, when known."""
     st = from_inputs(q, values)
-    zoomed = isinstance(zoom, int | float) and not isinstance(zoom, bool) and zoom >= DETAIL_ZOOM
+    zoomed = zoomed_in(zoom)
     v = view_model(q, st)
     legend = C.legend(v.legend, v.legend_title, v.note, v.scale_note) if v.legend else []
     if v.circles:
@@ -173,6 +173,11 @@ def with_drawing(
 
 
 DETAIL_ZOOM = 6.5  # from this zoom a pixel is under the national level's ~1.5 km: coarse level
+
+
+def zoomed_in(zoom) -> bool:
+    """A map zoomed past the national level's scale (``zoom``: untrusted, None when unknown)."""
+    return isinstance(zoom, int | float) and not isinstance(zoom, bool) and zoom >= DETAIL_ZOOM
 
 
 def detail_urls(q: Gateway, st: MapState) -> dict | None:

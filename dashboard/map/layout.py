@@ -16,7 +16,6 @@ from dashboard.core.mapview import EMPTY_URL, center_zoom
 from dashboard.core.theme import SELECTED_COLOR
 from dashboard.core.urlstate import UrlState, parse_view
 from dashboard.map.callbacks import (
-    DETAIL_ZOOM,
     PIN_KEY,
     PIN_LAYER,
     data_urls,
@@ -24,6 +23,7 @@ from dashboard.map.callbacks import (
     on_controls,
     on_select,
     view_outputs,
+    zoomed_in,
 )
 from dashboard.map.report import report_link
 from dashboard.map.state import from_url
@@ -50,7 +50,7 @@ def preload(q: Gateway, state: UrlState) -> list[tuple[str, str]]:
     """What the map draws first, for the index page's preload hints: the layer and its outlines
     (the same URLs as the layout's), then dash-leaflet's GeoJSON and Geobuf chunks."""
     view = parse_view(state.vue)
-    urls = data_urls(q, from_url(q, state), national=not (view and view[1] >= DETAIL_ZOOM))
+    urls = data_urls(q, from_url(q, state), national=not zoomed_in(view[1] if view else None))
     data = [(u, "data") for u in urls.values() if u != EMPTY_URL]
     return data + delivery.map_chunk_hints()
 
