@@ -184,16 +184,23 @@ def _index_with_hints(app: dash.Dash, pages: list[Page], q: Gateway, bundles: di
     def interpolate_index(**parts):
         prefix = app.config.requests_pathname_prefix or "/"
         hints = delivery.shell_hints(prefix)
-        if has_request_context():
-            page = _page_at(pages, request.path)
-            if page is not None and page.preload is not None:
-                try:
-                    hints += page.preload(q, UrlState.parse("?" + request.query_string.decode()))
-                except (QueryError, UnicodeDecodeError):
-                    pass  # a hostile address: the page itself will say so
+        page = _page_at(pages, request.path) if has_request_context() else None
+        if page is not None and page.preload is not None:
+            try:
+                hints += page.preload(q, UrlState.parse("?" + request.query_string.decode()))
+            except (QueryError, UnicodeDecodeError):
+                pass  # a hostile address: the page itself will say so
+        scripts, later = delivery.defer_libraries(
+            delivery.without_polyfill(parts.get("scripts", ""))
+        )
+        tables = page.tables if page is not None else None
+        if tables == "now":
+            hints += [(url, "script") for url in later.values()]
         css = bundles["css"].tag() + "\n" + parts.get("css", "")
         parts["css"] = delivery.hint_tags(hints) + "\n" + css
-        parts["scripts"] = bundles["js"].place(delivery.without_polyfill(parts.get("scripts", "")))
+        parts["scripts"] = (
+            delivery.deferred_config(later, tables) + "\n" + bundles["js"].place(scripts)
+        )
         return dash.Dash.interpolate_index(app, **parts)
 
     return interpolate_index

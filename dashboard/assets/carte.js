@@ -321,45 +321,6 @@
     }
   };
 
-  // -- the explorer's table after its map -------------------------------------------------
-  // React asks for ag-grid's component chunk (async-community.js: 250 kB to run, then a grid
-  // to build, ~35-90 ms of the main thread here) in its first render of a page, before the
-  // map is drawn. On the map explorer its script is held until the map's layer has drawn (at
-  // most HOLD_MS, for an empty view, which draws nothing). Dash keeps the table's properties
-  // meanwhile (rows, columns, selection): the grid is built with the last of them. Other pages
-  // (their maps may stay folded, undrawn) get it at once.
-  var HOLD_MS = 4000;
-  var GRID_CHUNK = /\/dash_ag_grid\/async-[^/?]*\.js/;
-  var held = [];
-  var append = document.head.appendChild;
-
-  function mapWaiting() {
-    // the explorer's map waits for its layer (its outlines come first)
-    return document.getElementById("carte-map") !== null && featureCount() <= 0;
-  }
-
-  function release(since) {
-    if (mapWaiting() && performance.now() - since < HOLD_MS) {
-      requestAnimationFrame(function () { release(since); });
-      return;
-    }
-    var scripts = held;
-    held = [];
-    scripts.forEach(function (el) { append.call(document.head, el); });
-  }
-
-  document.head.appendChild = function (el) {
-    if (el && el.tagName === "SCRIPT" && GRID_CHUNK.test(el.src || "")) {
-      held.push(el);
-      if (held.length === 1) {  // looked at once React has put the page in the document
-        var since = performance.now();
-        setTimeout(function () { release(since); }, 0);
-      }
-      return el;
-    }
-    return append.apply(this, arguments);
-  };
-
   window.dashAgGridFunctions = window.dashAgGridFunctions || {};
   window.dashAgGridFunctions.tiFmt = fmt;
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import os
 import re
 import threading
@@ -35,6 +36,16 @@ STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
 # machine) for old browsers; modern ones only lack the regeneratorRuntime that dash-renderer
 # and dcc call, vendored in assets/vendor/regenerator-runtime.js (MIT)
 _POLYFILL = re.compile(r'<script src="[^"]*/polyfill@[^"]*"></script>\s*')
+# dash-ag-grid's main bundle (1.3 MB, the page's largest script: 20-35 ms to run before Dash's
+# first render) is left out of the page; assets/tables.js stands in for its namespace and loads
+# it once a table shows (on the map explorer, once the map has drawn)
+DEFERRED_LIBRARIES = ("dash_ag_grid",)
+DEFERRED_CONFIG_ID = "ti-deferred"
+_DEFERRED = re.compile(
+    r'<script src="([^"]*/_dash-component-suites/('
+    + "|".join(map(re.escape, DEFERRED_LIBRARIES))
+    + r')/[^"/]*\.js)"></script>\s*'
+)
 
 
 def hint_tags(hints: list[tuple[str, str]]) -> str:
@@ -60,6 +71,33 @@ def hint_tags(hints: list[tuple[str, str]]) -> str:
 def without_polyfill(scripts: str) -> str:
     """The index page's script tags without @babel/polyfill (see :data:`_POLYFILL`)."""
     return _POLYFILL.sub("", scripts)
+
+
+def defer_libraries(scripts: str) -> tuple[str, dict[str, str]]:
+    """Dash's script tags without the main bundles of :data:`DEFERRED_LIBRARIES`, and the URL of
+    each bundle left out, by package."""
+    urls: dict[str, str] = {}
+
+    def leave_out(m: re.Match) -> str:
+        urls[m.group(2)] = html.unescape(m.group(1))
+        return ""
+
+    return _DEFERRED.sub(leave_out, scripts), urls
+
+
+def deferred_config(urls: dict[str, str], load: str | None) -> str:
+    """What ``assets/tables.js`` needs: the URLs of the bundles left out, and when the page
+    loads them (its ``Page.tables``: ``"now"``, ``"after_map"``, or ``None``: when a table
+    shows). A JSON data block (never run, as Dash's own ``_dash-config``), ``<`` escaped so
+    that nothing in it can close the tag."""
+    if load not in (None, "now", "after_map"):
+        raise ValueError(f"tables are loaded 'now', 'after_map' or when shown (None), not {load!r}")
+    body = json.dumps({"urls": urls, "load": load}, sort_keys=True)
+    return (
+        f'<script type="application/json" id="{DEFERRED_CONFIG_ID}">'
+        + body.replace("<", "\\u003c")
+        + "</script>"
+    )
 
 
 def shell_hints(prefix: str = "/") -> list[tuple[str, str]]:

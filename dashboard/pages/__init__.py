@@ -35,6 +35,9 @@ class Page:
     # ``preload(q, state)``: (href, as) of what the page draws first, hinted in the index page
     # so that the browser fetches it while the scripts load (see dashboard.core.delivery)
     preload: Callable[[Any, Any], list[tuple[str, str]]] | None = None
+    # its tables (ag-grid, whose bundle assets/tables.js loads): "now" (hinted in the head, run
+    # as soon as it is there), "after_map" (once the page's map has drawn), None (when shown)
+    tables: str | None = None
 
 
 def load_pages() -> list[Page]:

@@ -59,5 +59,11 @@ def register(app, q) -> None:
 
 
 PAGE = Page(
-    path=MAP_PATH, title="Carte", order=0, layout=layout, register=register, preload=preload
+    path=MAP_PATH,
+    title="Carte",
+    order=0,
+    layout=layout,
+    register=register,
+    preload=preload,
+    tables="after_map",
 )

@@ -28,4 +28,6 @@ def register(app, q) -> None:
     downloads.register(app.server, q, cb.PREFIX, EXPORTS)
 
 
-PAGE = Page(path=PROGRESS_PATH, title="Progrès", order=10, layout=layout, register=register)
+PAGE = Page(
+    path=PROGRESS_PATH, title="Progrès", order=10, layout=layout, register=register, tables="now"
+)

@@ -49,4 +49,6 @@ def register(app, q) -> None:
     connect(app, q, PREFIX, WIRES)
 
 
-PAGE = Page(path=REDRAW_PATH, title="Redécoupage", order=10, layout=layout, register=register)
+PAGE = Page(
+    path=REDRAW_PATH, title="Redécoupage", order=10, layout=layout, register=register, tables="now"
+)

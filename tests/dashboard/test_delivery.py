@@ -148,6 +148,56 @@ def test_index_drops_the_polyfill_for_the_runtime_dash_needs(client):
     assert "regeneratorRuntime = runtime" in body and "MIT" in body
 
 
+def _deferred(html: str) -> dict:
+    block = re.search(r'<script type="application/json" id="ti-deferred">(.*?)</script>', html)
+    return json.loads(block.group(1))
+
+
+def test_ag_grid_is_left_out_of_the_page_and_loaded_by_its_stand_in(client):
+    # the largest script (1.3 MB) no longer runs before the first render: assets/tables.js
+    # loads it, after the map on the explorer, at once (hinted) on the pages with tables, when
+    # a table shows on the others
+    cases = (("/?couche=epci", "after_map"), ("/progres", "now"), ("/redecoupage", "now"),
+             ("/sources", None), ("/comparer", None))  # fmt: skip
+    for path, load in cases:
+        html = client.get(path).get_data(as_text=True)
+        scripts = re.findall(r'<script src="([^"]*)"', html)
+        assert not any("dash_ag_grid" in s for s in scripts), path
+        config = _deferred(html)
+        url = config["urls"]["dash_ag_grid"]
+        assert re.fullmatch(
+            r"/_dash-component-suites/dash_ag_grid/dash_ag_grid\.v[\w]+\.min\.js", url
+        )
+        assert config["load"] == load
+        assert ((url, "script", None) in _hints(html)) is (load == "now"), path
+        r = client.get(url)
+        assert r.status_code == 200 and b"window.dash_ag_grid=" in r.data
+    # the other component libraries stay in the page, in Dash's order
+    html = client.get("/").get_data(as_text=True)
+    assert re.search(r"dash_leaflet[^\n]*\n<script src=\"/_ti/app\.", html)
+
+
+def test_defer_libraries_and_its_config_block():
+    tags = (
+        '<script src="/p/_dash-component-suites/dash/deps/react@18.v4.min.js"></script>\n'
+        '<script src="/p/_dash-component-suites/dash_ag_grid/dash_ag_grid.v1_2m3.min.js"></script>\n'
+        '<script src="/p/_dash-component-suites/dash_leaflet/dash_leaflet.v1.js"></script>'
+    )
+    kept, urls = delivery.defer_libraries(tags)
+    assert urls == {
+        "dash_ag_grid": "/p/_dash-component-suites/dash_ag_grid/dash_ag_grid.v1_2m3.min.js"
+    }
+    assert "dash_ag_grid" not in kept and "react@18" in kept and "dash_leaflet" in kept
+    assert delivery.defer_libraries(kept) == (kept, {})
+    # nothing in the block can end it: the JSON is read back whole
+    hostile = {"dash_ag_grid": "/x</script><script>alert(1)"}
+    block = delivery.deferred_config(hostile, "now")
+    assert block.count("</script>") == 1 and "<script>alert" not in block
+    assert _deferred(block) == {"load": "now", "urls": hostile}
+    with pytest.raises(ValueError, match="after_map"):
+        delivery.deferred_config(hostile, "later")
+
+
 def test_the_pages_own_scripts_and_styles_come_as_one_file_each_cached_for_good(client):
     # 12 scripts and 4 style sheets of assets/ were 16 requests a page, revalidated each visit
     html = client.get("/").get_data(as_text=True)

@@ -90,24 +90,30 @@ def test_the_first_view_is_fitted_at_once_and_each_polygon_drawn_once(page, ui):
 
 
 def test_the_tables_component_is_fetched_once_the_map_is_drawn(page, ui):
-    # ag-grid's chunk and grid are built after the map, then the table fills as before
+    # ag-grid's bundle (not in the page: assets/tables.js stands in for it), then its chunk
+    # and the grid come after the map; the table fills as before
     page.add_init_script(
         """new MutationObserver(function (_, obs) {
              if (document.querySelector('.leaflet-overlay-pane path.ti-feature')) {
                window.__tiDrawnAt = performance.now(); obs.disconnect();
                const slot = document.querySelector('#tableau .ti-grid-slot');
                window.__tiSlot = [slot.getBoundingClientRect().height,
-                                  !!slot.querySelector('.ti-grid')]; }
+                                  !!slot.querySelector('.ag-root')]; }
            }).observe(document, {childList: true, subtree: true});"""
     )
     page.goto("/?couche=epci")
     ui.wait_features(page, 1255)
     assert ui.grid_row_count(page) == 1255
-    drawn, chunk = page.evaluate(
+    drawn, fetched = page.evaluate(
         "[window.__tiDrawnAt, performance.getEntriesByType('resource')"
-        ".filter(r => /dash_ag_grid\\/async-community/.test(r.name)).map(r => r.startTime)]"
+        ".filter(r => /dash_ag_grid\\/(async-community|dash_ag_grid)/.test(r.name))"
+        ".map(r => [r.name.split('/').pop().split('.')[0], r.startTime])]"
     )
-    assert len(chunk) == 1 and chunk[0] >= drawn
+    assert sorted(name for name, _ in fetched) == ["async-community", "dash_ag_grid"]
+    assert all(start >= drawn for _, start in fetched), (drawn, fetched)
+    # the page's scripts do not hold it, nor its head a hint of it
+    assert page.locator("script[src*='dash_ag_grid'], link[href*='dash_ag_grid']").count() == 1
+    assert page.locator("head script[src*='dash_ag_grid']").count() == 1  # the one tables.js added
     # its place was kept: nothing under it moved when it came
     slot = page.evaluate("window.__tiSlot")
     assert slot == [420, False]
