@@ -115,21 +115,27 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
             vintages, built = [f"base illisible ({type(e).__name__})"], None
         # the first page is rendered with the layout itself (no round trip through the router):
         # the browser asks for /_dash-layout from the page, whose address is the referrer
-        first, path = None, None
+        first, path, where = None, None, {}
         if has_request_context() and request.referrer:
             ref = urlparse(request.referrer)
             if ref.netloc == request.host:
                 path = ref.path or "/"
-                first = render_page(pages, q, path, "?" + ref.query if ref.query else "")
+                search = "?" + ref.query if ref.query else ""
+                first = render_page(pages, q, path, search)
+                # the address is known: the router has nothing to do on load (it runs when
+                # the address changes; without a referrer, dcc.Location sets it on mount)
+                where = {"pathname": path, "search": search}
         return html.Div(
             className="ti-app",
             lang="fr",
             children=[
-                dcc.Location(id="url", refresh=False),
+                dcc.Location(id="url", refresh=False, **where),
                 dcc.Store(id="page-path", data=path),  # the path whose page is on screen
                 # what a page writes into the address, and Back/Forward (assets/nav.js)
-                dcc.Store(id="ti-address", data=None),
-                dcc.Store(id="ti-popstate", data=None),
+                # (never None: a Store whose data is None sets it on mount, which fires the
+                # callbacks it feeds on every load for nothing)
+                dcc.Store(id="ti-address", data={}),
+                dcc.Store(id="ti-popstate", data={}),
                 C.skip_links([("#page", "Aller au contenu"), ("#ti-menu", "Aller au menu")]),
                 C.header(TITLE, vintages, built, nav),
                 C.print_header(TITLE),
@@ -157,6 +163,7 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
         Input("ti-popstate", "data"),
         State("url", "search"),
         State("page-path", "data"),
+        prevent_initial_call=True,
     )
     def route(pathname, popped, search, shown):
         return on_route(pages, q, ctx.triggered_id, pathname, popped, search, shown)
@@ -194,12 +201,14 @@ def _index_with_hints(app: dash.Dash, pages: list[Page], q: Gateway, bundles: di
             delivery.without_polyfill(parts.get("scripts", ""))
         )
         tables = page.tables if page is not None else None
+        lazy = page.lazy if page is not None else ()
+        hints += delivery.lazy_hints(lazy, prefix)
         if tables == "now":
             hints += [(url, "script") for url in later.values()]
         css = bundles["css"].tag() + "\n" + parts.get("css", "")
         parts["css"] = delivery.hint_tags(hints) + "\n" + css
         parts["scripts"] = (
-            delivery.deferred_config(later, tables) + "\n" + bundles["js"].place(scripts)
+            delivery.shell_config(later, tables, lazy) + "\n" + bundles["js"].place(scripts)
         )
         return dash.Dash.interpolate_index(app, **parts)
 

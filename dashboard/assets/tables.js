@@ -17,7 +17,7 @@
 (function () {
   "use strict";
   var HOLD_MS = 4000;
-  var tag = document.getElementById("ti-deferred");
+  var tag = document.getElementById("ti-shell");
   var config = tag ? JSON.parse(tag.textContent) : { urls: {} };
   var url = config.urls.dash_ag_grid;
   var React = window.React;

@@ -40,7 +40,9 @@ _POLYFILL = re.compile(r'<script src="[^"]*/polyfill@[^"]*"></script>\s*')
 # first render) is left out of the page; assets/tables.js stands in for its namespace and loads
 # it once a table shows (on the map explorer, once the map has drawn)
 DEFERRED_LIBRARIES = ("dash_ag_grid",)
-DEFERRED_CONFIG_ID = "ti-deferred"
+SHELL_CONFIG_ID = "ti-shell"
+# the chunks of the lazy components a page may draw first (``Page.lazy``, assets/warm.js)
+LAZY_CHUNKS = {"dash_leaflet.GeoJSON": LEAFLET_CHUNKS}
 _DEFERRED = re.compile(
     r'<script src="([^"]*/_dash-component-suites/('
     + "|".join(map(re.escape, DEFERRED_LIBRARIES))
@@ -85,16 +87,22 @@ def defer_libraries(scripts: str) -> tuple[str, dict[str, str]]:
     return _DEFERRED.sub(leave_out, scripts), urls
 
 
-def deferred_config(urls: dict[str, str], load: str | None) -> str:
-    """What ``assets/tables.js`` needs: the URLs of the bundles left out, and when the page
-    loads them (its ``Page.tables``: ``"now"``, ``"after_map"``, or ``None``: when a table
-    shows). A JSON data block (never run, as Dash's own ``_dash-config``), ``<`` escaped so
-    that nothing in it can close the tag."""
-    if load not in (None, "now", "after_map"):
-        raise ValueError(f"tables are loaded 'now', 'after_map' or when shown (None), not {load!r}")
-    body = json.dumps({"urls": urls, "load": load}, sort_keys=True)
+def shell_config(urls: dict[str, str], tables: str | None, lazy: tuple[str, ...] = ()) -> str:
+    """What the page's own scripts need before Dash renders: the URLs of the bundles left out
+    and when the page loads them (``Page.tables``: ``"now"``, ``"after_map"``, or ``None``: when
+    a table shows; ``assets/tables.js``), and the lazy components it draws first (``Page.lazy``,
+    ``assets/warm.js``). A JSON data block (never run, as Dash's own ``_dash-config``), ``<``
+    escaped so that nothing in it can close the tag."""
+    if tables not in (None, "now", "after_map"):
+        raise ValueError(
+            f"tables are loaded 'now', 'after_map' or when shown (None), not {tables!r}"
+        )
+    unknown = [name for name in lazy if name not in LAZY_CHUNKS]
+    if unknown:
+        raise ValueError(f"lazy components without known chunks: {unknown} (see LAZY_CHUNKS)")
+    body = json.dumps({"urls": urls, "load": tables, "lazy": list(lazy)}, sort_keys=True)
     return (
-        f'<script type="application/json" id="{DEFERRED_CONFIG_ID}">'
+        f'<script type="application/json" id="{SHELL_CONFIG_ID}">'
         + body.replace("<", "\\u003c")
         + "</script>"
     )
@@ -105,9 +113,11 @@ def shell_hints(prefix: str = "/") -> list[tuple[str, str]]:
     return [(prefix + path, "fetch") for path in RENDERER_FETCHES]
 
 
-def map_chunk_hints(prefix: str = "/") -> list[tuple[str, str]]:
-    """dash-leaflet's GeoJSON component and Geobuf decoder (for pages that draw a map)."""
-    return [(f"{prefix}_dash-component-suites/{c}", "script") for c in LEAFLET_CHUNKS]
+def lazy_hints(lazy: tuple[str, ...], prefix: str = "/") -> list[tuple[str, str]]:
+    """The chunks of the lazy components a page draws first (dash-leaflet's GeoJSON: the
+    component and its Geobuf decoder), in the order they are first needed."""
+    chunks = dict.fromkeys(c for name in lazy for c in LAZY_CHUNKS[name])
+    return [(f"{prefix}_dash-component-suites/{c}", "script") for c in chunks]
 
 
 class StaticGzipCache:

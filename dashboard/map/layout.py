@@ -7,7 +7,6 @@ from dash import dcc, html
 
 from dashboard.core import classify as K
 from dashboard.core import components as C
-from dashboard.core import delivery
 from dashboard.core.admin import filter_options
 from dashboard.core.downloads import IMAGE, export_path
 from dashboard.core.gateway import Gateway
@@ -48,11 +47,11 @@ def cid(name: str) -> str:
 
 def preload(q: Gateway, state: UrlState) -> list[tuple[str, str]]:
     """What the map draws first, for the index page's preload hints: the layer and its outlines
-    (the same URLs as the layout's), then dash-leaflet's GeoJSON and Geobuf chunks."""
+    (the same URLs as the layout's; dash-leaflet's chunks are hinted for ``Page.lazy``)."""
     view = parse_view(state.vue)
     urls = data_urls(q, from_url(q, state), national=not zoomed_in(view[1] if view else None))
     data = [(u, "data") for u in urls.values() if u != EMPTY_URL]
-    return data + delivery.map_chunk_hints()
+    return data
 
 
 def pinned(q: Gateway, state: UrlState) -> dict | None:

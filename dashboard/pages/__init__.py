@@ -38,6 +38,10 @@ class Page:
     # its tables (ag-grid, whose bundle assets/tables.js loads): "now" (hinted in the head, run
     # as soon as it is there), "after_map" (once the page's map has drawn), None (when shown)
     tables: str | None = None
+    # the lazy components it draws first ("dash_leaflet.GeoJSON"): their chunks hinted in the
+    # head and their code loaded before Dash's first render (assets/warm.js), so that React
+    # never shows their fallback, then holds the map back up to 500 ms (its reveal throttle)
+    lazy: tuple[str, ...] = ()
 
 
 def load_pages() -> list[Page]:

@@ -66,4 +66,5 @@ PAGE = Page(
     register=register,
     preload=preload,
     tables="after_map",
+    lazy=("dash_leaflet.GeoJSON",),
 )

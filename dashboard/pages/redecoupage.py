@@ -50,5 +50,11 @@ def register(app, q) -> None:
 
 
 PAGE = Page(
-    path=REDRAW_PATH, title="Redécoupage", order=10, layout=layout, register=register, tables="now"
+    path=REDRAW_PATH,
+    title="Redécoupage",
+    order=10,
+    layout=layout,
+    register=register,
+    tables="now",
+    lazy=("dash_leaflet.GeoJSON",),
 )

@@ -23,4 +23,5 @@ PAGE = Page(
     register=register,
     prefix=True,
     nav=False,
+    lazy=("dash_leaflet.GeoJSON",),
 )

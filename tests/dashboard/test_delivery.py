@@ -148,8 +148,8 @@ def test_index_drops_the_polyfill_for_the_runtime_dash_needs(client):
     assert "regeneratorRuntime = runtime" in body and "MIT" in body
 
 
-def _deferred(html: str) -> dict:
-    block = re.search(r'<script type="application/json" id="ti-deferred">(.*?)</script>', html)
+def _shell(html: str) -> dict:
+    block = re.search(r'<script type="application/json" id="ti-shell">(.*?)</script>', html)
     return json.loads(block.group(1))
 
 
@@ -163,7 +163,7 @@ def test_ag_grid_is_left_out_of_the_page_and_loaded_by_its_stand_in(client):
         html = client.get(path).get_data(as_text=True)
         scripts = re.findall(r'<script src="([^"]*)"', html)
         assert not any("dash_ag_grid" in s for s in scripts), path
-        config = _deferred(html)
+        config = _shell(html)
         url = config["urls"]["dash_ag_grid"]
         assert re.fullmatch(
             r"/_dash-component-suites/dash_ag_grid/dash_ag_grid\.v[\w]+\.min\.js", url
@@ -191,11 +191,28 @@ def test_defer_libraries_and_its_config_block():
     assert delivery.defer_libraries(kept) == (kept, {})
     # nothing in the block can end it: the JSON is read back whole
     hostile = {"dash_ag_grid": "/x</script><script>alert(1)"}
-    block = delivery.deferred_config(hostile, "now")
+    block = delivery.shell_config(hostile, "now")
     assert block.count("</script>") == 1 and "<script>alert" not in block
-    assert _deferred(block) == {"load": "now", "urls": hostile}
+    assert _shell(block) == {"lazy": [], "load": "now", "urls": hostile}
     with pytest.raises(ValueError, match="after_map"):
-        delivery.deferred_config(hostile, "later")
+        delivery.shell_config(hostile, "later")
+    with pytest.raises(ValueError, match="dcc.Nothing"):
+        delivery.shell_config(hostile, None, ("dcc.Nothing",))
+
+
+def test_the_pages_with_maps_load_dash_leaflets_geojson_before_the_first_render(client):
+    # its chunks hinted in the head, and named for assets/warm.js, on the pages that draw a map
+    chunks = [
+        ("/_dash-component-suites/dash_leaflet/async-GeoJSON.js", "script", None),
+        ("/_dash-component-suites/dash_leaflet/async-geobuf.js", "script", None),
+    ]
+    maps = {"/": True, "/redecoupage": True, "/territoire/2023/x": True, "/progres": False,
+            "/sources": False, "/comparer": False}  # fmt: skip
+    for path, has_map in maps.items():
+        html = client.get(path).get_data(as_text=True)
+        hints = _hints(html)
+        assert _shell(html)["lazy"] == (["dash_leaflet.GeoJSON"] if has_map else []), path
+        assert [h for h in hints if h in chunks] == (chunks if has_map else []), path
 
 
 def test_the_pages_own_scripts_and_styles_come_as_one_file_each_cached_for_good(client):
@@ -210,11 +227,12 @@ def test_the_pages_own_scripts_and_styles_come_as_one_file_each_cached_for_good(
         r = client.get(url)
         assert r.status_code == 200 and r.headers["Cache-Control"] == delivery.ASSET_CACHE
         body = r.get_data(as_text=True)
-        files = sorted(p for p in assets.rglob("*." + ext))
+        # the files of assets/, then those of its folders
+        files = sorted(assets.rglob("*." + ext), key=lambda p: (p.parent != assets, p.as_posix()))
         names = [p.relative_to(assets).as_posix() for p in files]
         # every file, whole, in Dash's order (folders after the files beside them)
         at = [body.index(f"/* {n} */") for n in names]
-        assert at == sorted(at) and names[-1 if ext == "js" else 0] in body
+        assert at == sorted(at)
         for p in files:
             assert p.read_text(encoding="utf-8") in body
         gz = client.get(url, headers={"Accept-Encoding": "gzip"})

@@ -1,0 +1,80 @@
+"""In Chromium, with the real database: the page shell on load. The first page comes with the
+layout (no callback to route it), the router still answers a layout asked without a referrer,
+and the map's lazy layers render at once (no fallback, no reveal throttle)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+# the ids of the outputs of every server callback fired, with the inputs that fired it
+CALLBACKS = """
+window.__tiCallbacks = [];
+const post = window.fetch;
+window.fetch = function (url, init) {
+  if (String(url).includes('_dash-update-component') && init && init.body) {
+    const body = JSON.parse(init.body);
+    window.__tiCallbacks.push([body.output, body.changedPropIds]);
+  }
+  return post.apply(this, arguments);
+};
+"""
+
+
+def _callbacks(page) -> list:
+    return page.evaluate("window.__tiCallbacks")
+
+
+def test_no_router_callback_on_load_and_the_address_written_once(page, ui):
+    page.add_init_script(CALLBACKS)
+    page.goto("/?couche=epci")
+    ui.wait_features(page, 1255)
+    page.wait_for_timeout(1500)  # the callbacks a load fires have all gone by then
+    fired = _callbacks(page)
+    # the router (page.children) never runs: the page came with the layout; the address
+    # (ti-address) is written from the map's first view, not from its stores' mount
+    assert not any("page.children" in out for out, _ in fired), fired
+    assert all("ti-address.data" in out for out, _ in fired), fired
+    assert not any("ti-popstate.data" in changed for _, changed in fired), fired
+    assert page.errors == []
+
+
+def test_a_layout_asked_without_a_referrer_is_routed_by_the_address(page):
+    # without a referrer the layout has no page: dcc.Location sets the address on mount, and
+    # the router renders the page from it
+    def no_referrer(route):
+        r = route.fetch()
+        route.fulfill(response=r, headers={**r.headers, "referrer-policy": "no-referrer"})
+
+    page.add_init_script(CALLBACKS)
+    page.route(lambda url: url.rstrip("/").endswith("/progres"), no_referrer)
+    page.goto("/progres")
+    page.wait_for_selector(".js-plotly-plot", timeout=30000)
+    assert page.evaluate("document.referrer") == ""
+    assert any("page.children" in out for out, _ in _callbacks(page))
+    assert "450 000" in page.locator("#page").inner_text()
+    assert page.errors == []
+
+
+def test_the_map_layers_never_show_their_loading_fallback(page, ui):
+    # dash-leaflet's GeoJSON is lazy: its code is loaded before Dash's first render
+    # (assets/warm.js), so React never shows its fallback (an English "Loading...", in the map)
+    # and never holds the layers back behind the fallback's reveal throttle
+    page.add_init_script(
+        """window.__tiFallbacks = 0;
+           new MutationObserver(records => { for (const r of records) for (const n of r.addedNodes)
+             if (n.textContent === 'Loading...' && r.target.closest &&
+                 r.target.closest('#carte-map')) window.__tiFallbacks++; })
+           .observe(document, {childList: true, subtree: true});"""
+    )
+    seen = []
+    page.on("request", lambda r: seen.append(r.url.rsplit("/", 1)[-1]))
+    page.goto("/?couche=epci")
+    ui.wait_features(page, 1255)
+    assert page.evaluate("window.__tiFallbacks") == 0
+    # its chunk was asked once, from the hint in the head
+    assert seen.count("async-GeoJSON.js") == 1, json.dumps(seen)
+    assert page.errors == []
