@@ -39,3 +39,17 @@ def test_page_modules_stay_thin():
     for page in (ROOT / "dashboard" / "pages").glob("*.py"):
         n = len(page.read_text(encoding="utf-8").splitlines())
         assert n <= 100, f"{page.name} has {n} lines: its layout and callbacks belong to a feature"
+
+
+def test_no_page_renders_a_dash_table():
+    # its bundle is left out of every page (dashboard/core/delivery.py): a DataTable would not
+    # render; the dashboard's tables are ag-grid's (dashboard/core/components.py grid)
+    import re
+
+    users = [
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "dashboard").rglob("*.py")
+        if p.name != "delivery.py"  # the module that leaves it out
+        and re.search(r"\bdash_table\b|\bDataTable\b", p.read_text(encoding="utf-8"))
+    ]
+    assert users == [], users

@@ -36,6 +36,11 @@ STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
 # machine) for old browsers; modern ones only lack the regeneratorRuntime that dash-renderer
 # and dcc call, vendored in assets/vendor/regenerator-runtime.js (MIT)
 _POLYFILL = re.compile(r'<script src="[^"]*/polyfill@[^"]*"></script>\s*')
+# Dash links dash_table's bundle into every page because dash imports it; the dashboard never
+# renders a DataTable (its tables are ag-grid's: tests/test_architecture.py keeps it so)
+_UNUSED = re.compile(
+    r'<script src="[^"]*/_dash-component-suites/dash/dash_table/[^"]*"></script>\s*'
+)
 # dash-ag-grid's main bundle (1.3 MB, the page's largest script: 20-35 ms to run before Dash's
 # first render) is left out of the page; assets/tables.js stands in for its namespace and loads
 # it once a table shows (on the map explorer, once the map has drawn)
@@ -71,8 +76,9 @@ def hint_tags(hints: list[tuple[str, str]]) -> str:
 
 
 def without_polyfill(scripts: str) -> str:
-    """The index page's script tags without @babel/polyfill (see :data:`_POLYFILL`)."""
-    return _POLYFILL.sub("", scripts)
+    """The index page's script tags without @babel/polyfill (see :data:`_POLYFILL`) and without
+    the bundle of dash_table, which no page renders."""
+    return _UNUSED.sub("", _POLYFILL.sub("", scripts))
 
 
 def defer_libraries(scripts: str) -> tuple[str, dict[str, str]]:

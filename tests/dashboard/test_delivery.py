@@ -139,6 +139,7 @@ def test_index_drops_the_polyfill_for_the_runtime_dash_needs(client):
     html = client.get("/").get_data(as_text=True)
     scripts = re.findall(r'<script src="([^"]*)"', html)
     assert not any("polyfill@" in s for s in scripts)
+    assert not any("/dash_table/" in s for s in scripts)  # no page renders one
     # the runtime is the last file of the page's own scripts, served before dash-renderer
     bundle = [s for s in scripts if s.startswith("/_ti/app.")]
     renderer = [s for s in scripts if "dash_renderer" in s]
