@@ -115,27 +115,21 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
             vintages, built = [f"base illisible ({type(e).__name__})"], None
         # the first page is rendered with the layout itself (no round trip through the router):
         # the browser asks for /_dash-layout from the page, whose address is the referrer
-        first, path, where = None, None, {}
+        first, path = None, None
         if has_request_context() and request.referrer:
             ref = urlparse(request.referrer)
             if ref.netloc == request.host:
                 path = ref.path or "/"
-                search = "?" + ref.query if ref.query else ""
-                first = render_page(pages, q, path, search)
-                # the address is known: the router has nothing to do on load (it runs when
-                # the address changes; without a referrer, dcc.Location sets it on mount)
-                where = {"pathname": path, "search": search}
+                first = render_page(pages, q, path, "?" + ref.query if ref.query else "")
         return html.Div(
             className="ti-app",
             lang="fr",
             children=[
-                dcc.Location(id="url", refresh=False, **where),
+                dcc.Location(id="url", refresh=False),
                 dcc.Store(id="page-path", data=path),  # the path whose page is on screen
                 # what a page writes into the address, and Back/Forward (assets/nav.js)
-                # (never None: a Store whose data is None sets it on mount, which fires the
-                # callbacks it feeds on every load for nothing)
-                dcc.Store(id="ti-address", data={}),
-                dcc.Store(id="ti-popstate", data={}),
+                dcc.Store(id="ti-address", data=None),
+                dcc.Store(id="ti-popstate", data=None),
                 C.skip_links([("#page", "Aller au contenu"), ("#ti-menu", "Aller au menu")]),
                 C.header(TITLE, vintages, built, nav),
                 C.print_header(TITLE),
@@ -163,7 +157,6 @@ def create_app(db_path: str | os.PathLike | None = None) -> dash.Dash:
         Input("ti-popstate", "data"),
         State("url", "search"),
         State("page-path", "data"),
-        prevent_initial_call=True,
     )
     def route(pathname, popped, search, shown):
         return on_route(pages, q, ctx.triggered_id, pathname, popped, search, shown)
@@ -224,11 +217,11 @@ def on_route(pages: list[Page], q: Gateway, fired, pathname, popped, search, sho
     """The page to show: after Back or Forward within a page (``ti-popstate``: the address the
     browser went back to), the page rebuilt from that address; after a link to another page,
     that page. Reporting the path already on screen changes nothing."""
-    if fired == "ti-popstate":
-        if not isinstance(popped, dict) or not isinstance(popped.get("path"), str):
-            return no_update, no_update
+    if fired == "ti-popstate" and isinstance(popped, dict) and isinstance(popped.get("path"), str):
         path, query = popped["path"][:200], popped.get("search")
         return render_page(pages, q, path, query if isinstance(query, str) else ""), path
+    # anything else from the popstate store (its mount sets it: with a layout asked without a
+    # referrer, the only call on load) is the address's own
     if pathname == shown:
         return no_update, no_update
     return render_page(pages, q, pathname, search), pathname

@@ -56,5 +56,4 @@ PAGE = Page(
     layout=layout,
     register=register,
     tables="now",
-    lazy=("dash_leaflet.GeoJSON",),
 )

@@ -210,6 +210,10 @@ def test_back_and_forward_rebuild_the_page_from_the_address(mini_db, page_text):
         for bad in (None, "x", {"path": 3}, {"path": None, "search": 1}, ["/"]):
             assert on_route(pages, q, "ti-popstate", "/", bad, "", "/") == (no_update, no_update)
         assert on_route(pages, q, "url", "/", None, "", "/") == (no_update, no_update)
+        # the popstate store's mount, the only call of a load without a referrer (no page shown
+        # yet): the page of the address, not a blank page
+        first = on_route(pages, q, "ti-popstate", "/sources", None, "", None)
+        assert first[1] == "/sources" and "Sources" in page_text(first[0])
         other = on_route(pages, q, "url", "/sources", None, "", "/")
         assert other[1] == "/sources"
     finally:

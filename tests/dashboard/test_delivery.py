@@ -207,7 +207,9 @@ def test_the_pages_with_maps_load_dash_leaflets_geojson_before_the_first_render(
         ("/_dash-component-suites/dash_leaflet/async-GeoJSON.js", "script", None),
         ("/_dash-component-suites/dash_leaflet/async-geobuf.js", "script", None),
     ]
-    maps = {"/": True, "/redecoupage": True, "/territoire/2023/x": True, "/progres": False,
+    # (not the redraw page: its wave layers are restyled by a callback on load, and drawn
+    # once, after it, only while React holds them back)
+    maps = {"/": True, "/territoire/2023/x": True, "/redecoupage": False, "/progres": False,
             "/sources": False, "/comparer": False}  # fmt: skip
     for path, has_map in maps.items():
         html = client.get(path).get_data(as_text=True)

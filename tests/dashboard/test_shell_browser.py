@@ -1,6 +1,6 @@
-"""In Chromium, with the real database: the page shell on load. The first page comes with the
-layout (no callback to route it), the router still answers a layout asked without a referrer,
-and the map's lazy layers render at once (no fallback, no reveal throttle)."""
+"""In Chromium, with the real database: the page shell on load. The router answers a layout
+asked without a referrer, and the map's lazy layers render at once (no fallback, no reveal
+throttle)."""
 
 from __future__ import annotations
 
@@ -28,23 +28,10 @@ def _callbacks(page) -> list:
     return page.evaluate("window.__tiCallbacks")
 
 
-def test_no_router_callback_on_load_and_the_address_written_once(page, ui):
-    page.add_init_script(CALLBACKS)
-    page.goto("/?couche=epci")
-    ui.wait_features(page, 1255)
-    page.wait_for_timeout(1500)  # the callbacks a load fires have all gone by then
-    fired = _callbacks(page)
-    # the router (page.children) never runs: the page came with the layout; the address
-    # (ti-address) is written from the map's first view, not from its stores' mount
-    assert not any("page.children" in out for out, _ in fired), fired
-    assert all("ti-address.data" in out for out, _ in fired), fired
-    assert not any("ti-popstate.data" in changed for _, changed in fired), fired
-    assert page.errors == []
-
-
 def test_a_layout_asked_without_a_referrer_is_routed_by_the_address(page):
-    # without a referrer the layout has no page: dcc.Location sets the address on mount, and
-    # the router renders the page from it
+    # without a referrer the layout has no page: the router renders it from the address (the
+    # popstate store's mount fired it first and, taken for Back, it had answered nothing: a
+    # blank page)
     def no_referrer(route):
         r = route.fetch()
         route.fulfill(response=r, headers={**r.headers, "referrer-policy": "no-referrer"})
