@@ -193,8 +193,7 @@ def _index_with_hints(app: dash.Dash, pages: list[Page], q: Gateway, bundles: di
         scripts, later = delivery.defer_libraries(
             delivery.without_polyfill(parts.get("scripts", ""))
         )
-        tables = page.tables if page is not None else None
-        lazy = page.lazy if page is not None else ()
+        tables, lazy = (page.tables, page.lazy) if page is not None else (None, ())
         hints += delivery.lazy_hints(lazy, prefix)
         if tables == "now":
             hints += [(url, "script") for url in later.values()]

@@ -313,7 +313,8 @@ def grid(
         "getLocaleText": GRID_LOCALE,
         **options,
     }
-    # the grid is built after the page's maps (assets/carte.js): its place is kept meanwhile,
+    # the grid is built once ag-grid has loaded (assets/tables.js: on the explorer, after its
+    # map), then once its own chunk has: its place is kept meanwhile,
     # so that nothing below it moves when it comes (CSS: .ti-grid-slot)
     return html.Div(
         className="ti-grid-slot",

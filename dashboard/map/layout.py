@@ -50,8 +50,7 @@ def preload(q: Gateway, state: UrlState) -> list[tuple[str, str]]:
     (the same URLs as the layout's; dash-leaflet's chunks are hinted for ``Page.lazy``)."""
     view = parse_view(state.vue)
     urls = data_urls(q, from_url(q, state), national=not zoomed_in(view[1] if view else None))
-    data = [(u, "data") for u in urls.values() if u != EMPTY_URL]
-    return data
+    return [(u, "data") for u in urls.values() if u != EMPTY_URL]
 
 
 def pinned(q: Gateway, state: UrlState) -> dict | None:
