@@ -4,9 +4,9 @@
      focusable) that forwards it to the button: the button takes the focus itself.
    - Dash 4 radio items are drawn as a listbox of options wrapping native radio buttons (nested
      interactive controls, no name): they become a radio group named by their fieldset's legend.
-   - Leaflet's vector features are focusable one by one (hundreds of Tab stops on a map): they
-     leave the Tab order; the table under each map is the keyboard and screen-reader way to the
-     same data, and the map itself stays focusable (arrows pan, +/- zoom).
+   - Leaflet's vector features were focusable one by one (hundreds of Tab stops on a map): they
+     get no focus listeners (below); the table under each map is the keyboard and screen-reader
+     way to the same data, and the map itself stays focusable (arrows pan, +/- zoom).
    - A file input without a label gets one; a table wider than the screen (it scrolls) can
      take the focus, so that a keyboard can scroll it.
    - The page's settings (<details class="ti-settings">) are folded on a phone. */
@@ -44,9 +44,6 @@
         el.removeAttribute("aria-selected");
       }
     });
-    document.querySelectorAll(".leaflet-container path.leaflet-interactive").forEach(function (p) {
-      if (p.getAttribute("tabindex") !== "-1") { p.setAttribute("tabindex", "-1"); }
-    });
     document.querySelectorAll(".leaflet-container:not([aria-label])").forEach(function (m) {
       m.setAttribute("aria-label", "Carte (le tableau des données donne les mêmes valeurs)");
     });
@@ -70,6 +67,24 @@
       if (window.matchMedia && window.matchMedia(PHONE).matches) { d.removeAttribute("open"); }
     });
   }
+
+  // Leaflet gives every vector feature with a tooltip focus and blur listeners (focus opens the
+  // tooltip), and Chrome makes an SVG element with focus listeners focusable: hundreds of Tab
+  // stops on a map, and 5,000 listeners added while the EPCI and their circles are drawn. The
+  // features get none: the table under each map is the keyboard way to the same data, a click
+  // still opens a tooltip. Markers (and anything else) keep Leaflet's behaviour.
+  function unfocusableFeatures() {
+    var L = window.L;
+    if (!L || !L.Layer || !L.Path || L.Layer.prototype._tiFocus) { return; }
+    var addFocus = L.Layer.prototype._addFocusListenersOnLayer;
+    L.Layer.include({
+      _tiFocus: true,
+      _addFocusListenersOnLayer: function (layer) {
+        if (!(layer instanceof L.Path)) { addFocus.call(this, layer); }
+      }
+    });
+  }
+  unfocusableFeatures();
 
   function schedule() {
     if (!scheduled) { scheduled = true; window.requestAnimationFrame(repair); }
