@@ -2,7 +2,7 @@
    Names and values are inserted with textContent: data is never interpreted as HTML. */
 (function () {
   "use strict";
-  var state = { hideout: {}, tipLayers: [] };
+  var state = { hideout: {}, tipLayers: [], tipIds: [] };
 
   function fmt(v, decimals) {
     if (v === null || v === undefined || v === "" || isNaN(v)) { return "pas de données"; }
@@ -266,14 +266,21 @@
       // polygons and circles): Leaflet hands the group the hovered feature (the group is known
       // once the feature is added, right after this call; one layer of each GeoJSON component
       // is kept: the polygons', the circles')
-      if (state.tipCtx !== context) { state.tipCtx = context; state.tipLayers.push(layer); }
+      if (state.tipCtx !== context) {
+        state.tipCtx = context;
+        state.tipLayers.push(layer);
+        state.tipIds.push(context && context.id);
+      }
       if (!state.tipTimer) {
         state.tipTimer = setTimeout(function () {
-          var layers = state.tipLayers;
+          var layers = state.tipLayers, ids = state.tipIds;
           state.tipTimer = null;
           state.tipLayers = [];
+          state.tipIds = [];
           state.tipCtx = null;
           layers.forEach(groupTooltip);
+          // the layer's features are drawn: what waits for them may render (assets/later.js)
+          ids.forEach(function (id) { if (window.tiLater) { window.tiLater.drawn(id); } });
         }, 0);
       }
     },

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dash_ag_grid as dag
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from dashboard.core.formats import fmt_value
 from dashboard.core.urlstate import UrlState
@@ -266,10 +267,37 @@ def loading(children, id: str | None = None, text: str = "Chargement…"):
     )
 
 
-def settings(children, summary: str = "Réglages", id: str | None = None):
+class Later(Component):
+    """Children that React renders once the page's map has drawn (``assets/later.js``).
+
+    Dash renders a page in one pass: the 55 components of the map's settings (wrappers, labels,
+    twelve dropdowns) cost ~70 ms before the map could even begin to load its layers. Inside a
+    ``Later`` they are in the layout from the start (their callbacks, their values, the
+    address are unchanged: nothing is added to the page later, nothing fires again) but React
+    renders them after the layer ``after`` (a ``dl.GeoJSON`` id) has drawn its features and
+    the browser has painted them, or at a key press or a touch, or after ``wait_ms``
+    whichever comes first. Meanwhile a line says they are coming (``aria-busy``)."""
+
+    _children_props: list[str] = []
+    _base_nodes = ["children"]
+    _namespace = "ti_components"
+    _type = "Later"
+
+    def __init__(self, children=None, *, after: str, wait_ms: int = 2000, text: str = ""):
+        self._prop_names = ["children", "after", "wait_ms", "text"]
+        self._valid_wildcard_attributes = []
+        self.available_properties = list(self._prop_names)
+        self.available_wildcard_properties = []
+        super().__init__(children=children, after=after, wait_ms=wait_ms, text=text)
+
+
+def settings(children, summary: str = "Réglages", id: str | None = None, after: str | None = None):
     """The controls of a page in a ``<details>``: open on a wide screen, folded on a phone
-    (``assets/a11y.js`` folds it below 760 px wide)."""
+    (``assets/a11y.js`` folds it below 760 px wide); with ``after``, rendered once that map
+    layer has drawn (:class:`Later`)."""
     kwargs = {"id": id} if id else {}
+    if after is not None:
+        children = [Later(children, after=after, text="Chargement des réglages…")]
     return html.Details(
         className="ti-settings",
         open=True,

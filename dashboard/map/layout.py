@@ -220,7 +220,9 @@ def layout(q: Gateway, state: UrlState):
                         ),
                         text="Calcul des classes…",
                     ),
-                    C.settings(controls, "Réglages de la carte", id=cid("settings")),
+                    C.settings(
+                        controls, "Réglages de la carte", id=cid("settings"), after=cid("geo")
+                    ),
                 ],
             ),
             html.Div(

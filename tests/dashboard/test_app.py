@@ -218,3 +218,33 @@ def test_back_and_forward_rebuild_the_page_from_the_address(mini_db, page_text):
         assert other[1] == "/sources"
     finally:
         q.close()
+
+
+def test_the_map_settings_wait_for_the_layer_in_the_layout_itself(client):
+    # rendered after the map (assets/later.js), the settings are in the layout from the start:
+    # their values come with the page and no callback sees a component added later
+    layout = client.get("/_dash-layout", headers={"Referer": "http://localhost/?couche=ti2023"})
+    found = {}
+
+    def walk(node, later):
+        if isinstance(node, list):
+            for n in node:
+                walk(n, later)
+        elif isinstance(node, dict) and "props" in node:
+            if node["type"] == "Later":
+                assert node["namespace"] == "ti_components"
+                later = node["props"]["after"]  # the layer it waits for
+            if node["props"].get("id") in (
+                "carte-layer",
+                "carte-dep",
+                "carte-palette",
+                "carte-map",
+            ):
+                found[node["props"]["id"]] = (later, node["props"].get("value"))
+            walk(node["props"].get("children"), later)
+
+    walk(layout.get_json(), None)
+    assert found["carte-layer"] == ("carte-geo", "ti2023")
+    assert found["carte-dep"] == ("carte-geo", None)
+    assert found["carte-palette"][0] == "carte-geo" and found["carte-palette"][1]
+    assert found["carte-map"][0] is None  # the map itself is not held
