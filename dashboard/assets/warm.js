@@ -8,11 +8,14 @@
    (Page.lazy, in the config block the server writes: dashboard/core/delivery.py shell_config)
    are rendered here once, off the document, so that React begins loading their code at once;
    their chunks are hinted in the head. By Dash's first render they are resolved: React renders
-   them at once, without a fallback. */
+   them at once, without a fallback. The lazy components of the other pages (``idle``) are
+   loaded once this page is loaded and idle: reached by a link, a map page renders them at once
+   too. */
 (function () {
   "use strict";
   var tag = document.getElementById("ti-shell");
-  var lazy = tag ? JSON.parse(tag.textContent).lazy || [] : [];
+  var cfg = tag ? JSON.parse(tag.textContent) : {};
+  var lazy = cfg.lazy || [], idle = cfg.idle || [];
 
   function warm(name) {
     var dot = name.indexOf("."), lib = window[name.slice(0, dot)];
@@ -34,5 +37,11 @@
   var later = lazy.filter(function (name) { return !warm(name); });
   if (later.length) {
     document.addEventListener("DOMContentLoaded", function () { later.forEach(warm); });
+  }
+  if (idle.length) {
+    window.addEventListener("load", function () {
+      var when = window.requestIdleCallback || function (f) { return setTimeout(f, 200); };
+      when(function () { idle.forEach(warm); }, { timeout: 3000 });
+    });
   }
 })();

@@ -96,8 +96,8 @@ def defer_libraries(scripts: str) -> tuple[str, dict[str, str]]:
 def shell_config(urls: dict[str, str], tables: str | None, lazy: tuple[str, ...] = ()) -> str:
     """What the page's own scripts need before Dash renders: the URLs of the bundles left out
     and when the page loads them (``Page.tables``: ``"now"``, ``"after_map"``, or ``None``: when
-    a table shows; ``assets/tables.js``), and the lazy components it draws first (``Page.lazy``,
-    ``assets/warm.js``). A JSON data block (never run, as Dash's own ``_dash-config``), ``<``
+    a table shows; ``assets/tables.js``), the lazy components it draws first (``Page.lazy``,
+    ``assets/warm.js``) and those it loads once idle (every other one). A JSON data block (never run, as Dash's own ``_dash-config``), ``<``
     escaped so that nothing in it can close the tag."""
     if tables not in (None, "now", "after_map"):
         raise ValueError(
@@ -106,7 +106,12 @@ def shell_config(urls: dict[str, str], tables: str | None, lazy: tuple[str, ...]
     unknown = [name for name in lazy if name not in LAZY_CHUNKS]
     if unknown:
         raise ValueError(f"lazy components without known chunks: {unknown} (see LAZY_CHUNKS)")
-    body = json.dumps({"urls": urls, "load": tables, "lazy": list(lazy)}, sort_keys=True)
+    # the lazy components of the other pages, loaded once this one is idle: reached by a link,
+    # their page then renders them at once too
+    idle = sorted(set(LAZY_CHUNKS) - set(lazy))
+    body = json.dumps(
+        {"urls": urls, "load": tables, "lazy": list(lazy), "idle": idle}, sort_keys=True
+    )
     return (
         f'<script type="application/json" id="{SHELL_CONFIG_ID}">'
         + body.replace("<", "\\u003c")

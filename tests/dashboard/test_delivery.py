@@ -194,7 +194,12 @@ def test_defer_libraries_and_its_config_block():
     hostile = {"dash_ag_grid": "/x</script><script>alert(1)"}
     block = delivery.shell_config(hostile, "now")
     assert block.count("</script>") == 1 and "<script>alert" not in block
-    assert _shell(block) == {"lazy": [], "load": "now", "urls": hostile}
+    assert _shell(block) == {
+        "idle": ["dash_leaflet.GeoJSON"],
+        "lazy": [],
+        "load": "now",
+        "urls": hostile,
+    }
     with pytest.raises(ValueError, match="after_map"):
         delivery.shell_config(hostile, "later")
     with pytest.raises(ValueError, match="dcc.Nothing"):
@@ -215,6 +220,8 @@ def test_the_pages_with_maps_load_dash_leaflets_geojson_before_the_first_render(
         html = client.get(path).get_data(as_text=True)
         hints = _hints(html)
         assert _shell(html)["lazy"] == (["dash_leaflet.GeoJSON"] if has_map else []), path
+        # and every other page loads it once idle (a link to a map then renders it at once)
+        assert _shell(html)["idle"] == ([] if has_map else ["dash_leaflet.GeoJSON"]), path
         assert [h for h in hints if h in chunks] == (chunks if has_map else []), path
 
 

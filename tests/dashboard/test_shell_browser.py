@@ -65,3 +65,38 @@ def test_the_map_layers_never_show_their_loading_fallback(page, ui):
     # its chunk was asked once, from the hint in the head
     assert seen.count("async-GeoJSON.js") == 1, json.dumps(seen)
     assert page.errors == []
+
+
+# every "Loading..." dash-leaflet inserts in a map, and whether it could be seen
+FALLBACKS = """window.__tiFallbackSeen = [];
+new MutationObserver(records => { for (const r of records) for (const n of r.addedNodes)
+  if (n.textContent === 'Loading...' && r.target.closest && r.target.closest('.leaflet-container'))
+    window.__tiFallbackSeen.push(n.getClientRects().length > 0); })
+  .observe(document, {childList: true, subtree: true});"""
+
+
+def test_reached_by_a_link_the_explorer_renders_its_layers_at_once(page, ui):
+    # another page loads the map's lazy GeoJSON once idle (assets/warm.js, ``idle``): a link
+    # to the explorer then renders its layers without the fallback (nor its reveal throttle)
+    page.add_init_script(FALLBACKS)
+    page.goto("/sources")
+    page.wait_for_function(
+        "performance.getEntriesByType('resource').some(r => r.name.endsWith('async-GeoJSON.js'))"
+    )
+    page.wait_for_timeout(200)  # the chunk run (it is fetched, then evaluated)
+    page.click("#ti-menu a[href='/']")
+    page.wait_for_selector("#carte-map")
+    ui.wait_features(page, 183)
+    assert page.evaluate("window.__tiFallbackSeen") == []
+    assert page.errors == []
+
+
+def test_dash_leaflets_english_loading_text_is_never_seen(page):
+    # the redraw page renders its lazy layers with Dash (their fallback shows while their code
+    # loads): the map says "Chargement de la carte…" meanwhile, the English text is hidden
+    page.add_init_script(FALLBACKS)
+    page.goto("/redecoupage")
+    page.wait_for_selector("#rd-map-2023 path.leaflet-interactive", timeout=30000)
+    seen = page.evaluate("window.__tiFallbackSeen")
+    assert seen and not any(seen), seen  # inserted (this page does not warm them), never shown
+    assert page.errors == []
