@@ -332,7 +332,17 @@
   window.dashAgGridFunctions.tiFmt = fmt;
 
   window.dash_clientside = window.dash_clientside || {};
+  var fitted = typeof WeakSet === "function" ? new WeakSet() : null;
   window.dash_clientside.tiCarte = {
+    // the map's view for the address (the page's ``view`` store): created fitted to its bounds,
+    // the map reports that view once ready (dash-leaflet's whenReady), which is not a move
+    viewReport: function (center, zoom, view) {
+      if (view && view.fit && fitted && !fitted.has(view)) {
+        fitted.add(view);
+        return window.dash_clientside.no_update;
+      }
+      return { center: center, zoom: zoom };
+    },
     clickToSelection: function (clickData, layer) {
       if (!clickData || !clickData.properties || clickData.properties.key === undefined) {
         return window.dash_clientside.no_update;

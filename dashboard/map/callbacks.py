@@ -333,6 +333,14 @@ def on_url(q: Gateway, *values):
     return history_entry(url.to_search())
 
 
+def on_address(q: Gateway, *values):
+    """:func:`on_url` with the map's view as the page's ``view`` store holds it (``{"center",
+    "zoom"}``, or ``{"fit": true}`` while the map keeps the view it was created with)."""
+    *head, view, column_state, pathname = values
+    view = view if isinstance(view, dict) else {}
+    return on_url(q, *head, view.get("center"), view.get("zoom"), column_state, pathname)
+
+
 def on_download(q: Gateway, fmt, *values):
     """The exported file: exactly the rows of the table, with the provenance note."""
     st = from_inputs(q, values)

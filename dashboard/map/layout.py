@@ -206,6 +206,11 @@ def layout(q: Gateway, state: UrlState):
             # never None: a Store whose data is None sets it again on mount, which would fire
             # the selection callback on every load for nothing
             dcc.Store(id=cid("selection"), data=selection or {}),
+            # the view the address names: none while the map keeps its fitted first view
+            dcc.Store(
+                id=cid("view"),
+                data={"center": view[0], "zoom": view[1]} if view else {"fit": True},
+            ),
             html.H1("Carte des Territoires d'industrie", className="ti-h1 ti-carte-h1"),
             html.Aside(
                 className="ti-controls",

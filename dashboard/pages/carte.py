@@ -42,8 +42,11 @@ WIRES = [
     # the table and the map select the same unit (one callback: the two feed each other)
     ClientWire("selection.data! grid.selectedRows grid.scrollTo", "selection.data grid.selectedRows",
                "tiCarte", "syncSelection", states="layer.value grid.getRowId"),
-    Wire("@ti-address.data!", VIEW + " selection.data map.center map.zoom grid.columnState",
-         cb.on_url, states="@url.pathname"),
+    # the map's view reaches the address through ``view`` (not the fitted view it reports once
+    # ready when created from its bounds: the address is written by a user's move only)
+    ClientWire("view.data", "map.center map.zoom", "tiCarte", "viewReport", states="view.data"),
+    Wire("@ti-address.data!", VIEW + " selection.data view.data grid.columnState",
+         cb.on_address, states="@url.pathname"),
     Wire("download.data", "dl-csv.n_clicks dl-xlsx.n_clicks", cb.on_download_click,
          states=VIEW, trigger=True),
     Wire("report.children", FILTERS, on_report_link),

@@ -258,6 +258,20 @@ def test_on_url_round_trips_through_the_url_state(q):
     assert M.on_url(q, *values, *rest[:4], "/sources") is no_update
 
 
+def test_the_address_takes_the_view_the_page_store_holds(q):
+    # the map's fitted first view is no view of the user's: no ``vue`` (assets/carte.js
+    # viewReport keeps it out of the store); a move, or an address's own view, is one
+    values = view("epci")
+    sort = [{"colId": "nom", "sort": None}]
+    fitted = M.on_address(q, *values, {}, {"fit": True}, sort, "/")["search"]
+    assert "vue=" not in fitted and fitted.startswith("?couche=epci")
+    moved = {"center": {"lat": 49.4, "lng": 1.05}, "zoom": 9.5}
+    assert "&vue=49.4000,1.0500,9.5" in M.on_address(q, *values, {}, moved, sort, "/")["search"]
+    for hostile in (None, "<b>", ["x"], {"center": "x", "zoom": {}}):
+        assert "vue=" not in M.on_address(q, *values, {}, hostile, sort, "/")["search"]
+    assert M.on_address(q, *values, {}, moved, sort, "/progres") is no_update
+
+
 def test_download_is_exactly_the_table(q):
     table = M.on_view(q, *view(dep="76", arr="762"))[3]
     out = M.on_download(q, "csv", *view(dep="76", arr="762"))

@@ -123,6 +123,26 @@ def test_the_tables_component_is_fetched_once_the_map_is_drawn(page, ui):
     assert page.errors == []
 
 
+def test_the_address_names_a_view_once_the_user_moves_the_map(page, ui):
+    # created fitted to its bounds, the map reports that view once ready: not a move, so no
+    # callback on load and the address keeps no ``vue`` (the table's report still writes it)
+    posts = []
+    page.on(
+        "request",
+        lambda r: posts.append(r.post_data) if "_dash-update-component" in r.url else None,
+    )
+    page.goto("/?couche=epci")
+    ui.wait_features(page, 1255)
+    assert ui.grid_row_count(page) == 1255
+    page.wait_for_url("**ind=population**")  # written once the table reported its columns
+    assert "vue=" not in page.url
+    assert not any("carte-map.zoom" in (p or "") for p in posts)
+    page.locator("#carte-map").focus()
+    page.keyboard.press("+")
+    page.wait_for_url(re.compile(r"vue=[0-9.]+(%2C|,)[0-9.]+(%2C|,)5\.75"))
+    assert page.errors == []
+
+
 def test_zoomed_in_the_national_view_loads_its_coarse_level(page, ui):
     # drawn first at the national level (about a pixel at this zoom), reloaded at the coarse
     # level past zoom 6.5, the outlines with it; the same units, the map still answers
