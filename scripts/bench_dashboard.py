@@ -394,7 +394,7 @@ def bench_callbacks(db: Path, calls: int) -> dict:
     # the map page's address wire writes ti-address.data (allow_duplicate: a suffixed key)
     address_key = next(
         k for k, v in app.callback_map.items()
-        if k.startswith("ti-address.data@") and any(i["id"] == "carte-map" for i in v["inputs"])
+        if k.startswith("ti-address.data@") and any(i["id"] == "carte-view" for i in v["inputs"])
     )  # fmt: skip
 
     def view_inputs(layer, dep, scope="vue"):
@@ -450,14 +450,14 @@ def bench_callbacks(db: Path, calls: int) -> dict:
             seen_s.add((lay, key))
         # the address of the new state (one history entry)
         sel = [("carte-selection", "data", {"couche": lay, "key": key}),
-               ("carte-map", "center", {"lat": 47.0, "lng": 2.0}), ("carte-map", "zoom", 6),
+               ("carte-view", "data", {"center": {"lat": 47.0, "lng": 2.0}, "zoom": 6}),
                ("carte-grid", "columnState", None)]  # fmt: skip
         res["address"].append(
             _post(
                 client,
                 [("ti-address", "data")],
                 view + sel,
-                "carte-map.center",
+                "carte-view.data",
                 [("url", "pathname", "/")],
                 address_key,
             )  # fmt: skip

@@ -68,7 +68,7 @@
     // each new style data (a page built again by Back keeps its map) says where the rows are
     if (h !== ti.hideout) {
       ti.hideout = h;
-      if (h.rows) { loadRows(h.rows); }
+      if (h.rows) { loadRows(h.rows); } else { rowsHint(null); }  // else: rows came with it
       detailed(map);
     }
     var cfg = h.labels;
@@ -111,24 +111,45 @@
   // the rows of the page's first table, and of a large table (the communes), come after the
   // map: fetched now, handed to the grid once the map is drawn and the page is idle, unless
   // another view has replaced them meanwhile
+  // A failed fetch is tried again once; failing again, the table says so (it was shown empty,
+  // as if the view had no rows) until a view's rows come.
   var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 50); };
-  function loadRows(url) {
+  var ROWS_FAILED = "Les lignes du tableau n'ont pas pu être chargées : rechargez la page " +
+    "pour réessayer (la carte et l'export du tableau restent disponibles).";
+  function loadRows(url, retried) {
+    function current() {
+      var ti = state.map && state.map._ti;
+      return ti && ti.hideout && ti.hideout.rows === url;
+    }
     getJSON(url, function (rows) {
-      function current() {
-        var ti = state.map && state.map._ti;
-        return ti && ti.hideout && ti.hideout.rows === url;
-      }
       function apply() {
         if (!current()) { return; }
         if (featureCount() < 0) { requestAnimationFrame(apply); return; }
         idle(function () {
           if (!current()) { return; }
           window.dash_clientside.set_props("carte-grid", { rowData: rows });
+          rowsHint(null);
           showSelected(rows.length, 20);
         }, { timeout: 1000 });
       }
       apply();
+    }, function () {
+      if (!current()) { return; }
+      if (!retried) { setTimeout(function () { loadRows(url, true); }, 1000); return; }
+      window.dash_clientside.set_props("carte-grid", { rowData: [] });
+      rowsHint(ROWS_FAILED);
     });
+  }
+
+  // the note over the table: the failure, or back to its own text (kept from the page)
+  function rowsHint(failure) {
+    var el = document.getElementById("carte-table-hint");
+    if (!el || (!failure && state.hint === undefined)) { return; }
+    if (state.hint === undefined) { state.hint = el.textContent; }
+    window.dash_clientside.set_props("carte-table-hint", {
+      children: failure || state.hint, role: failure ? "alert" : null
+    });
+    if (!failure) { state.hint = undefined; }
   }
 
   // the unit selected by the address (a shared link, Back) is selected in the table once its
@@ -158,8 +179,11 @@
     });
   }
 
-  function getJSON(url, done) {
-    fetch(url).then(function (r) { return r.ok ? r.json() : []; }).then(done, function () {});
+  function getJSON(url, done, failed) {
+    fetch(url).then(function (r) {
+      if (!r.ok) { throw new Error(url + ": HTTP " + r.status); }
+      return r.json();
+    }).then(done, failed || function () {});
   }
 
   // -- place names without tiles -----------------------------------------------------------

@@ -143,6 +143,32 @@ def test_the_address_names_a_view_once_the_user_moves_the_map(page, ui):
     assert page.errors == []
 
 
+def test_rows_that_cannot_be_fetched_are_said_so_and_tried_again(page, ui):
+    # the first table's rows come after the map (/_carte/rows): a failure is tried again once,
+    # then the table says so instead of showing an empty table as if the view had no rows
+    tries = []
+
+    def fail(route):
+        tries.append(route.request.url)
+        route.fulfill(status=500, body="erreur")
+
+    page.route("**/_carte/rows**", fail)
+    page.goto("/?couche=epci")
+    ui.wait_features(page, 1255)
+    hint = page.locator("#carte-table-hint")
+    hint.filter(has_text="n'ont pas pu être chargées").wait_for(timeout=15000)
+    assert hint.get_attribute("role") == "alert"
+    assert len(tries) == 2 and ui.grid_row_count(page) == 0
+    # the next view's rows come: the table and its note are back
+    page.unroute("**/_carte/rows**")
+    ui.pick(page, "carte-layer", "2023", "Territoires d'industrie 2023")
+    ui.wait_features(page, 183)
+    hint.filter(has_text="Cliquez sur une ligne").wait_for(timeout=15000)
+    assert hint.get_attribute("role") is None
+    assert ui.grid_row_count(page) == 183
+    assert page.errors == []
+
+
 def test_zoomed_in_the_national_view_loads_its_coarse_level(page, ui):
     # drawn first at the national level (about a pixel at this zoom), reloaded at the coarse
     # level past zoom 6.5, the outlines with it; the same units, the map still answers
