@@ -69,6 +69,16 @@ def test_the_map_settings_come_once_the_map_is_drawn_and_work(page, ui):
              for (const s of [now, ctl]) if (s && !o.includes(s)) o.push(s);
            }).observe(document, {childList: true, subtree: true});"""
     )
+
+    # its 2 s fallback set to a minute: on a slow machine the order must still be the layer's
+    def patient(route):
+        body = route.fetch().text()
+        assert body.count('"wait_ms":2000') == 1
+        route.fulfill(
+            body=body.replace('"wait_ms":2000', '"wait_ms":60000'), content_type="application/json"
+        )
+
+    page.route("**/_dash-layout", patient)
     page.goto("/?couche=epci")
     ui.wait_features(page, 1255)
     page.wait_for_selector("#carte-layer")
