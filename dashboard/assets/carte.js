@@ -41,9 +41,14 @@
     var pane = map.createPane("tiCanvas");
     pane.style.zIndex = 350;
     map.getPane("overlayPane").style.pointerEvents = "none";
-    var names = map.createPane("tiLabels");
-    names.style.zIndex = 450;
-    names.style.pointerEvents = "none";
+    // the proportional circles over every polygon, whichever layer came first (each pane has
+    // its own SVG), a selection over both, the place names over all; the panes let the pointer
+    // through (their interactive paths take their own events)
+    [["tiCircles", 410], ["tiSelection", 420], ["tiLabels", 450]].forEach(function (p) {
+      var named = map.createPane(p[0]);
+      named.style.zIndex = p[1];
+      named.style.pointerEvents = "none";
+    });
     var canvas = L.canvas({ pane: "tiCanvas", padding: 0.2, tolerance: 1 });
     var redraw = canvas._redraw;
     canvas._redraw = function () {  // count what each full redraw painted (tests, benchmarks)
@@ -59,6 +64,11 @@
     map.on("zoomend", function () { detailed(map); });
     state.map = map;
     return map._ti;
+  }
+
+  function onSelectionPane(options, context) {
+    if (context && context.map) { setUp(context.map); options.pane = "tiSelection"; }
+    return options;
   }
 
   function drawing(map, h, s) {
@@ -319,7 +329,9 @@
         m.on("add", function () { m.bringToFront(); });
         return m;
       }
-      return L.circleMarker(latlng, { radius: 0, className: "ti-circle-mark" });
+      var o = { radius: 0, className: "ti-circle-mark" };
+      if (context && context.map) { setUp(context.map); o.pane = "tiCircles"; }
+      return L.circleMarker(latlng, o);
     },
     circleStyle: function (feature, context) {
       var h = (context && context.hideout) || {};
@@ -337,11 +349,16 @@
         fillOpacity: 1
       });
     },
-    pin: function (feature, latlng) {
-      return L.circleMarker(latlng, {
+    pin: function (feature, latlng, context) {
+      return L.circleMarker(latlng, onSelectionPane({
         radius: 7, color: "#ffffff", weight: 2.5, fillColor: "#e1000f", fillOpacity: 1,
         interactive: false, className: "ti-pin"
-      });
+      }, context));
+    },
+    // the selected unit's outline (its colour in the hideout), over the circles
+    selection: function (feature, context) {
+      var h = (context && context.hideout) || {};
+      return onSelectionPane({ color: h.color, weight: 3, fill: false }, context);
     },
     pointTooltip: function (feature, layer) {
       layer.bindTooltip(function () {

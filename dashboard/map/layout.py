@@ -276,7 +276,8 @@ def layout(q: Gateway, state: UrlState):
                                 url=sel_url,
                                 pointToLayer=ns("pin"),  # a searched commune's pin
                                 interactive=False,
-                                style={"color": SELECTED_COLOR, "weight": 3, "fill": False},
+                                style=ns("selection"),  # over the circles (its own pane)
+                                hideout={"color": SELECTED_COLOR},
                             ),
                             dl.GeoJSON(
                                 id=cid("points"),

@@ -169,21 +169,27 @@ def settle(page) -> None:
 
 
 def inside(page, index: int) -> tuple[float, float]:
-    """A viewport point where the ``index``-th map feature is the topmost element."""
+    """A viewport point where the ``index``-th map feature is the topmost element, or the next
+    feature that shows (a small unit can lie wholly under the proportional circles, which are
+    drawn over the polygons: its circle answers for it)."""
     settle(page)
     pt = page.evaluate(
-        """(i) => { const el = document.querySelectorAll('FEATURES')[i];
-             const b = el.getBoundingClientRect();
-             for (let n = 4; n <= 64; n *= 2) {
-               for (let a = 1; a < n; a++) { for (let c = 1; c < n; c++) {
-                 const x = b.left + b.width * a / n, y = b.top + b.height * c / n;
-                 if (document.elementFromPoint(x, y) === el) { return [x, y]; } } } }
+        """(i) => { const els = document.querySelectorAll('FEATURES');
+             const at = (el) => { const b = el.getBoundingClientRect();
+               for (let n = 4; n <= 64; n *= 2) {
+                 for (let a = 1; a < n; a++) { for (let c = 1; c < n; c++) {
+                   const x = b.left + b.width * a / n, y = b.top + b.height * c / n;
+                   if (document.elementFromPoint(x, y) === el) { return [x, y]; } } } }
+               return null; };
+             for (let k = 0; k < els.length; k++) {
+               const p = at(els[(i + k) % els.length]); if (p) { return p; } }
+             const el = els[i], b = el.getBoundingClientRect();
              const e = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
              return {hidden: e ? e.tagName + '.' + e.getAttribute('class') : 'nothing',
                      box: [b.left, b.top, b.width, b.height]}; }""".replace("FEATURES", FEATURES),
         index,
     )
-    assert isinstance(pt, list), f"feature {index} is hidden: {pt}"
+    assert isinstance(pt, list), f"no feature shows from {index} on: {pt}"
     return pt[0], pt[1]
 
 

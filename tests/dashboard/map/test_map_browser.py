@@ -49,6 +49,28 @@ def test_hover_on_a_circle_shows_its_unit_name_and_value(page, ui):
     assert re.search(r"\d hab\.", text)
 
 
+def test_the_circles_are_drawn_over_the_polygons_whichever_came_first(page, ui):
+    # the EPCI's circles (JSON) usually arrive before their polygons (Geobuf): in one SVG the
+    # polygons were appended over them and hid them; each has its pane now, and a selection's
+    # outline goes over both
+    page.goto("/?couche=epci")
+    ui.wait_features(page, 1255)
+    page.wait_for_function("document.querySelectorAll('path.ti-circle-mark').length === 1255")
+    top = page.evaluate(
+        "() => { const cs = [...document.querySelectorAll('path.ti-circle-mark')]"
+        ".sort((a, b) => b.getBoundingClientRect().width - a.getBoundingClientRect().width)"
+        ".slice(0, 20); return cs.map(c => { const b = c.getBoundingClientRect();"
+        " const e = document.elementFromPoint(b.x + b.width / 2, b.y + b.height / 2);"
+        " return e.getAttribute('class'); }); }"
+    )
+    # a circle at the centre of each of the 20 largest (a smaller one may lie over a larger one)
+    assert all("ti-circle-mark" in c for c in top), top
+    assert page.locator(".leaflet-tiCircles-pane path.ti-circle-mark").count() == 1255
+    page.goto("/?couche=epci&sel=200054781")  # Métropole du Grand Paris, under the largest circle
+    page.locator(".leaflet-tiSelection-pane path").first.wait_for()
+    assert page.errors == []
+
+
 def test_an_address_with_a_selection_selects_its_row_once_the_rows_come(page, ui, real_db):
     # the first table's rows come after the map: the unit of the address is then selected
     # in the table and its row shown, however far down it is
