@@ -2,7 +2,7 @@
    Names and values are inserted with textContent: data is never interpreted as HTML. */
 (function () {
   "use strict";
-  var state = { hideout: {}, tipLayers: [], tipIds: [] };
+  var state = { hideout: {}, tipLayers: [] };
 
   function fmt(v, decimals) {
     if (v === null || v === undefined || v === "" || isNaN(v)) { return "pas de données"; }
@@ -302,19 +302,19 @@
       // is kept: the polygons', the circles')
       if (state.tipCtx !== context) {
         state.tipCtx = context;
-        state.tipLayers.push(layer);
-        state.tipIds.push(context && context.id);
+        state.tipLayers.push([layer, context && context.id]);
       }
       if (!state.tipTimer) {
         state.tipTimer = setTimeout(function () {
-          var layers = state.tipLayers, ids = state.tipIds;
+          var layers = state.tipLayers;
           state.tipTimer = null;
           state.tipLayers = [];
-          state.tipIds = [];
           state.tipCtx = null;
-          layers.forEach(groupTooltip);
-          // the layer's features are drawn: what waits for them may render (assets/later.js)
-          ids.forEach(function (id) { if (window.tiLater) { window.tiLater.drawn(id); } });
+          layers.forEach(function (pair) {
+            groupTooltip(pair[0]);
+            // its features are drawn: what waits for them may render (assets/later.js)
+            if (window.tiLater) { window.tiLater.drawn(pair[1]); }
+          });
         }, 0);
       }
     },
@@ -373,12 +373,12 @@
   window.dashAgGridFunctions.tiFmt = fmt;
 
   window.dash_clientside = window.dash_clientside || {};
-  var fitted = typeof WeakSet === "function" ? new WeakSet() : null;
+  var fitted = new WeakSet();  // the page's first view stores whose fitted report was held back
   window.dash_clientside.tiCarte = {
     // the map's view for the address (the page's ``view`` store): created fitted to its bounds,
     // the map reports that view once ready (dash-leaflet's whenReady), which is not a move
     viewReport: function (center, zoom, view) {
-      if (view && view.fit && fitted && !fitted.has(view)) {
+      if (view && view.fit && !fitted.has(view)) {
         fitted.add(view);
         return window.dash_clientside.no_update;
       }

@@ -16,6 +16,18 @@
       if (!id || drawn[id]) { return; }
       drawn[id] = true;
       document.dispatchEvent(new CustomEvent("ti:drawn", { detail: id }));
+    },
+    // ``fn`` once: when the layer ``id`` has drawn (at once if it has), or after ``waitMs``;
+    // returns what cancels it (assets/tables.js waits so too)
+    whenDrawn: function (id, fn, waitMs) {
+      var done = false, timer = null;
+      function once() { if (!done) { done = true; stop(); fn(); } }
+      function on(e) { if (e.detail === id) { once(); } }
+      function stop() { clearTimeout(timer); document.removeEventListener("ti:drawn", on); }
+      if (drawn[id]) { once(); return stop; }
+      document.addEventListener("ti:drawn", on);
+      if (waitMs) { timer = setTimeout(once, waitMs); }
+      return stop;
     }
   };
 
@@ -25,7 +37,7 @@
     var shown = pair[0], setShown = pair[1];
     R.useEffect(function () {
       if (shown) { return undefined; }
-      var done = false, timer = null;
+      var done = false, cancel = null;
       function show() {
         if (done) { return; }
         done = true;
@@ -33,16 +45,13 @@
         R.startTransition(function () { setShown(true); });
       }
       function afterPaint() { window.requestAnimationFrame(function () { setTimeout(show, 0); }); }
-      function onDrawn(e) { if (e.detail === props.after) { afterPaint(); } }
       function stop() {
-        clearTimeout(timer);
-        document.removeEventListener("ti:drawn", onDrawn);
+        if (cancel) { cancel(); }
         INPUTS.forEach(function (t) { document.removeEventListener(t, show, true); });
       }
-      document.addEventListener("ti:drawn", onDrawn);
       INPUTS.forEach(function (t) { document.addEventListener(t, show, true); });
-      timer = setTimeout(show, props.wait_ms || 2000);
-      if (drawn[props.after]) { afterPaint(); }  // drawn between the first render and now
+      // at once if drawn meanwhile
+      cancel = window.tiLater.whenDrawn(props.after, afterPaint, props.wait_ms || 2000);
       return stop;
     }, [shown, props.after, props.wait_ms]);
     if (shown) { return R.createElement(R.Fragment, null, props.children); }

@@ -26,29 +26,24 @@
   var real = null, requested = false, loaded;
   var ready = new Promise(function (resolve) { loaded = resolve; });
 
-  function mapWaiting() {
-    // the explorer's map waits for its layer (its outlines come first)
-    return document.getElementById("carte-map") !== null &&
-      !!window.tiCarte && window.tiCarte.featureCount() <= 0;
-  }
-
-  function load(since) {
-    if (since !== null && mapWaiting() && performance.now() - since < HOLD_MS) {
-      requestAnimationFrame(function () { load(since); });
-      return;
-    }
+  function load() {
     var script = document.createElement("script");
     script.src = url;
     script.onerror = function () { requested = false; };  // tried again by the next table
     document.head.appendChild(script);
   }
 
+  // on the explorer, once its layer has drawn (assets/later.js), at most HOLD_MS
+  function afterMap() {
+    if (document.getElementById("carte-map") === null || !window.tiLater) { load(); return; }
+    window.tiLater.whenDrawn("carte-geo", load, HOLD_MS);
+  }
+
   function request(now) {
     if (requested) { return; }
     requested = true;
-    if (now) { load(null); return; }
-    var since = performance.now();
-    setTimeout(function () { load(since); }, 0);  // once React has put the page in the document
+    if (now) { load(); return; }
+    setTimeout(afterMap, 0);  // once React has put the page in the document
   }
 
   function AgGrid(props) {

@@ -97,8 +97,8 @@ def shell_config(urls: dict[str, str], tables: str | None, lazy: tuple[str, ...]
     """What the page's own scripts need before Dash renders: the URLs of the bundles left out
     and when the page loads them (``Page.tables``: ``"now"``, ``"after_map"``, or ``None``: when
     a table shows; ``assets/tables.js``), the lazy components it draws first (``Page.lazy``,
-    ``assets/warm.js``) and those it loads once idle (every other one). A JSON data block (never run, as Dash's own ``_dash-config``), ``<``
-    escaped so that nothing in it can close the tag."""
+    ``assets/warm.js``) and those it loads once idle (every other one). A JSON data block (never
+    run, as Dash's own ``_dash-config``), ``<`` escaped so that nothing in it can close the tag."""
     if tables not in (None, "now", "after_map"):
         raise ValueError(
             f"tables are loaded 'now', 'after_map' or when shown (None), not {tables!r}"
