@@ -5,10 +5,13 @@
    the callbacks of that change have settled (a change that cascades, such as a région that
    clears its département, is one entry). It is a new entry when the state differs from the
    current address other than by the map's view (``vue``); a map move replaces the current
-   entry, and so does the first address written after a page is drawn (the page's full address
-   replaces a bare one such as "/"). On Back or Forward within a page, ``ti-popstate`` receives
-   the address the browser went back to and the app rebuilds the page from it (each page's
-   layout is built from its address alone). */
+   entry, and so does the page's own first address, written after it is drawn and before any
+   input of the user (its full address replaces a bare one such as "/"). Once the user has
+   pressed a key or a pointer on the page, a change is a new entry even if the page's own
+   address has not come yet (a slow answer on load must not turn the user's first change into a
+   replace). On Back or Forward within a page, ``ti-popstate`` receives the address the browser
+   went back to and the app rebuilds the page from it (each page's layout is built from its
+   address alone). */
 (function () {
   "use strict";
   var pending = null;
@@ -16,6 +19,7 @@
   var started = 0;
   var path = window.location.pathname;
   var fresh = true;  // no address written since the page was drawn
+  var touched = false;  // a key or pointer pressed since the page was drawn
   // after Back or Forward: the state (address without ``vue``) the page is rebuilt for. The
   // page on screen until then may still report its own state (a map move ending, a callback
   // answering late): such a write is dropped, not written over the address gone back to. The
@@ -44,7 +48,8 @@
     pending = null;
     if (p.path !== window.location.pathname || p.search === window.location.search) { return; }
     var url = p.path + p.search + window.location.hash;
-    var push = !(fresh && window.location.search === "") && state(p.search) !== state(window.location.search);
+    var own = fresh && !touched && window.location.search === "";
+    var push = !own && state(p.search) !== state(window.location.search);
     fresh = false;
     if (push) { window.history.pushState({ ti: true }, "", url); }
     else { window.history.replaceState({ ti: true }, "", url); }
@@ -76,6 +81,7 @@
     var samePage = now === path;
     path = now;
     fresh = true;
+    touched = false;
     restoring = samePage ? state(window.location.search) : null;
     // another page: dcc.Location reports the new path and the router renders it
     if (samePage && window.dash_clientside.set_props) {
@@ -85,11 +91,12 @@
     }
   });
   ["pointerdown", "keydown"].forEach(function (type) {
-    window.addEventListener(type, function () { restoring = null; }, true);
+    window.addEventListener(type, function () { restoring = null; touched = true; }, true);
   });
   window.addEventListener("_dashprivate_pushstate", function () {
     path = window.location.pathname;
     fresh = true;
+    touched = false;
   });
 
   function copied(button, text) {

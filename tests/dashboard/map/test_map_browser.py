@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 
 import pytest
 
@@ -429,6 +430,45 @@ def test_back_after_two_filter_changes_restores_the_first_view(page, ui):
     page.go_forward()
     page.wait_for_function("location.search.includes('reg=28')")
     page.wait_for_function(f"document.querySelectorAll('{ui.FEATURES}').length === {n_reg}")
+    assert page.errors == []
+
+
+NAV_JS = Path(__file__).parents[3] / "dashboard" / "assets" / "nav.js"
+
+
+def _nav_harness(page, path: str) -> None:
+    """``nav.js`` alone on an empty page of the app's origin (no Dash, nothing written on load):
+    its rule for a new entry or a replaced one, without the timing of a real page's answers."""
+    html = (
+        "<!doctype html><html lang='fr'><body><p>Banc d'essai</p><script>"
+        "window.dash_clientside = {no_update: null};</script>"
+        f"<script>{NAV_JS.read_text(encoding='utf-8')}</script></body></html>"
+    )
+    page.route(f"**{path}", lambda route: route.fulfill(body=html, content_type="text/html"))
+    page.goto(path)
+
+
+def test_the_pages_own_first_address_replaces_the_bare_one_but_a_users_change_is_an_entry(page):
+    # in CI the explorer's own address came after the user's first change (a busy machine): the
+    # change replaced "/", and Back left the page
+    write = "s => window.dash_clientside.tiNav.write({search: s})"
+    _nav_harness(page, "/banc-nav")
+    length = page.evaluate("history.length")
+    page.evaluate(write, "?couche=ti2023")  # the page's own address, no input yet
+    page.wait_for_function("location.search === '?couche=ti2023'")
+    assert page.evaluate("history.length") == length
+    page.evaluate(write, "?couche=ti2023&reg=28")  # a change once the own address is written
+    page.wait_for_function("location.search.includes('reg=28')")
+    assert page.evaluate("history.length") == length + 1
+
+    _nav_harness(page, "/banc-nav-2")
+    length = page.evaluate("history.length")
+    page.keyboard.press("Tab")  # the user acts before the page has written its own address
+    page.evaluate(write, "?couche=ti2023&reg=28")
+    page.wait_for_function("location.search.includes('reg=28')")
+    assert page.evaluate("history.length") == length + 1
+    page.go_back()
+    page.wait_for_function("location.pathname === '/banc-nav-2' && location.search === ''")
     assert page.errors == []
 
 
