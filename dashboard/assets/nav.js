@@ -5,13 +5,14 @@
    the callbacks of that change have settled (a change that cascades, such as a région that
    clears its département, is one entry). It is a new entry when the state differs from the
    current address other than by the map's view (``vue``); a map move replaces the current
-   entry, and so does the page's own first address, written after it is drawn and before any
-   input of the user (its full address replaces a bare one such as "/"). Once the user has
-   pressed a key or a pointer on the page, a change is a new entry even if the page's own
-   address has not come yet (a slow answer on load must not turn the user's first change into a
-   replace). On Back or Forward within a page, ``ti-popstate`` receives the address the browser
-   went back to and the app rebuilds the page from it (each page's layout is built from its
-   address alone). */
+   entry, and so does the page's own address: a page's layout may name it (``data-ti-address``,
+   the full address of the state it was drawn for, which a bare "/" stands for), and until an
+   address is written, a write is compared with it rather than with the bare one. The page's own
+   write replaces the bare address whenever it comes (on a busy machine, after the user's first
+   change: then the two are one new entry, Back returns to the page as drawn). A page that names
+   no address has its first write before any key or pointer pressed taken as its own. On Back
+   or Forward within a page, ``ti-popstate`` receives the address the browser went back to and
+   the app rebuilds the page from it (each page's layout is built from its address alone). */
 (function () {
   "use strict";
   var pending = null;
@@ -19,6 +20,7 @@
   var started = 0;
   var path = window.location.pathname;
   var fresh = true;  // no address written since the page was drawn
+  var drawn = true;  // drawn from its address (not rebuilt after Back or Forward)
   var touched = false;  // a key or pointer pressed since the page was drawn
   // after Back or Forward: the state (address without ``vue``) the page is rebuilt for. The
   // page on screen until then may still report its own state (a map move ending, a callback
@@ -48,8 +50,13 @@
     pending = null;
     if (p.path !== window.location.pathname || p.search === window.location.search) { return; }
     var url = p.path + p.search + window.location.hash;
-    var own = fresh && !touched && window.location.search === "";
-    var push = !own && state(p.search) !== state(window.location.search);
+    var named = fresh && drawn ? document.querySelector("[data-ti-address]") : null;
+    var push;
+    if (named) { push = state(p.search) !== state(named.getAttribute("data-ti-address")); }
+    else {
+      var own = fresh && !touched && window.location.search === "";
+      push = !own && state(p.search) !== state(window.location.search);
+    }
     fresh = false;
     if (push) { window.history.pushState({ ti: true }, "", url); }
     else { window.history.replaceState({ ti: true }, "", url); }
@@ -81,6 +88,7 @@
     var samePage = now === path;
     path = now;
     fresh = true;
+    drawn = false;
     touched = false;
     restoring = samePage ? state(window.location.search) : null;
     // another page: dcc.Location reports the new path and the router renders it
@@ -96,6 +104,7 @@
   window.addEventListener("_dashprivate_pushstate", function () {
     path = window.location.pathname;
     fresh = true;
+    drawn = true;
     touched = false;
   });
 

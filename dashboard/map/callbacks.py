@@ -322,15 +322,25 @@ def on_url(q: Gateway, *values):
         return no_update
     st = from_inputs(q, view)
     sel = selection.get("key") if isinstance(selection, dict) else None
-    sel_layer = selection.get("couche") if isinstance(selection, dict) else None
-    if sel_layer == st.couche:
+    if isinstance(selection, dict) and selection.get("couche") == st.couche:
         st = validate(q, *view, sel=sel)
+    return history_entry(
+        address(q, st, selection, format_view(center, zoom), sort_param(column_state))
+    )
+
+
+def address(q: Gateway, st, selection, vue: str | None = None, tri: str | None = None) -> str:
+    """The query string of the state ``st`` (its selection included when on its layer), the
+    map's view ``vue`` and the table's sort ``tri``; a commune pinned by the search on another
+    layer as ``com=``. What :func:`on_url` writes, and what the layout names as the page's own
+    address (``data-ti-address``, read by ``assets/nav.js``)."""
     url = to_url(st)
-    url.vue = format_view(center, zoom)
-    url.tri = sort_param(column_state)
-    if sel_layer == PIN_LAYER and st.sel is None and has_key(q, PIN_LAYER, sel):
-        url.extra = {PIN_KEY: sel}
-    return history_entry(url.to_search())
+    url.vue, url.tri = vue, tri
+    sel = selection.get("key") if isinstance(selection, dict) else None
+    if isinstance(selection, dict) and selection.get("couche") == PIN_LAYER and st.sel is None:
+        if has_key(q, PIN_LAYER, sel):
+            url.extra = {PIN_KEY: sel}
+    return url.to_search()
 
 
 def on_address(q: Gateway, *values):

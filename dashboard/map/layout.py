@@ -17,6 +17,7 @@ from dashboard.core.urlstate import UrlState, parse_view
 from dashboard.map.callbacks import (
     PIN_KEY,
     PIN_LAYER,
+    address,
     data_urls,
     initial_sort,
     on_controls,
@@ -99,6 +100,10 @@ def layout(q: Gateway, state: UrlState):
         zoom=view[1] if view else None)  # fmt: skip
     v = view_model(q, st)
     columns = grid_columns(v.table, v.measure.decimals, initial_sort(state.tri))
+    # the address the page will write for itself (the sort the grid reports once mounted):
+    # assets/nav.js replaces a bare or partial address with it, never adds an entry for it
+    sorted_by = [f"{c['colId']}.{c['sort']}" for c in columns if c.get("sort")]
+    own_address = address(q, st, selection, tri=sorted_by[0] if sorted_by else None)
     panel, sel_url = on_select(q, selection, st.couche, st.reg, st.dep, st.arr)
     key_field = get_layer(st.couche).key_label
     controls = [
@@ -202,6 +207,7 @@ def layout(q: Gateway, state: UrlState):
     ]
     return html.Div(
         className="ti-carte",
+        **{"data-ti-address": own_address},
         children=[
             # never None: a Store whose data is None sets it again on mount, which would fire
             # the selection callback on every load for nothing

@@ -436,11 +436,13 @@ def test_back_after_two_filter_changes_restores_the_first_view(page, ui):
 NAV_JS = Path(__file__).parents[3] / "dashboard" / "assets" / "nav.js"
 
 
-def _nav_harness(page, path: str) -> None:
-    """``nav.js`` alone on an empty page of the app's origin (no Dash, nothing written on load):
-    its rule for a new entry or a replaced one, without the timing of a real page's answers."""
+def _nav_harness(page, path: str, named: str | None = None) -> None:
+    """``nav.js`` alone on an empty page of the app's origin (no Dash, nothing written on load),
+    the page naming its own address ``named`` as the explorer's layout does: its rule for a new
+    entry or a replaced one, without the timing of a real page's answers."""
+    mark = f"<div data-ti-address='{named}'></div>" if named is not None else ""
     html = (
-        "<!doctype html><html lang='fr'><body><p>Banc d'essai</p><script>"
+        f"<!doctype html><html lang='fr'><body><p>Banc d'essai</p>{mark}<script>"
         "window.dash_clientside = {no_update: null};</script>"
         f"<script>{NAV_JS.read_text(encoding='utf-8')}</script></body></html>"
     )
@@ -448,27 +450,67 @@ def _nav_harness(page, path: str) -> None:
     page.goto(path)
 
 
-def test_the_pages_own_first_address_replaces_the_bare_one_but_a_users_change_is_an_entry(page):
-    # in CI the explorer's own address came after the user's first change (a busy machine): the
-    # change replaced "/", and Back left the page
-    write = "s => window.dash_clientside.tiNav.write({search: s})"
+WRITE = "s => window.dash_clientside.tiNav.write({search: s})"
+
+
+def test_a_page_that_names_its_address_replaces_the_bare_one_with_it_whenever_it_comes(page):
+    # in CI the explorer's own address (written once its table reports its columns) came after
+    # the user's first change: that change replaced "/" (Back left the page), or, with the rule
+    # of the next test alone, the own address became an entry of its own
+    own = "?couche=ti2023&ind=population&classes=quantiles"
+    _nav_harness(page, "/banc-nav", named=own)
+    length = page.evaluate("history.length")
+    page.keyboard.press("Tab")  # the user acts before the page has written its own address
+    page.evaluate(WRITE, own + "&vue=46,2,6")
+    page.wait_for_function("location.search.includes('vue=')")
+    assert page.evaluate("history.length") == length  # the page's own: replaced
+    page.evaluate(WRITE, own + "&reg=28")
+    page.wait_for_function("location.search.includes('reg=28')")
+    assert page.evaluate("history.length") == length + 1
+
+    # the own address and the user's first change answered together: one entry
+    _nav_harness(page, "/banc-nav-2", named=own)
+    length = page.evaluate("history.length")
+    page.evaluate(WRITE, own + "&reg=28")
+    page.wait_for_function("location.search.includes('reg=28')")
+    assert page.evaluate("history.length") == length + 1
+    page.go_back()
+    page.wait_for_function("location.pathname === '/banc-nav-2' && location.search === ''")
+    assert page.errors == []
+
+
+def test_a_page_that_names_no_address_takes_its_first_write_before_any_input_as_its_own(page):
     _nav_harness(page, "/banc-nav")
     length = page.evaluate("history.length")
-    page.evaluate(write, "?couche=ti2023")  # the page's own address, no input yet
+    page.evaluate(WRITE, "?couche=ti2023")  # the page's own address, no input yet
     page.wait_for_function("location.search === '?couche=ti2023'")
     assert page.evaluate("history.length") == length
-    page.evaluate(write, "?couche=ti2023&reg=28")  # a change once the own address is written
+    page.evaluate(WRITE, "?couche=ti2023&reg=28")  # a change once the own address is written
     page.wait_for_function("location.search.includes('reg=28')")
     assert page.evaluate("history.length") == length + 1
 
     _nav_harness(page, "/banc-nav-2")
     length = page.evaluate("history.length")
     page.keyboard.press("Tab")  # the user acts before the page has written its own address
-    page.evaluate(write, "?couche=ti2023&reg=28")
+    page.evaluate(WRITE, "?couche=ti2023&reg=28")
     page.wait_for_function("location.search.includes('reg=28')")
     assert page.evaluate("history.length") == length + 1
     page.go_back()
     page.wait_for_function("location.pathname === '/banc-nav-2' && location.search === ''")
+    assert page.errors == []
+
+
+def test_the_explorer_names_the_address_it_writes_for_itself(page, ui):
+    # the layout's data-ti-address is what the page writes once its table reports its columns:
+    # one history entry for the page, whatever the order of its own answer and a first change
+    for path in ("/", "/?couche=epci&tri=valeur.desc", "/?couche=epci&dep=76&sel=200023414"):
+        page.goto(path)
+        start = page.evaluate("history.length")
+        named = page.get_attribute("[data-ti-address]", "data-ti-address")
+        page.wait_for_function("location.search.includes('couche=')")
+        ui.settle(page)
+        assert page.evaluate("location.search") == named, path
+        assert page.evaluate("history.length") == start, path
     assert page.errors == []
 
 
