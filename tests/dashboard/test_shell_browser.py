@@ -5,6 +5,7 @@ throttle)."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -93,7 +94,14 @@ def test_reached_by_a_link_the_explorer_renders_its_layers_at_once(page, ui):
 
 def test_dash_leaflets_english_loading_text_is_never_seen(page):
     # the redraw page renders its lazy layers with Dash (their fallback shows while their code
-    # loads): the map says "Chargement de la carte…" meanwhile, the English text is hidden
+    # loads): the map says "Chargement de la carte…" meanwhile, the English text is hidden.
+    # Their code is held back a second, so that the fallback is shown (on a busy machine the
+    # idle warm-up of the explorer's layers could load it first, and nothing would be tested)
+    def slow(route):
+        time.sleep(1)
+        route.continue_()
+
+    page.route("**/async-GeoJSON.js", slow)
     page.add_init_script(FALLBACKS)
     page.goto("/redecoupage")
     page.wait_for_selector("#rd-map-2023 path.leaflet-interactive", timeout=30000)
