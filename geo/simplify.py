@@ -96,14 +96,3 @@ def simplify_array(geoms: np.ndarray, level: Level) -> np.ndarray:
             simp[bad] = round_coordinates(geoms[has][bad], level.grid, keep_valid=level.keep_valid)
         out[has] = simp
     return out
-
-
-def geojson_bytes(geoms: gpd.GeoSeries) -> int:
-    """Size in bytes of the geometries written as compact GeoJSON (what a browser receives)."""
-    arr = geoms.to_numpy()
-    arr = arr[~shapely.is_missing(arr)]
-    # to_geojson holds the GIL (it makes Python strings): written 2,000 geometries at a time,
-    # so that the threads simplifying other layers are not kept waiting for up to half a second
-    return sum(
-        sum(len(s) for s in shapely.to_geojson(arr[i : i + 2000])) for i in range(0, len(arr), 2000)
-    )

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import shapely
 
-from geo.simplify import LEVELS, Level, geojson_bytes, round_coordinates, simplify_layer
+from geo.simplify import LEVELS, Level, round_coordinates, simplify_layer
 
 
 def wiggly_pair() -> gpd.GeoDataFrame:
@@ -51,8 +51,3 @@ def test_rounding_keeps_a_valid_polygon_valid():
     assert out.is_valid and out.area == pytest.approx(1.0)
     coords = shapely.get_coordinates(out)
     assert np.allclose(coords * 1000, np.round(coords * 1000))  # every vertex on the grid
-
-
-def test_geojson_bytes_counts_compact_json():
-    s = gpd.GeoSeries([shapely.Point(1, 2), None], crs=4326)
-    assert geojson_bytes(s) == len('{"type":"Point","coordinates":[1.0,2.0]}')
