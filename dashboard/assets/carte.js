@@ -66,8 +66,9 @@
     return map._ti;
   }
 
-  function onSelectionPane(options, context) {
-    if (context && context.map) { setUp(context.map); options.pane = "tiSelection"; }
+  // a layer's features drawn in one of the panes made by setUp
+  function inPane(pane, options, context) {
+    if (context && context.map) { setUp(context.map); options.pane = pane; }
     return options;
   }
 
@@ -329,9 +330,8 @@
         m.on("add", function () { m.bringToFront(); });
         return m;
       }
-      var o = { radius: 0, className: "ti-circle-mark" };
-      if (context && context.map) { setUp(context.map); o.pane = "tiCircles"; }
-      return L.circleMarker(latlng, o);
+      return L.circleMarker(latlng, inPane("tiCircles", { radius: 0, className: "ti-circle-mark" },
+                                           context));
     },
     circleStyle: function (feature, context) {
       var h = (context && context.hideout) || {};
@@ -350,7 +350,7 @@
       });
     },
     pin: function (feature, latlng, context) {
-      return L.circleMarker(latlng, onSelectionPane({
+      return L.circleMarker(latlng, inPane("tiSelection", {
         radius: 7, color: "#ffffff", weight: 2.5, fillColor: "#e1000f", fillOpacity: 1,
         interactive: false, className: "ti-pin"
       }, context));
@@ -358,7 +358,7 @@
     // the selected unit's outline (its colour in the hideout), over the circles
     selection: function (feature, context) {
       var h = (context && context.hideout) || {};
-      return onSelectionPane({ color: h.color, weight: 3, fill: false }, context);
+      return inPane("tiSelection", { color: h.color, weight: 3, fill: false }, context);
     },
     pointTooltip: function (feature, layer) {
       layer.bindTooltip(function () {

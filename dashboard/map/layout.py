@@ -27,7 +27,7 @@ from dashboard.map.callbacks import (
 )
 from dashboard.map.report import report_link
 from dashboard.map.state import from_url
-from dashboard.map.view import grid_columns, initial_bounds, view_model
+from dashboard.map.view import grid_columns, initial_bounds, sort_param, view_model
 
 PREFIX = "carte"
 TABLE_HINT = (
@@ -102,8 +102,7 @@ def layout(q: Gateway, state: UrlState):
     columns = grid_columns(v.table, v.measure.decimals, initial_sort(state.tri))
     # the address the page will write for itself (the sort the grid reports once mounted):
     # assets/nav.js replaces a bare or partial address with it, never adds an entry for it
-    sorted_by = [f"{c['colId']}.{c['sort']}" for c in columns if c.get("sort")]
-    own_address = address(q, st, selection, tri=sorted_by[0] if sorted_by else None)
+    own_address = address(q, st, selection, tri=sort_param(columns))
     panel, sel_url = on_select(q, selection, st.couche, st.reg, st.dep, st.arr)
     key_field = get_layer(st.couche).key_label
     controls = [

@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from pathlib import Path
 
 import pytest
 
+from dashboard.app import ASSETS
 from dashboard.core.gateway import Gateway
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
@@ -433,7 +433,7 @@ def test_back_after_two_filter_changes_restores_the_first_view(page, ui):
     assert page.errors == []
 
 
-NAV_JS = Path(__file__).parents[3] / "dashboard" / "assets" / "nav.js"
+NAV_JS = ASSETS / "nav.js"
 
 
 def _nav_harness(page, path: str, named: str | None = None) -> None:
